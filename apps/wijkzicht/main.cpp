@@ -1,0 +1,59 @@
+// wijkzicht: area-based liveability and safety analysis of the Netherlands.
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+
+#include "commands.hpp"
+#include "core/error.hpp"
+#include "wijkzicht/version.hpp"
+
+int main(int argc, char** argv) {
+    CLI::App app{
+        "wijkzicht - liveability (Leefbaarometer) and safety analysis of Dutch areas.\n\n"
+        "Typical start:\n"
+        "  wijkzicht import boundaries buurt_2014.gpkg --level buurt --vintage 2014 --id-field statcode --store nl.gpkg\n"
+        "  wijkzicht info --store nl.gpkg\n\n"
+        "Exit status: 0 success, 2 bad input or arguments (one line: FILE:LINE:COL: expected ..., found ...),\n"
+        "1 internal error. A failed run leaves the store exactly as it was.",
+        "wijkzicht"};
+    app.set_version_flag("--version", std::string("wijkzicht ") + wz::kVersion);
+    app.require_subcommand(1);
+    bool quiet = false;
+    bool verbose = false;
+    app.add_flag("-q,--quiet", quiet, "Only errors on standard error");
+    app.add_flag("-v,--verbose", verbose, "Debug messages on standard error");
+
+    wz::app::Action action;
+    wz::app::add_import_command(app, action);
+    wz::app::add_info_command(app, action);
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        app.exit(e);
+        return 2;
+    }
+    auto logger = spdlog::stderr_color_mt("wijkzicht");
+    logger->set_pattern("%^%l%$: %v");
+    spdlog::set_default_logger(logger);
+    spdlog::set_level(quiet ? spdlog::level::err : verbose ? spdlog::level::debug : spdlog::level::info);
+    try {
+        return action ? action() : 0;
+    } catch (const wz::InputError& e) {
+        std::cerr << e.what() << '\n';
+        return 2;
+    } catch (const wz::UsageError& e) {
+        std::cerr << "wijkzicht: error: " << e.what() << '\n';
+        return 2;
+    } catch (const std::exception& e) {
+        std::cerr << "wijkzicht: internal error: " << e.what() << '\n';
+        return 1;
+    }
+}

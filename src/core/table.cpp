@@ -1,0 +1,145 @@
+#include "core/table.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+
+#include "core/error.hpp"
+
+namespace wz {
+
+namespace {
+constexpr std::array<std::string_view, kMissingKinds> kMissingNames{
+    "none", "empty", "not-available", "secret-x", "uncertain", "secret-99997", "secret-99998", "geheim"};
+}
+
+std::string_view missing_name(Missing why) { return kMissingNames.at(static_cast<std::size_t>(why)); }
+
+std::optional<Missing> parse_missing_name(std::string_view name) {
+    for (std::size_t i = 0; i < kMissingNames.size(); ++i) {
+        if (kMissingNames[i] == name) return static_cast<Missing>(i);
+    }
+    return std::nullopt;
+}
+
+std::string_view column_type_name(ColumnType type) {
+    switch (type) {
+        case ColumnType::kInt: return "int";
+        case ColumnType::kReal: return "real";
+        case ColumnType::kText: return "text";
+    }
+    return "unknown";
+}
+
+Column::Column(std::string name, ColumnType type) : name_(std::move(name)), type_(type) {}
+
+void Column::reserve(std::size_t n) {
+    status_.reserve(n);
+    switch (type_) {
+        case ColumnType::kInt: ints_.reserve(n); break;
+        case ColumnType::kReal: reals_.reserve(n); break;
+        case ColumnType::kText: texts_.reserve(n); break;
+    }
+}
+
+void Column::push_int(std::int64_t v) {
+    if (type_ == ColumnType::kReal) {
+        push_real(static_cast<double>(v));
+        return;
+    }
+    if (type_ != ColumnType::kInt) throw std::logic_error("push_int on column " + name_);
+    ints_.push_back(v);
+    status_.push_back(0);
+}
+
+void Column::push_real(double v) {
+    if (type_ != ColumnType::kReal) throw std::logic_error("push_real on column " + name_);
+    reals_.push_back(v);
+    status_.push_back(0);
+}
+
+void Column::push_text(std::string v) {
+    if (type_ != ColumnType::kText) throw std::logic_error("push_text on column " + name_);
+    texts_.push_back(std::move(v));
+    status_.push_back(0);
+}
+
+void Column::push_missing(Missing why) {
+    if (why == Missing::kNone) throw std::logic_error("push_missing without a reason on column " + name_);
+    switch (type_) {
+        case ColumnType::kInt: ints_.push_back(0); break;
+        case ColumnType::kReal: reals_.push_back(std::numeric_limits<double>::quiet_NaN()); break;
+        case ColumnType::kText: texts_.emplace_back(); break;
+    }
+    status_.push_back(static_cast<std::uint8_t>(why));
+}
+
+double Column::number_at(std::size_t row) const {
+    if (is_missing(row)) return std::numeric_limits<double>::quiet_NaN();
+    switch (type_) {
+        case ColumnType::kInt: return static_cast<double>(ints_[row]);
+        case ColumnType::kReal: return reals_[row];
+        case ColumnType::kText: break;
+    }
+    throw std::logic_error("number_at on text column " + name_);
+}
+
+std::string Column::to_text(std::size_t row) const {
+    if (is_missing(row)) return {};
+    switch (type_) {
+        case ColumnType::kInt: return std::to_string(ints_[row]);
+        case ColumnType::kReal: return fmt::format("{}", reals_[row]);
+        case ColumnType::kText: return texts_[row];
+    }
+    return {};
+}
+
+std::size_t Column::missing_count() const {
+    return static_cast<std::size_t>(std::count_if(status_.begin(), status_.end(), [](std::uint8_t s) { return s != 0; }));
+}
+
+std::size_t Column::missing_count(Missing why) const {
+    return static_cast<std::size_t>(std::count(status_.begin(), status_.end(), static_cast<std::uint8_t>(why)));
+}
+
+Column& Table::add_column(Column column) {
+    if (find(column.name()) != nullptr) throw std::logic_error("duplicate column " + column.name());
+    if (!columns_.empty() && column.size() != row_count()) {
+        throw std::logic_error(fmt::format("column {} has {} rows, table has {}", column.name(), column.size(), row_count()));
+    }
+    columns_.push_back(std::move(column));
+    return columns_.back();
+}
+
+const Column* Table::find(std::string_view name) const {
+    for (const auto& c : columns_) {
+        if (c.name() == name) return &c;
+    }
+    return nullptr;
+}
+
+Column* Table::find(std::string_view name) {
+    for (auto& c : columns_) {
+        if (c.name() == name) return &c;
+    }
+    return nullptr;
+}
+
+const Column& Table::column(std::string_view name) const {
+    if (const Column* c = find(name)) return *c;
+    std::string names;
+    for (const auto& c : columns_) names += (names.empty() ? "" : ", ") + c.name();
+    throw UsageError(fmt::format("no column '{}' (columns: {})", name, names));
+}
+
+void Table::check_shape() const {
+    for (const auto& c : columns_) {
+        if (c.size() != row_count()) throw std::logic_error("ragged table at column " + c.name());
+    }
+}
+
+}  // namespace wz

@@ -1,0 +1,105 @@
+#pragma once
+// A columnar table with explicit missing values. Every cell is either a value or missing with a
+// reason (empty field, CBS secrecy code, statistic not available, ...); nothing is imputed.
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace wz {
+
+// Why a value is missing. Stored per cell; kNone means the value is present.
+enum class Missing : std::uint8_t {
+    kNone = 0,
+    kEmpty,         // empty field
+    kNotAvailable,  // CBS StatLine '.': figure not available
+    kSecret,        // CBS StatLine 'x': secret
+    kUncertain,     // CBS StatLine '?': figure too uncertain to publish
+    kSecret99997,   // CBS grid/KWB secrecy code -99997
+    kSecret99998,   // CBS grid/KWB secrecy code -99998
+    kGeheim,        // CBS grid text 'geheim'
+};
+inline constexpr int kMissingKinds = 8;
+
+// "none", "empty", "not-available", "secret-x", "uncertain", "secret-99997", "secret-99998", "geheim".
+std::string_view missing_name(Missing why);
+std::optional<Missing> parse_missing_name(std::string_view name);
+
+enum class ColumnType : std::uint8_t { kInt, kReal, kText };
+std::string_view column_type_name(ColumnType type);
+
+class Column {
+public:
+    Column(std::string name, ColumnType type);
+
+    const std::string& name() const { return name_; }
+    ColumnType type() const { return type_; }
+    std::size_t size() const { return status_.size(); }
+    void reserve(std::size_t n);
+
+    void push_int(std::int64_t v);
+    void push_real(double v);
+    void push_text(std::string v);
+    void push_missing(Missing why);
+
+    bool is_missing(std::size_t row) const { return status_[row] != 0; }
+    Missing missing_reason(std::size_t row) const { return static_cast<Missing>(status_[row]); }
+    std::int64_t int_at(std::size_t row) const { return ints_[row]; }
+    double real_at(std::size_t row) const { return reals_[row]; }
+    const std::string& text_at(std::size_t row) const { return texts_[row]; }
+    // The value of an int or real column as double (NaN when missing).
+    double number_at(std::size_t row) const;
+    // The value rendered as text ("" when missing).
+    std::string to_text(std::size_t row) const;
+
+    std::size_t missing_count() const;
+    std::size_t missing_count(Missing why) const;
+
+    // Contiguous storage for hot loops (only the vector of the column's type is filled).
+    const std::vector<std::int64_t>& ints() const { return ints_; }
+    const std::vector<double>& reals() const { return reals_; }
+    const std::vector<std::string>& texts() const { return texts_; }
+    const std::vector<std::uint8_t>& status() const { return status_; }
+
+    // Optional metadata: unit ("aantal", "%") and description as published.
+    std::string unit;
+    std::string description;
+
+private:
+    std::string name_;
+    ColumnType type_;
+    std::vector<std::int64_t> ints_;
+    std::vector<double> reals_;
+    std::vector<std::string> texts_;
+    std::vector<std::uint8_t> status_;
+};
+
+class Table {
+public:
+    Table() = default;
+
+    // Adds a column; it must have as many rows as the table (or the table must be empty of columns).
+    Column& add_column(Column column);
+    Column& add_column(std::string name, ColumnType type) { return add_column(Column(std::move(name), type)); }
+
+    std::size_t row_count() const { return columns_.empty() ? 0 : columns_.front().size(); }
+    std::size_t column_count() const { return columns_.size(); }
+    const std::vector<Column>& columns() const { return columns_; }
+    std::vector<Column>& columns() { return columns_; }
+
+    // nullptr when absent.
+    const Column* find(std::string_view name) const;
+    Column* find(std::string_view name);
+    // Throws UsageError naming the missing column and the ones that exist.
+    const Column& column(std::string_view name) const;
+
+    // Checks every column has the same number of rows (throws std::logic_error otherwise).
+    void check_shape() const;
+
+private:
+    std::vector<Column> columns_;
+};
+
+}  // namespace wz

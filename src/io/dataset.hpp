@@ -1,0 +1,50 @@
+#pragma once
+// What importers produce and the results store keeps: area layers and datasets.
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/codes.hpp"
+#include "core/table.hpp"
+
+namespace wz {
+
+struct Area {
+    std::string code;
+    std::string name;
+    // Parent codes by level (empty when unknown): wijk, gemeente, corop, corop_plus, provincie.
+    std::string wijk, gemeente, corop, corop_plus, provincie;
+    std::vector<std::uint8_t> wkb;  // MultiPolygon in EPSG:28992; empty = no geometry
+};
+
+struct AreaLayer {
+    Level level = Level::kBuurt;
+    int vintage = 0;
+    std::string source_crs;
+    std::vector<Area> areas;
+    std::size_t empty_geometries() const;
+    // How many areas have a link to the parent level (by its column name: "wijk", "gemeente", ...).
+    std::size_t parent_links(std::string_view parent) const;
+};
+
+// The store table that holds an area layer: "areas_buurt_2014".
+std::string area_layer_name(Level level, int vintage);
+
+struct Dataset {
+    std::string name;  // store table is "ds_<name>"
+    std::string kind;  // statline, grid-stats, lbm2, lbm2-development, lbm3, incidents
+    std::optional<Level> level;  // the level of the `code` column when it has one level
+    Table table;       // key columns first: "code" (area or cell code) and "year" where the data has them
+    nlohmann::json meta = nlohmann::json::object();  // notes: units, edition constant, dropped columns, ...
+};
+
+// Lower-case letters, digits and '_' only; starts with a letter ("Kerncijfers 2017" -> "kerncijfers_2017").
+std::string sanitize_dataset_name(std::string_view text);
+
+// Distinct years of the dataset's "year" column (and "from_year"/"to_year"), sorted.
+std::vector<std::int64_t> dataset_years(const Table& table);
+
+}  // namespace wz

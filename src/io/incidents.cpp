@@ -1,0 +1,210 @@
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "core/error.hpp"
+#include "io/importers.hpp"
+#include "io/typed_table.hpp"
+
+namespace wz {
+namespace {
+
+struct DateTime {
+    int year, month, day, hour, minute;
+};
+
+int parse_small(std::string_view s, bool& ok) {
+    if (s.empty() || s.size() > 4) {
+        ok = false;
+        return 0;
+    }
+    int v = 0;
+    for (char c : s) {
+        if (c < '0' || c > '9') {
+            ok = false;
+            return 0;
+        }
+        v = v * 10 + (c - '0');
+    }
+    return v;
+}
+
+bool valid_date(int y, int m, int d) {
+    static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (m < 1 || m > 12 || d < 1) return false;
+    const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return d <= kDays[m - 1] + ((m == 2 && leap) ? 1 : 0);
+}
+
+// "20-9-2017 17:30", "20-09-2017", "20-9-2017 6:00:00".
+std::optional<DateTime> parse_dutch_datetime(std::string_view text) {
+    text = trim(text);
+    const auto space = text.find(' ');
+    const std::string_view date = text.substr(0, space);
+    const std::string_view time = space == std::string_view::npos ? std::string_view() : trim(text.substr(space + 1));
+    const auto d1 = date.find('-');
+    const auto d2 = d1 == std::string_view::npos ? d1 : date.find('-', d1 + 1);
+    if (d2 == std::string_view::npos) return std::nullopt;
+    bool ok = true;
+    DateTime dt{parse_small(date.substr(d2 + 1), ok), parse_small(date.substr(d1 + 1, d2 - d1 - 1), ok),
+                parse_small(date.substr(0, d1), ok), 0, 0};
+    if (!ok || !is_plausible_year(dt.year) || !valid_date(dt.year, dt.month, dt.day)) return std::nullopt;
+    if (!time.empty()) {
+        const auto c1 = time.find(':');
+        if (c1 == std::string_view::npos) return std::nullopt;
+        const auto c2 = time.find(':', c1 + 1);
+        dt.hour = parse_small(time.substr(0, c1), ok);
+        dt.minute = parse_small(time.substr(c1 + 1, c2 == std::string_view::npos ? std::string_view::npos : c2 - c1 - 1), ok);
+        if (!ok || dt.hour > 23 || dt.minute > 59) return std::nullopt;
+    }
+    return dt;
+}
+
+std::string iso(const DateTime& dt) {
+    return fmt::format("{:04d}-{:02d}-{:02d}T{:02d}:{:02d}", dt.year, dt.month, dt.day, dt.hour, dt.minute);
+}
+
+// Columns kept (published name -> our name). Everything else is dropped; see kProtected.
+const std::vector<std::pair<std::string, std::string>> kKept{
+    {"Incidentsoort code", "type_code"}, {"Incidentsoort", "type"},           {"Pleeggemeente", "gemeente_name"},
+    {"Pleegwijk", "wijk_name"},          {"Pleegbuurt", "buurt_name"},        {"Pleegsubbuurt", "subbuurt_name"},
+    {"Buurtnummer", "buurt_number"},     {"Begin-pleegdagdeel", "begin_daypart"}, {"Aangifte", "reported"},
+    {"Poging", "attempt"},               {"Opgehelderd", "solved"},          {"Object", "object"},
+};
+// Columns that identify a person, address or police record: never stored.
+const std::vector<std::string> kProtected{"Incident Identificatie", "Bronregistratie", "Pleegstraatnaam",
+                                          "Pleeghuisnummer met toev.", "Pleegpostcode", "X", "Y"};
+
+}  // namespace
+
+Dataset import_incidents(const std::string& path, const IncidentOptions& options) {
+    std::string encoding;
+    const std::string data = load_text(path, options.encoding, &encoding);
+    const char delim = csv::sniff_delimiter(data);
+    csv::Reader reader(data, delim);
+    std::vector<csv::Field> fields;
+    if (!reader.next(fields)) throw InputError(path, 1, 1, "a header row", "an empty file");
+    std::vector<std::string> names;
+    for (const auto& f : fields) names.emplace_back(trim(f.text));
+    auto index = [&](const std::string& n) -> std::optional<std::size_t> {
+        auto it = std::find(names.begin(), names.end(), n);
+        if (it == names.end()) return std::nullopt;
+        return static_cast<std::size_t>(it - names.begin());
+    };
+    auto require = [&](const std::string& n) {
+        auto i = index(n);
+        if (!i) {
+            throw InputError(path, 1, 0, fmt::format("a column '{}' (police incident export)", n),
+                             fmt::format("columns {}", fmt::join(names, "; ")));
+        }
+        return *i;
+    };
+    const std::size_t begin_col = require("Begin-pleegdatum/tijd");
+    const std::size_t x_col = require("X");
+    const std::size_t y_col = require("Y");
+    const std::optional<std::size_t> end_col = index("Eind-pleegdatum/tijd");
+    const std::optional<std::size_t> known_col = index("Kennisnamedatum/tijd");
+
+    TableReadOptions read;
+    read.cells = CellRules{false, false, delim != ','};
+    for (const auto& n : names) {
+        if (n != "X" && n != "Y") read.text_columns.push_back(n);
+    }
+    RecordPositions pos;
+    Table raw = read_typed_records(reader, names, read, path, &pos);
+
+    Dataset ds;
+    ds.kind = "incidents";
+    ds.name = sanitize_dataset_name(options.name);
+    ds.level = Level::kGrid;
+    const std::size_t n = raw.row_count();
+    Column code("code", ColumnType::kText);
+    Column year("year", ColumnType::kInt);
+    Column month("month", ColumnType::kInt);
+    Column begin("begin", ColumnType::kText);
+    Column end("end", ColumnType::kText);
+    Column known("known", ColumnType::kText);
+    std::size_t outside = 0;
+    for (std::size_t r = 0; r < n; ++r) {
+        auto date_of = [&](std::size_t col, bool required) -> std::optional<DateTime> {
+            const Column& c = raw.columns()[col];
+            if (c.is_missing(r)) {
+                if (required) throw field_error(path, data, delim, pos.offsets[r], col, "a date like 20-9-2017 17:30", "an empty field");
+                return std::nullopt;
+            }
+            auto dt = parse_dutch_datetime(c.text_at(r));
+            if (!dt) throw field_error(path, data, delim, pos.offsets[r], col, "a date like 20-9-2017 17:30", quote_found(c.text_at(r)));
+            return dt;
+        };
+        const DateTime b = *date_of(begin_col, true);
+        year.push_int(b.year);
+        month.push_int(b.month);
+        begin.push_text(iso(b));
+        auto e = end_col ? date_of(*end_col, false) : std::nullopt;
+        if (e) {
+            end.push_text(iso(*e));
+        } else {
+            end.push_missing(Missing::kEmpty);
+        }
+        auto k = known_col ? date_of(*known_col, false) : std::nullopt;
+        if (k) {
+            known.push_text(iso(*k));
+        } else {
+            known.push_missing(Missing::kEmpty);
+        }
+        const Column& xs = raw.columns()[x_col];
+        const Column& ys = raw.columns()[y_col];
+        if (xs.type() == ColumnType::kText || ys.type() == ColumnType::kText) {
+            const std::size_t bad = xs.type() == ColumnType::kText ? x_col : y_col;
+            throw field_error(path, data, delim, pos.offsets[r], bad, "RD coordinates in metres", quote_found(raw.columns()[bad].to_text(r)));
+        }
+        if (xs.is_missing(r) || ys.is_missing(r)) {
+            code.push_missing(Missing::kEmpty);
+            continue;
+        }
+        const double x = xs.number_at(r);
+        const double y = ys.number_at(r);
+        if (x < 0 || x > 300000 || y < 289000 || y > 629000) {
+            ++outside;
+            code.push_missing(Missing::kEmpty);
+            continue;
+        }
+        code.push_text(grid_cell_of_point(x, y).code());
+    }
+    ds.table.add_column(std::move(code));
+    ds.table.add_column(std::move(year));
+    ds.table.add_column(std::move(month));
+    ds.table.add_column(std::move(begin));
+    ds.table.add_column(std::move(end));
+    ds.table.add_column(std::move(known));
+    for (const auto& [from, to] : kKept) {
+        if (auto i = index(from)) {
+            Column c = std::move(raw.columns()[*i]);
+            Column renamed(to, c.type());
+            renamed.reserve(n);
+            for (std::size_t r = 0; r < n; ++r) {
+                if (c.is_missing(r)) {
+                    renamed.push_missing(c.missing_reason(r));
+                } else {
+                    renamed.push_text(c.text_at(r));
+                }
+            }
+            ds.table.add_column(std::move(renamed));
+        }
+    }
+    std::vector<std::string> dropped;
+    for (const auto& nm : names) {
+        const bool kept = std::any_of(kKept.begin(), kKept.end(), [&](const auto& p) { return p.first == nm; });
+        if (!kept && nm != "Begin-pleegdatum/tijd" && nm != "Eind-pleegdatum/tijd" && nm != "Kennisnamedatum/tijd") {
+            dropped.push_back(nm);
+        }
+    }
+    ds.meta["protected_columns_dropped"] = kProtected;
+    ds.meta["encoding"] = encoding;
+    ds.meta["dropped_columns"] = dropped;
+    ds.meta["location"] = "100 m grid cell of the RD coordinates (exact coordinates are not stored)";
+    ds.meta["coordinates_outside_nl"] = outside;
+    return ds;
+}
+
+}  // namespace wz

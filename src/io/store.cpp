@@ -1,0 +1,593 @@
+#include "io/store.hpp"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <gdal_priv.h>
+#include <ogrsf_frmts.h>
+#include <sodium.h>
+#include <sqlite3.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <map>
+#include <mutex>
+
+#include "core/error.hpp"
+#include "wijkzicht/version.hpp"
+
+namespace wz {
+namespace fs = std::filesystem;
+
+namespace {
+
+// ---- SQLite helpers -------------------------------------------------------------------------------
+
+struct DbCloser {
+    void operator()(sqlite3* db) const { sqlite3_close(db); }
+};
+using Db = std::unique_ptr<sqlite3, DbCloser>;
+
+struct StmtFinalizer {
+    void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
+};
+using Stmt = std::unique_ptr<sqlite3_stmt, StmtFinalizer>;
+
+Db open_db(const std::string& path, bool write) {
+    sqlite3* raw = nullptr;
+    const int flags = write ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY;
+    if (sqlite3_open_v2(path.c_str(), &raw, flags, nullptr) != SQLITE_OK) {
+        Db guard(raw);
+        throw UsageError(fmt::format("cannot open store '{}': {}", path, raw ? sqlite3_errmsg(raw) : "out of memory"));
+    }
+    return Db(raw);
+}
+
+void exec(sqlite3* db, const std::string& sql) {
+    char* err = nullptr;
+    if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+        std::string msg = err ? err : "unknown error";
+        sqlite3_free(err);
+        throw std::runtime_error(fmt::format("store: {} (in: {})", msg, sql.substr(0, 120)));
+    }
+}
+
+Stmt prepare(sqlite3* db, const std::string& sql) {
+    sqlite3_stmt* s = nullptr;
+    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &s, nullptr) != SQLITE_OK) {
+        throw std::runtime_error(fmt::format("store: {} (in: {})", sqlite3_errmsg(db), sql.substr(0, 120)));
+    }
+    return Stmt(s);
+}
+
+void step_done(sqlite3* db, sqlite3_stmt* s) {
+    if (sqlite3_step(s) != SQLITE_DONE) throw std::runtime_error(fmt::format("store: {}", sqlite3_errmsg(db)));
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+}
+
+void bind_text(sqlite3_stmt* s, int i, const std::string& v) {
+    sqlite3_bind_text(s, i, v.c_str(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+}
+
+std::string column_text(sqlite3_stmt* s, int i) {
+    const auto* t = sqlite3_column_text(s, i);
+    return t ? std::string(reinterpret_cast<const char*>(t)) : std::string();
+}
+
+std::string quote_ident(const std::string& name) {
+    std::string out = "\"";
+    for (char c : name) {
+        if (c == '"') out += '"';
+        out += c;
+    }
+    return out + "\"";
+}
+
+bool table_exists(sqlite3* db, const std::string& name) {
+    Stmt s = prepare(db, "SELECT 1 FROM sqlite_master WHERE type='table' AND name=?");
+    bind_text(s.get(), 1, name);
+    return sqlite3_step(s.get()) == SQLITE_ROW;
+}
+
+const char* kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS wz_runs (fid INTEGER PRIMARY KEY AUTOINCREMENT, command TEXT NOT NULL,
+  parameters TEXT NOT NULL, program_version TEXT NOT NULL, started TEXT NOT NULL, finished TEXT NOT NULL, seed INTEGER);
+CREATE TABLE IF NOT EXISTS wz_run_inputs (fid INTEGER PRIMARY KEY AUTOINCREMENT, run_id INTEGER NOT NULL,
+  path TEXT NOT NULL, sha256 TEXT NOT NULL, bytes INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS wz_datasets (fid INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL UNIQUE,
+  kind TEXT NOT NULL, level TEXT, row_count INTEGER NOT NULL, years TEXT NOT NULL, meta TEXT NOT NULL, run_id INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS wz_dataset_columns (fid INTEGER PRIMARY KEY AUTOINCREMENT, dataset TEXT NOT NULL,
+  position INTEGER NOT NULL, name TEXT NOT NULL, type TEXT NOT NULL, unit TEXT, description TEXT, missing INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS wz_missing (fid INTEGER PRIMARY KEY AUTOINCREMENT, dataset TEXT NOT NULL,
+  row_fid INTEGER NOT NULL, column_name TEXT NOT NULL, reason TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS wz_missing_dataset ON wz_missing(dataset);
+CREATE TABLE IF NOT EXISTS wz_area_layers (fid INTEGER PRIMARY KEY AUTOINCREMENT, layer_name TEXT NOT NULL UNIQUE,
+  level TEXT NOT NULL, vintage INTEGER NOT NULL, area_count INTEGER NOT NULL, empty_geometries INTEGER NOT NULL,
+  parent_links TEXT NOT NULL, source_crs TEXT, run_id INTEGER NOT NULL);
+)sql";
+
+void register_attributes(sqlite3* db, const std::string& table, const std::string& description) {
+    Stmt del = prepare(db, "DELETE FROM gpkg_contents WHERE table_name=?");
+    bind_text(del.get(), 1, table);
+    step_done(db, del.get());
+    Stmt ins = prepare(db,
+                       "INSERT INTO gpkg_contents(table_name, data_type, identifier, description, last_change) "
+                       "VALUES (?, 'attributes', ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ','now'))");
+    bind_text(ins.get(), 1, table);
+    bind_text(ins.get(), 2, table);
+    bind_text(ins.get(), 3, description);
+    step_done(db, ins.get());
+}
+
+// ---- GDAL (area layers) ---------------------------------------------------------------------------
+
+struct DatasetCloser {
+    void operator()(GDALDataset* ds) const { GDALClose(ds); }
+};
+using GdalPtr = std::unique_ptr<GDALDataset, DatasetCloser>;
+
+void gdal_init() {
+    static std::once_flag once;
+    std::call_once(once, [] {
+        GDALAllRegister();
+        CPLSetErrorHandler(CPLQuietErrorHandler);
+    });
+}
+
+void create_empty_geopackage(const std::string& path) {
+    gdal_init();
+    GDALDriver* drv = GetGDALDriverManager()->GetDriverByName("GPKG");
+    if (drv == nullptr) throw std::runtime_error("GDAL has no GPKG driver");
+    GdalPtr ds(drv->Create(path.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
+    if (!ds) throw UsageError(fmt::format("cannot create store '{}': {}", path, CPLGetLastErrorMsg()));
+}
+
+void write_area_layer(const std::string& path, const AreaLayer& layer) {
+    gdal_init();
+    GdalPtr ds(static_cast<GDALDataset*>(GDALOpenEx(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_UPDATE, nullptr, nullptr, nullptr)));
+    if (!ds) throw std::runtime_error(fmt::format("cannot open store for update: {}", CPLGetLastErrorMsg()));
+    const std::string name = area_layer_name(layer.level, layer.vintage);
+    for (int i = 0; i < ds->GetLayerCount(); ++i) {
+        if (name == ds->GetLayer(i)->GetName()) {
+            ds->DeleteLayer(i);
+            break;
+        }
+    }
+    OGRSpatialReference rd;
+    rd.importFromEPSG(28992);
+    const char* options[] = {"FID=fid", "GEOMETRY_NAME=geom", "SPATIAL_INDEX=YES",
+                             "DESCRIPTION=wijkzicht area layer", nullptr};
+    OGRLayer* out = ds->CreateLayer(name.c_str(), &rd, wkbMultiPolygon, const_cast<char**>(options));
+    if (out == nullptr) throw std::runtime_error(fmt::format("cannot create layer {}: {}", name, CPLGetLastErrorMsg()));
+    for (const char* field : {"code", "name", "wijk", "gemeente", "corop", "corop_plus", "provincie"}) {
+        OGRFieldDefn def(field, OFTString);
+        out->CreateField(&def);
+    }
+    if (out->StartTransaction() != OGRERR_NONE) throw std::runtime_error("cannot start a transaction on the store");
+    for (const Area& a : layer.areas) {
+        OGRFeature f(out->GetLayerDefn());
+        f.SetField("code", a.code.c_str());
+        if (!a.name.empty()) f.SetField("name", a.name.c_str());
+        const std::pair<const char*, const std::string*> parents[] = {
+            {"wijk", &a.wijk}, {"gemeente", &a.gemeente}, {"corop", &a.corop}, {"corop_plus", &a.corop_plus}, {"provincie", &a.provincie}};
+        for (const auto& [field, value] : parents) {
+            if (!value->empty()) f.SetField(field, value->c_str());
+        }
+        if (!a.wkb.empty()) {
+            OGRGeometry* g = nullptr;
+            if (OGRGeometryFactory::createFromWkb(a.wkb.data(), &rd, &g, a.wkb.size()) != OGRERR_NONE) {
+                throw std::runtime_error("invalid geometry for " + a.code);
+            }
+            f.SetGeometryDirectly(g);
+        }
+        if (out->CreateFeature(&f) != OGRERR_NONE) {
+            throw std::runtime_error(fmt::format("cannot write area {}: {}", a.code, CPLGetLastErrorMsg()));
+        }
+    }
+    if (out->CommitTransaction() != OGRERR_NONE) throw std::runtime_error("cannot commit the area layer");
+}
+
+// ---- datasets -------------------------------------------------------------------------------------
+
+std::string sql_type(ColumnType t) {
+    switch (t) {
+        case ColumnType::kInt: return "INTEGER";
+        case ColumnType::kReal: return "REAL";
+        case ColumnType::kText: return "TEXT";
+    }
+    return "TEXT";
+}
+
+void drop_dataset(sqlite3* db, const std::string& name) {
+    exec(db, "DROP TABLE IF EXISTS " + quote_ident("ds_" + name));
+    for (const char* table : {"wz_datasets", "wz_dataset_columns", "wz_missing"}) {
+        Stmt s = prepare(db, fmt::format("DELETE FROM {} WHERE {}=?", table, std::string(table) == "wz_datasets" ? "name" : "dataset"));
+        bind_text(s.get(), 1, name);
+        step_done(db, s.get());
+    }
+    Stmt s = prepare(db, "DELETE FROM gpkg_contents WHERE table_name=?");
+    bind_text(s.get(), 1, "ds_" + name);
+    step_done(db, s.get());
+}
+
+void write_dataset(sqlite3* db, const Dataset& ds, std::int64_t run_id) {
+    drop_dataset(db, ds.name);
+    const Table& t = ds.table;
+    t.check_shape();
+    const std::string table = "ds_" + ds.name;
+    std::string create = "CREATE TABLE " + quote_ident(table) + " (fid INTEGER PRIMARY KEY AUTOINCREMENT";
+    std::string insert = "INSERT INTO " + quote_ident(table) + " (";
+    std::string params;
+    for (std::size_t c = 0; c < t.column_count(); ++c) {
+        const Column& col = t.columns()[c];
+        create += ", " + quote_ident(col.name()) + " " + sql_type(col.type());
+        insert += (c ? ", " : "") + quote_ident(col.name());
+        params += c ? ", ?" : "?";
+    }
+    exec(db, create + ")");
+    insert += ") VALUES (" + params + ")";
+    Stmt ins = prepare(db, insert);
+    Stmt miss = prepare(db, "INSERT INTO wz_missing(dataset, row_fid, column_name, reason) VALUES (?,?,?,?)");
+    const std::size_t rows = t.row_count();
+    for (std::size_t r = 0; r < rows; ++r) {
+        for (std::size_t c = 0; c < t.column_count(); ++c) {
+            const Column& col = t.columns()[c];
+            const int i = static_cast<int>(c) + 1;
+            if (col.is_missing(r)) {
+                sqlite3_bind_null(ins.get(), i);
+                if (col.missing_reason(r) != Missing::kEmpty) {
+                    bind_text(miss.get(), 1, ds.name);
+                    sqlite3_bind_int64(miss.get(), 2, static_cast<sqlite3_int64>(r + 1));
+                    bind_text(miss.get(), 3, col.name());
+                    bind_text(miss.get(), 4, std::string(missing_name(col.missing_reason(r))));
+                    step_done(db, miss.get());
+                }
+                continue;
+            }
+            switch (col.type()) {
+                case ColumnType::kInt: sqlite3_bind_int64(ins.get(), i, col.int_at(r)); break;
+                case ColumnType::kReal: sqlite3_bind_double(ins.get(), i, col.real_at(r)); break;
+                case ColumnType::kText:
+                    sqlite3_bind_text(ins.get(), i, col.text_at(r).data(), static_cast<int>(col.text_at(r).size()), SQLITE_STATIC);
+                    break;
+            }
+        }
+        if (sqlite3_step(ins.get()) != SQLITE_DONE) throw std::runtime_error(fmt::format("store: {}", sqlite3_errmsg(db)));
+        sqlite3_reset(ins.get());
+    }
+    Stmt cols = prepare(db,
+                        "INSERT INTO wz_dataset_columns(dataset, position, name, type, unit, description, missing) "
+                        "VALUES (?,?,?,?,?,?,?)");
+    for (std::size_t c = 0; c < t.column_count(); ++c) {
+        const Column& col = t.columns()[c];
+        bind_text(cols.get(), 1, ds.name);
+        sqlite3_bind_int64(cols.get(), 2, static_cast<sqlite3_int64>(c));
+        bind_text(cols.get(), 3, col.name());
+        bind_text(cols.get(), 4, std::string(column_type_name(col.type())));
+        bind_text(cols.get(), 5, col.unit);
+        bind_text(cols.get(), 6, col.description);
+        sqlite3_bind_int64(cols.get(), 7, static_cast<sqlite3_int64>(col.missing_count()));
+        step_done(db, cols.get());
+    }
+    nlohmann::json years = dataset_years(t);
+    Stmt cat = prepare(db, "INSERT INTO wz_datasets(name, kind, level, row_count, years, meta, run_id) VALUES (?,?,?,?,?,?,?)");
+    bind_text(cat.get(), 1, ds.name);
+    bind_text(cat.get(), 2, ds.kind);
+    if (ds.level) bind_text(cat.get(), 3, std::string(level_name(*ds.level)));
+    sqlite3_bind_int64(cat.get(), 4, static_cast<sqlite3_int64>(rows));
+    bind_text(cat.get(), 5, years.dump());
+    bind_text(cat.get(), 6, ds.meta.dump());
+    sqlite3_bind_int64(cat.get(), 7, run_id);
+    step_done(db, cat.get());
+    register_attributes(db, table, fmt::format("wijkzicht dataset {} ({})", ds.name, ds.kind));
+}
+
+void record_area_layer(sqlite3* db, const AreaLayer& layer, std::int64_t run_id) {
+    const std::string name = area_layer_name(layer.level, layer.vintage);
+    Stmt del = prepare(db, "DELETE FROM wz_area_layers WHERE layer_name=?");
+    bind_text(del.get(), 1, name);
+    step_done(db, del.get());
+    nlohmann::json links = nlohmann::json::object();
+    for (const char* parent : {"wijk", "gemeente", "corop", "corop_plus", "provincie"}) {
+        const std::size_t n = layer.parent_links(parent);
+        if (n > 0) links[parent] = n;
+    }
+    Stmt s = prepare(db,
+                     "INSERT INTO wz_area_layers(layer_name, level, vintage, area_count, empty_geometries, parent_links, "
+                     "source_crs, run_id) VALUES (?,?,?,?,?,?,?,?)");
+    bind_text(s.get(), 1, name);
+    bind_text(s.get(), 2, std::string(level_name(layer.level)));
+    sqlite3_bind_int64(s.get(), 3, layer.vintage);
+    sqlite3_bind_int64(s.get(), 4, static_cast<sqlite3_int64>(layer.areas.size()));
+    sqlite3_bind_int64(s.get(), 5, static_cast<sqlite3_int64>(layer.empty_geometries()));
+    bind_text(s.get(), 6, links.dump());
+    bind_text(s.get(), 7, layer.source_crs);
+    sqlite3_bind_int64(s.get(), 8, run_id);
+    step_done(db, s.get());
+}
+
+std::int64_t record_run(sqlite3* db, const RunRecord& run) {
+    Stmt s = prepare(db, "INSERT INTO wz_runs(command, parameters, program_version, started, finished, seed) VALUES (?,?,?,?,?,?)");
+    bind_text(s.get(), 1, run.command);
+    bind_text(s.get(), 2, run.parameters.dump());
+    bind_text(s.get(), 3, kVersion);
+    bind_text(s.get(), 4, run.started.empty() ? utc_now() : run.started);
+    bind_text(s.get(), 5, utc_now());
+    if (run.seed) sqlite3_bind_int64(s.get(), 6, static_cast<sqlite3_int64>(*run.seed));
+    step_done(db, s.get());
+    const std::int64_t id = sqlite3_last_insert_rowid(db);
+    Stmt in = prepare(db, "INSERT INTO wz_run_inputs(run_id, path, sha256, bytes) VALUES (?,?,?,?)");
+    for (const auto& f : run.inputs) {
+        sqlite3_bind_int64(in.get(), 1, id);
+        bind_text(in.get(), 2, f.path);
+        bind_text(in.get(), 3, f.sha256);
+        sqlite3_bind_int64(in.get(), 4, static_cast<sqlite3_int64>(f.bytes));
+        step_done(db, in.get());
+    }
+    return id;
+}
+
+void check_is_geopackage(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    char head[16] = {};
+    in.read(head, 16);
+    if (!in || std::string(head, 15) != "SQLite format 3") {
+        throw UsageError(fmt::format("'{}' is not a GeoPackage (not an SQLite file); refusing to overwrite it", path));
+    }
+    Db db = open_db(path, false);
+    if (!table_exists(db.get(), "gpkg_contents")) {
+        throw UsageError(fmt::format("'{}' is an SQLite file but not a GeoPackage (no gpkg_contents); refusing to use it", path));
+    }
+}
+
+// Holds an exclusive lock on "<store>.lock" so that two runs on one store do not overwrite each other.
+class StoreLock {
+public:
+    explicit StoreLock(const std::string& store) : path_(store + ".lock") {
+        fd_ = ::open(path_.c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0644);
+        if (fd_ < 0) throw UsageError(fmt::format("cannot create lock file '{}'", path_));
+        if (::flock(fd_, LOCK_EX) != 0) throw UsageError(fmt::format("cannot lock '{}'", path_));
+    }
+    ~StoreLock() {
+        ::flock(fd_, LOCK_UN);
+        ::close(fd_);
+    }
+    StoreLock(const StoreLock&) = delete;
+    StoreLock& operator=(const StoreLock&) = delete;
+
+private:
+    std::string path_;
+    int fd_ = -1;
+};
+
+void fsync_file(const std::string& path) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {
+        ::fsync(fd);
+        ::close(fd);
+    }
+}
+
+}  // namespace
+
+std::string utc_now() {
+    const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+InputFile describe_input(const std::string& path) {
+    if (sodium_init() < 0) throw std::runtime_error("libsodium failed to initialise");
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw UsageError(fmt::format("cannot open '{}'", path));
+    crypto_hash_sha256_state state;
+    crypto_hash_sha256_init(&state);
+    std::vector<char> buf(1 << 20);
+    std::uint64_t total = 0;
+    while (in) {
+        in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+        const auto n = in.gcount();
+        if (n <= 0) break;
+        crypto_hash_sha256_update(&state, reinterpret_cast<const unsigned char*>(buf.data()), static_cast<unsigned long long>(n));
+        total += static_cast<std::uint64_t>(n);
+    }
+    unsigned char digest[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256_final(&state, digest);
+    std::string hex;
+    for (unsigned char b : digest) hex += fmt::format("{:02x}", b);
+    return InputFile{path, hex, total};
+}
+
+std::int64_t apply_to_store(const std::string& store_path, const StoreUpdate& update) {
+    const fs::path store = fs::absolute(store_path);
+    if (store.has_parent_path() && !fs::exists(store.parent_path())) {
+        throw UsageError(fmt::format("--store: the folder '{}' does not exist", store.parent_path().string()));
+    }
+    StoreLock lock(store.string());
+    const bool existed = fs::exists(store);
+    if (existed) check_is_geopackage(store.string());
+    const std::string tmp = store.string() + fmt::format(".tmp-{}", ::getpid());
+    std::error_code ec;
+    fs::remove(tmp, ec);
+    std::int64_t run_id = 0;
+    try {
+        if (existed) {
+            fs::copy_file(store, tmp, fs::copy_options::overwrite_existing);
+        } else {
+            create_empty_geopackage(tmp);
+        }
+        for (const auto& layer : update.area_layers) write_area_layer(tmp, layer);
+        Db db = open_db(tmp, true);
+        exec(db.get(), "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;");
+        exec(db.get(), "BEGIN");
+        exec(db.get(), kSchema);
+        for (const char* t : {"wz_runs", "wz_run_inputs", "wz_datasets", "wz_area_layers"}) {
+            register_attributes(db.get(), t, "wijkzicht catalogue and provenance");
+        }
+        run_id = record_run(db.get(), update.run);
+        for (const auto& layer : update.area_layers) record_area_layer(db.get(), layer, run_id);
+        for (const auto& ds : update.datasets) write_dataset(db.get(), ds, run_id);
+        exec(db.get(), "COMMIT");
+        db.reset();
+        fsync_file(tmp);
+        fs::rename(tmp, store);
+    } catch (...) {
+        fs::remove(tmp, ec);
+        throw;
+    }
+    return run_id;
+}
+
+nlohmann::json store_inventory(const std::string& store_path) {
+    if (!fs::exists(store_path)) throw UsageError(fmt::format("no store at '{}' (an import creates one)", store_path));
+    check_is_geopackage(store_path);
+    Db db = open_db(store_path, false);
+    nlohmann::json out;
+    out["store"] = store_path;
+    out["format"] = "GeoPackage";
+    out["areas"] = nlohmann::json::array();
+    out["datasets"] = nlohmann::json::array();
+    out["runs"] = nlohmann::json::array();
+    if (!table_exists(db.get(), "wz_runs")) return out;
+    {
+        Stmt s = prepare(db.get(),
+                         "SELECT layer_name, level, vintage, area_count, empty_geometries, parent_links, source_crs "
+                         "FROM wz_area_layers ORDER BY level, vintage");
+        while (sqlite3_step(s.get()) == SQLITE_ROW) {
+            out["areas"].push_back({{"layer", column_text(s.get(), 0)},
+                                    {"level", column_text(s.get(), 1)},
+                                    {"vintage", sqlite3_column_int64(s.get(), 2)},
+                                    {"count", sqlite3_column_int64(s.get(), 3)},
+                                    {"empty_geometries", sqlite3_column_int64(s.get(), 4)},
+                                    {"parent_links", nlohmann::json::parse(column_text(s.get(), 5))},
+                                    {"source_crs", column_text(s.get(), 6)}});
+        }
+    }
+    {
+        Stmt s = prepare(db.get(), "SELECT name, kind, level, row_count, years, meta, run_id FROM wz_datasets ORDER BY name");
+        Stmt c = prepare(db.get(), "SELECT name, type, unit, missing FROM wz_dataset_columns WHERE dataset=? ORDER BY position");
+        Stmt m = prepare(db.get(), "SELECT reason, count(*) FROM wz_missing WHERE dataset=? GROUP BY reason ORDER BY reason");
+        while (sqlite3_step(s.get()) == SQLITE_ROW) {
+            const std::string name = column_text(s.get(), 0);
+            nlohmann::json ds = {{"name", name},
+                                 {"table", "ds_" + name},
+                                 {"kind", column_text(s.get(), 1)},
+                                 {"level", sqlite3_column_type(s.get(), 2) == SQLITE_NULL ? nlohmann::json() : nlohmann::json(column_text(s.get(), 2))},
+                                 {"rows", sqlite3_column_int64(s.get(), 3)},
+                                 {"years", nlohmann::json::parse(column_text(s.get(), 4))},
+                                 {"meta", nlohmann::json::parse(column_text(s.get(), 5))},
+                                 {"run", sqlite3_column_int64(s.get(), 6)}};
+            nlohmann::json cols = nlohmann::json::array();
+            bind_text(c.get(), 1, name);
+            while (sqlite3_step(c.get()) == SQLITE_ROW) {
+                nlohmann::json col = {{"name", column_text(c.get(), 0)}, {"type", column_text(c.get(), 1)}, {"missing", sqlite3_column_int64(c.get(), 3)}};
+                if (!column_text(c.get(), 2).empty()) col["unit"] = column_text(c.get(), 2);
+                cols.push_back(col);
+            }
+            sqlite3_reset(c.get());
+            ds["columns"] = cols;
+            nlohmann::json reasons = nlohmann::json::object();
+            bind_text(m.get(), 1, name);
+            while (sqlite3_step(m.get()) == SQLITE_ROW) reasons[column_text(m.get(), 0)] = sqlite3_column_int64(m.get(), 1);
+            sqlite3_reset(m.get());
+            ds["missing_by_reason"] = reasons;
+            out["datasets"].push_back(ds);
+        }
+    }
+    {
+        Stmt s = prepare(db.get(), "SELECT fid, command, parameters, program_version, started, finished, seed FROM wz_runs ORDER BY fid");
+        Stmt in = prepare(db.get(), "SELECT path, sha256, bytes FROM wz_run_inputs WHERE run_id=? ORDER BY fid");
+        while (sqlite3_step(s.get()) == SQLITE_ROW) {
+            nlohmann::json run = {{"id", sqlite3_column_int64(s.get(), 0)},
+                                  {"command", column_text(s.get(), 1)},
+                                  {"parameters", nlohmann::json::parse(column_text(s.get(), 2))},
+                                  {"program_version", column_text(s.get(), 3)},
+                                  {"started", column_text(s.get(), 4)},
+                                  {"finished", column_text(s.get(), 5)}};
+            if (sqlite3_column_type(s.get(), 6) != SQLITE_NULL) run["seed"] = sqlite3_column_int64(s.get(), 6);
+            nlohmann::json inputs = nlohmann::json::array();
+            sqlite3_bind_int64(in.get(), 1, sqlite3_column_int64(s.get(), 0));
+            while (sqlite3_step(in.get()) == SQLITE_ROW) {
+                inputs.push_back({{"path", column_text(in.get(), 0)}, {"sha256", column_text(in.get(), 1)}, {"bytes", sqlite3_column_int64(in.get(), 2)}});
+            }
+            sqlite3_reset(in.get());
+            run["inputs"] = inputs;
+            out["runs"].push_back(run);
+        }
+    }
+    return out;
+}
+
+Dataset read_dataset(const std::string& store_path, const std::string& name) {
+    if (!fs::exists(store_path)) throw UsageError(fmt::format("no store at '{}'", store_path));
+    check_is_geopackage(store_path);
+    Db db = open_db(store_path, false);
+    Dataset ds;
+    ds.name = name;
+    {
+        Stmt s = prepare(db.get(), "SELECT kind, level, meta FROM wz_datasets WHERE name=?");
+        bind_text(s.get(), 1, name);
+        if (!table_exists(db.get(), "wz_datasets") || sqlite3_step(s.get()) != SQLITE_ROW) {
+            throw UsageError(fmt::format("the store has no dataset '{}' (see: wijkzicht info --store {})", name, store_path));
+        }
+        ds.kind = column_text(s.get(), 0);
+        if (sqlite3_column_type(s.get(), 1) != SQLITE_NULL) ds.level = parse_level(column_text(s.get(), 1));
+        ds.meta = nlohmann::json::parse(column_text(s.get(), 2));
+    }
+    std::vector<std::pair<std::string, ColumnType>> cols;
+    {
+        Stmt s = prepare(db.get(), "SELECT name, type, unit, description FROM wz_dataset_columns WHERE dataset=? ORDER BY position");
+        bind_text(s.get(), 1, name);
+        while (sqlite3_step(s.get()) == SQLITE_ROW) {
+            const std::string type = column_text(s.get(), 1);
+            const ColumnType t = type == "int" ? ColumnType::kInt : type == "real" ? ColumnType::kReal : ColumnType::kText;
+            Column col(column_text(s.get(), 0), t);
+            col.unit = column_text(s.get(), 2);
+            col.description = column_text(s.get(), 3);
+            cols.emplace_back(col.name(), t);
+            ds.table.add_column(std::move(col));
+        }
+    }
+    // Missing reasons other than 'empty', by (row, column).
+    std::map<std::pair<std::int64_t, std::string>, Missing> reasons;
+    {
+        Stmt s = prepare(db.get(), "SELECT row_fid, column_name, reason FROM wz_missing WHERE dataset=?");
+        bind_text(s.get(), 1, name);
+        while (sqlite3_step(s.get()) == SQLITE_ROW) {
+            reasons[{sqlite3_column_int64(s.get(), 0), column_text(s.get(), 1)}] =
+                parse_missing_name(column_text(s.get(), 2)).value_or(Missing::kEmpty);
+        }
+    }
+    std::string select = "SELECT fid";
+    for (const auto& [n, t] : cols) select += ", " + quote_ident(n);
+    Stmt s = prepare(db.get(), select + " FROM " + quote_ident("ds_" + name) + " ORDER BY fid");
+    auto& out = ds.table.columns();
+    while (sqlite3_step(s.get()) == SQLITE_ROW) {
+        const std::int64_t fid = sqlite3_column_int64(s.get(), 0);
+        for (std::size_t c = 0; c < cols.size(); ++c) {
+            const int i = static_cast<int>(c) + 1;
+            if (sqlite3_column_type(s.get(), i) == SQLITE_NULL) {
+                auto it = reasons.find({fid, cols[c].first});
+                out[c].push_missing(it == reasons.end() ? Missing::kEmpty : it->second);
+                continue;
+            }
+            switch (cols[c].second) {
+                case ColumnType::kInt: out[c].push_int(sqlite3_column_int64(s.get(), i)); break;
+                case ColumnType::kReal: out[c].push_real(sqlite3_column_double(s.get(), i)); break;
+                case ColumnType::kText: out[c].push_text(column_text(s.get(), i)); break;
+            }
+        }
+    }
+    return ds;
+}
+
+}  // namespace wz

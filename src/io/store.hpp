@@ -1,0 +1,53 @@
+#pragma once
+// The results store: one GeoPackage file (opens in QGIS as is) with
+//   areas_<level>_<vintage>   polygon layers (EPSG:28992) with code, name and parent codes;
+//   ds_<name>                 attribute tables, one per imported or computed dataset;
+//   wz_datasets, wz_dataset_columns, wz_area_layers, wz_missing, wz_runs, wz_run_inputs
+//                             the catalogue, missing-value reasons and provenance of every run.
+// Every change is atomic: it is made on a copy that replaces the store only when all of it succeeded,
+// so a failed run leaves the store byte for byte as it was.
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "io/dataset.hpp"
+
+namespace wz {
+
+struct InputFile {
+    std::string path;
+    std::string sha256;
+    std::uint64_t bytes = 0;
+};
+// Content hash (SHA-256) and size of an input file. Throws UsageError when it cannot be read.
+InputFile describe_input(const std::string& path);
+
+struct RunRecord {
+    std::string command;                          // "import boundaries"
+    nlohmann::json parameters = nlohmann::json::object();
+    std::vector<InputFile> inputs;
+    std::string started;                          // ISO 8601 UTC
+    std::optional<std::uint64_t> seed;
+};
+// The current UTC time as ISO 8601 ("2026-11-28T05:10:04Z").
+std::string utc_now();
+
+struct StoreUpdate {
+    std::vector<AreaLayer> area_layers;  // replace layers of the same level and vintage
+    std::vector<Dataset> datasets;       // replace datasets of the same name
+    RunRecord run;
+};
+
+// Applies the update atomically (creates the store when it does not exist). Returns the run id.
+std::int64_t apply_to_store(const std::string& store_path, const StoreUpdate& update);
+
+// Inventory: per level and vintage the number of areas; per dataset its rows, columns and years; runs.
+nlohmann::json store_inventory(const std::string& store_path);
+
+// Reads a dataset back as a table (types, units and missing reasons as stored).
+Dataset read_dataset(const std::string& store_path, const std::string& name);
+
+}  // namespace wz

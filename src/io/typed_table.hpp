@@ -1,0 +1,52 @@
+#pragma once
+// Turns delimited records into a typed Table: numbers (plain or decimal comma), text, and the CBS
+// symbols and secrecy codes as explicit missing values with their reason.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/error.hpp"
+#include "core/table.hpp"
+#include "io/csv.hpp"
+
+namespace wz {
+
+struct CellRules {
+    bool decimal_comma = false;     // "3,5" is 3.5
+    bool statline_symbols = true;   // '.' not available, 'x' secret, '?' uncertain, '-' nil (= 0)
+    bool cbs_secrecy = true;        // -99997, -99998, 'geheim' secret; 'nihil' = 0
+};
+
+// What a raw field means under the rules: missing (with reason), a nil that counts as zero, or a value.
+struct CellMeaning {
+    Missing missing = Missing::kNone;
+    bool nil = false;
+};
+CellMeaning classify_cell(std::string_view text, const CellRules& rules);
+
+struct TableReadOptions {
+    CellRules cells;
+    std::vector<std::string> text_columns;  // always text
+    std::vector<std::string> int_columns;   // integer columns
+    bool allow_short_rows = false;          // ragged rows: missing trailing fields are empty
+    bool skip_single_field_rows = false;    // footers such as "Bron: CBS" in StatLine exports
+    std::size_t sample_rows = 1000;         // rows used to decide which columns are numeric
+};
+
+// Reads every remaining record of `reader` into a table with the given column names. Numeric columns
+// are decided on the first `sample_rows` records; a later non-number in a numeric column is an
+// InputError (FILE:LINE:COL) that names the column and the --text-column option.
+struct RecordPositions {
+    std::vector<std::size_t> offsets;  // byte offset of each row's record in the data
+    std::vector<long> lines;           // 1-based line of each row
+};
+Table read_typed_records(csv::Reader& reader, const std::vector<std::string>& names,
+                         const TableReadOptions& options, const std::string& source,
+                         RecordPositions* positions = nullptr);
+
+// Builds the InputError for field `field` of the record at byte `offset` (re-reads that one record to
+// find its line and column).
+InputError field_error(const std::string& source, std::string_view data, char delimiter, std::size_t offset,
+                       std::size_t field, std::string expected, std::string found);
+
+}  // namespace wz
