@@ -12,6 +12,7 @@
 namespace wz::app {
 namespace {
 
+
 struct Common {
     std::string store;
     std::string encoding = "auto";
@@ -58,6 +59,7 @@ int store_update(const std::string& store, StoreUpdate update, const std::vector
 
 }  // namespace
 
+void add_import_command(CLI::App& app, Action& action);
 void add_import_command(CLI::App& app, Action& action) {
     CLI::App* imp = app.add_subcommand("import", "Import a real source into the results store (checked first, stored atomically)");
     imp->require_subcommand(1);
@@ -282,5 +284,7 @@ void add_import_command(CLI::App& app, Action& action) {
         });
     }
 }
+
+const CommandRegistration kRegister{10, add_import_command};
 
 }  // namespace wz::app

@@ -9,6 +9,7 @@
 namespace wz::app {
 namespace {
 
+
 struct InfoArgs {
     std::string store;
     bool json = false;
@@ -49,6 +50,7 @@ int run_info(const InfoArgs& args) {
 
 }  // namespace
 
+void add_info_command(CLI::App& app, Action& action);
 void add_info_command(CLI::App& app, Action& action) {
     auto args = std::make_shared<InfoArgs>();
     CLI::App* cmd = app.add_subcommand("info", "Inventory of a results store: areas per level and vintage, datasets, runs");
@@ -56,5 +58,7 @@ void add_info_command(CLI::App& app, Action& action) {
     cmd->add_flag("--json", args->json, "Print the inventory as JSON");
     cmd->callback([&action, args] { action = [args] { return run_info(*args); }; });
 }
+
+const CommandRegistration kRegister{20, add_info_command};
 
 }  // namespace wz::app

@@ -2,11 +2,32 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <iostream>
+#include <utility>
 
 #include "commands.hpp"
 #include "core/error.hpp"
 #include "wijkzicht/version.hpp"
+
+namespace wz::app {
+namespace {
+std::vector<std::pair<int, AddCommand>>& registry() {
+    static std::vector<std::pair<int, AddCommand>> commands;
+    return commands;
+}
+}  // namespace
+
+CommandRegistration::CommandRegistration(int order, AddCommand add) { registry().emplace_back(order, add); }
+
+std::vector<AddCommand> registered_commands() {
+    auto sorted = registry();
+    std::stable_sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::vector<AddCommand> out;
+    for (const auto& [order, add] : sorted) out.push_back(add);
+    return out;
+}
+}  // namespace wz::app
 
 int main(int argc, char** argv) {
     CLI::App app{
@@ -25,8 +46,7 @@ int main(int argc, char** argv) {
     app.add_flag("-v,--verbose", verbose, "Debug messages on standard error");
 
     wz::app::Action action;
-    wz::app::add_import_command(app, action);
-    wz::app::add_info_command(app, action);
+    for (auto add : wz::app::registered_commands()) add(app, action);
 
     try {
         app.parse(argc, argv);
