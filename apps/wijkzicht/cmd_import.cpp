@@ -90,7 +90,7 @@ void add_import_command(CLI::App& app, Action& action) {
             action = [a] {
                 const auto t0 = std::chrono::steady_clock::now();
                 BoundaryOptions o{level_of(a->level), a->vintage, a->id_field, a->name_field, a->layer, a->src_srs};
-                spdlog::info("reading {} ...", a->file);
+                spdlog::debug("reading {} ...", a->file);
                 AreaLayer layer = import_boundaries(a->file, o);
                 spdlog::info("{} {} areas (vintage {}), {} without geometry, source CRS {}", layer.areas.size(),
                              level_name(layer.level), layer.vintage, layer.empty_geometries(), layer.source_crs);

@@ -13,7 +13,8 @@
 
 namespace wz::csv {
 
-Reader::Reader(std::string_view data, char delimiter) : data_(data), delim_(delimiter) {}
+Reader::Reader(std::string_view data, char delimiter, long first_line)
+    : data_(data), delim_(delimiter), line_(first_line) {}
 
 bool Reader::next(std::vector<Field>& fields) {
     fields.clear();

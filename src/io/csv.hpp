@@ -17,7 +17,9 @@ struct Field {
 
 class Reader {
 public:
-    Reader(std::string_view data, char delimiter);
+    // `first_line`: the line number of the first byte of `data` in its file (for a reader that starts
+    // below a header).
+    Reader(std::string_view data, char delimiter, long first_line = 1);
     // Reads the next record into `fields`; false at the end of the data. A record may span lines
     // when a quoted field holds a line break. Blank lines give a record of one empty field.
     bool next(std::vector<Field>& fields);

@@ -146,7 +146,7 @@ Dataset import_statline(const std::string& path, const StatlineOptions& options)
     read.text_columns = options.text_columns;
     if (!options.code_column.empty()) read.text_columns.push_back(options.code_column);
     if (!options.year_column.empty()) read.text_columns.push_back(options.year_column);
-    csv::Reader reader(std::string_view(data).substr(header.data_offset), delim);
+    csv::Reader reader(std::string_view(data).substr(header.data_offset), delim, data_line);
     RecordPositions pos;
     Table raw = read_typed_records(reader, header.names, read, path, &pos);
     for (auto& off : pos.offsets) off += header.data_offset;
@@ -165,7 +165,8 @@ Dataset import_statline(const std::string& path, const StatlineOptions& options)
     if (!options.code_column.empty()) {
         code_col = column_index(options.code_column);
     } else {
-        int best_score = -1;
+        // The text column with the largest share of area codes (at least half; a column named *cod* wins ties).
+        double best = 0.5;
         for (std::size_t c = 0; c < raw.columns().size(); ++c) {
             const Column& col = raw.columns()[c];
             if (col.type() != ColumnType::kText) continue;
@@ -177,10 +178,11 @@ Dataset import_statline(const std::string& path, const StatlineOptions& options)
                 const std::string_view t = trim(col.text_at(r));
                 if (level_of_code(t) && !is_code_of_level(Level::kPc4, t)) ++codes;
             }
-            if (present == 0 || codes * 10 < present * 9) continue;
-            const int score = lower(col.name()).find("cod") != std::string::npos ? 2 : 1;
-            if (score > best_score) {
-                best_score = score;
+            if (present == 0) continue;
+            const double share = static_cast<double>(codes) / static_cast<double>(present) +
+                                 (lower(col.name()).find("cod") != std::string::npos ? 1e-6 : 0.0);
+            if (share >= best) {
+                best = share;
                 code_col = c;
             }
         }

@@ -1,0 +1,136 @@
+// Import benchmarks: CSV parsing into typed columns (target: >= 400 MB/s on one core) on a generated
+// CBS-style grid-statistics CSV (default 1 GB; WZ_BENCH_CSV_MB sets the size), and reading + storing
+// the 11,691 real buurt polygons.
+#include <benchmark/benchmark.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <string>
+
+#include "io/csv.hpp"
+#include "io/importers.hpp"
+#include "io/store.hpp"
+#include "io/typed_table.hpp"
+
+namespace {
+
+std::size_t csv_megabytes() {
+    const char* env = std::getenv("WZ_BENCH_CSV_MB");
+    return env != nullptr ? static_cast<std::size_t>(std::atol(env)) : 1024;
+}
+
+// A CBS grid-statistics-like file: cell code, 24 count columns with secrecy values, 6 decimal columns.
+const std::string& generated_csv() {
+    static const std::string data = [] {
+        const std::size_t target = csv_megabytes() * 1024 * 1024;
+        std::string out;
+        out.reserve(target + 4096);
+        out += "C28992R100";
+        for (int y = 2000; y < 2024; ++y) out += ",INW" + std::to_string(y);
+        for (int k = 0; k < 6; ++k) out += ",WOZ" + std::to_string(k);
+        out += '\n';
+        std::mt19937_64 rng(42);
+        std::uniform_int_distribution<int> count(0, 400);
+        std::uniform_real_distribution<double> woz(50.0, 900.0);
+        char buf[64];
+        long cell = 0;
+        while (out.size() < target) {
+            const long x = 1000 + cell % 1800;
+            const long y = 3000 + (cell / 1800) % 3200;
+            ++cell;
+            std::snprintf(buf, sizeof(buf), "E%04ldN%04ld", x, y);
+            out += buf;
+            for (int c = 0; c < 24; ++c) {
+                const int v = count(rng);
+                out += ',';
+                if (v < 8) {
+                    out += "-99997";
+                } else {
+                    out += std::to_string(v);
+                }
+            }
+            for (int c = 0; c < 6; ++c) {
+                std::snprintf(buf, sizeof(buf), ",%.1f", woz(rng));
+                out += buf;
+            }
+            out += '\n';
+        }
+        return out;
+    }();
+    return data;
+}
+
+void BM_CsvParseTypedColumns(benchmark::State& state) {
+    const std::string& data = generated_csv();
+    const std::size_t header_end = data.find('\n') + 1;
+    std::vector<std::string> names;
+    {
+        wz::csv::Reader header(std::string_view(data).substr(0, header_end), ',');
+        std::vector<wz::csv::Field> fields;
+        header.next(fields);
+        for (const auto& f : fields) names.emplace_back(f.text);
+    }
+    wz::TableReadOptions options;
+    options.cells = wz::CellRules{false, false, true};
+    options.text_columns = {"C28992R100"};
+    std::size_t rows = 0;
+    for (auto _ : state) {
+        wz::csv::Reader reader(std::string_view(data).substr(header_end), ',', 2);
+        wz::Table t = wz::read_typed_records(reader, names, options, "generated.csv");
+        rows = t.row_count();
+        benchmark::DoNotOptimize(t);
+    }
+    state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(data.size()));
+    state.counters["rows"] = static_cast<double>(rows);
+    state.counters["MB"] = static_cast<double>(data.size()) / 1e6;
+}
+BENCHMARK(BM_CsvParseTypedColumns)->Unit(benchmark::kMillisecond)->Iterations(3);
+
+void BM_Utf8CheckAndDecode(benchmark::State& state) {
+    const std::string& data = generated_csv();
+    for (auto _ : state) {
+        std::string copy = data;
+        benchmark::DoNotOptimize(wz::csv::decode_text(std::move(copy), wz::csv::Encoding::kAuto, "generated.csv"));
+    }
+    state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(data.size()));
+}
+BENCHMARK(BM_Utf8CheckAndDecode)->Unit(benchmark::kMillisecond)->Iterations(3);
+
+const std::string kBuurten = std::string(WZ_SHARED_DATA) + "/real/cbs-boundaries-2014-2015/buurt_2014.gpkg";
+
+void BM_ReadBuurtPolygons(benchmark::State& state) {
+    if (!std::filesystem::exists(kBuurten)) {
+        state.SkipWithError("real data absent (../shared/data)");
+        return;
+    }
+    for (auto _ : state) {
+        auto layer = wz::import_boundaries(kBuurten, {wz::Level::kBuurt, 2014, "statcode", "", "", ""});
+        benchmark::DoNotOptimize(layer);
+    }
+    state.counters["areas"] = 11691;
+}
+BENCHMARK(BM_ReadBuurtPolygons)->Unit(benchmark::kMillisecond)->Iterations(5);
+
+void BM_ReadAndStoreBuurtPolygons(benchmark::State& state) {
+    if (!std::filesystem::exists(kBuurten)) {
+        state.SkipWithError("real data absent (../shared/data)");
+        return;
+    }
+    const std::string store = (std::filesystem::temp_directory_path() / "wz_bench_store.gpkg").string();
+    for (auto _ : state) {
+        std::filesystem::remove(store);
+        wz::StoreUpdate u;
+        u.run.command = "bench";
+        u.area_layers.push_back(wz::import_boundaries(kBuurten, {wz::Level::kBuurt, 2014, "statcode", "", "", ""}));
+        wz::apply_to_store(store, u);
+    }
+    std::filesystem::remove(store);
+    std::filesystem::remove(store + ".lock");
+}
+BENCHMARK(BM_ReadAndStoreBuurtPolygons)->Unit(benchmark::kMillisecond)->Iterations(3);
+
+}  // namespace
+
+BENCHMARK_MAIN();

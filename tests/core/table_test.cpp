@@ -1,0 +1,79 @@
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "core/error.hpp"
+#include "core/table.hpp"
+
+namespace wz {
+namespace {
+
+TEST(Table, ColumnsKeepValuesAndMissingReasons) {
+    Column c("inw", ColumnType::kReal);
+    c.push_real(4440);
+    c.push_missing(Missing::kSecret99997);
+    c.push_int(7);
+    c.push_missing(Missing::kGeheim);
+    ASSERT_EQ(c.size(), 4u);
+    EXPECT_DOUBLE_EQ(c.real_at(0), 4440.0);
+    EXPECT_TRUE(c.is_missing(1));
+    EXPECT_EQ(c.missing_reason(1), Missing::kSecret99997);
+    EXPECT_TRUE(std::isnan(c.number_at(1)));
+    EXPECT_DOUBLE_EQ(c.number_at(2), 7.0);
+    EXPECT_EQ(c.missing_count(), 2u);
+    EXPECT_EQ(c.missing_count(Missing::kGeheim), 1u);
+    EXPECT_EQ(c.to_text(1), "");
+    EXPECT_EQ(c.to_text(2), "7");
+}
+
+TEST(Table, TextAndIntColumns) {
+    Column t("code", ColumnType::kText);
+    t.push_text("BU00140000");
+    t.push_missing(Missing::kEmpty);
+    EXPECT_EQ(t.text_at(0), "BU00140000");
+    EXPECT_THROW(t.push_real(1.0), std::logic_error);
+    Column i("year", ColumnType::kInt);
+    i.push_int(2014);
+    EXPECT_EQ(i.int_at(0), 2014);
+    EXPECT_THROW(i.push_text("x"), std::logic_error);
+    EXPECT_THROW(i.push_missing(Missing::kNone), std::logic_error);
+}
+
+TEST(Table, ShapeIsChecked) {
+    Table table;
+    Column a("a", ColumnType::kInt);
+    a.push_int(1);
+    a.push_int(2);
+    table.add_column(std::move(a));
+    Column b("b", ColumnType::kInt);
+    b.push_int(1);
+    EXPECT_THROW(table.add_column(std::move(b)), std::logic_error);
+    Column dup("a", ColumnType::kInt);
+    dup.push_int(1);
+    dup.push_int(1);
+    EXPECT_THROW(table.add_column(std::move(dup)), std::logic_error);
+    EXPECT_EQ(table.row_count(), 2u);
+    EXPECT_NE(table.find("a"), nullptr);
+    EXPECT_EQ(table.find("zz"), nullptr);
+    EXPECT_THROW((void)table.column("zz"), UsageError);
+}
+
+TEST(Table, MissingNamesRoundTrip) {
+    for (int k = 0; k < kMissingKinds; ++k) {
+        const auto why = static_cast<Missing>(k);
+        EXPECT_EQ(parse_missing_name(missing_name(why)), why);
+    }
+    EXPECT_FALSE(parse_missing_name("bogus"));
+}
+
+TEST(InputErrorFormat, FileLineColumnExpectedFound) {
+    InputError e("data.csv", 12, 7, "a number", "'abc'");
+    EXPECT_STREQ(e.what(), "data.csv:12:7: expected a number, found 'abc'");
+    InputError v("b.gpkg:layer buurt:feature 17", 0, 0, "a buurt code", "'X'");
+    EXPECT_STREQ(v.what(), "b.gpkg:layer buurt:feature 17: expected a buurt code, found 'X'");
+    EXPECT_EQ(quote_found("a\nb"), "'a\\x0ab'");
+    EXPECT_EQ(quote_found(std::string(100, 'z'), 5), "'zzzzz...'");
+}
+
+}  // namespace
+}  // namespace wz
