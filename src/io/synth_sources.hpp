@@ -1,0 +1,52 @@
+#pragma once
+// Importers for the liveability inputs that have no CBS/police format of their own (as written by
+// `wijkzicht synth`, and by anyone preparing such data): indicator values per cell and year, indicator
+// metadata, a geocoded resident survey, house sales, and the undermining micro-data extract.
+// Like the other importers they read and check everything and write nothing.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "io/csv.hpp"
+#include "io/dataset.hpp"
+
+namespace wz {
+
+struct IndicatorOptions {
+    std::string name = "indicators";
+    std::optional<int> year;  // for every file; default: the four-digit year in each file name
+    csv::Encoding encoding = csv::Encoding::kAuto;
+};
+// Indicator values, one CSV per year: `code` (100 m cell E1993N3660, C28992R100..., or an area code) and
+// one numeric column per indicator (ind001, ...). All files must have the same columns. Gives one dataset
+// (code, year, indicators...). Each code once per year.
+Dataset import_indicators(const std::vector<std::string>& paths, const IndicatorOptions& options);
+
+// Indicator metadata: id, name, dimension_lbm2 (won, bev, vrz, vei, fys), dimension_lbm3 (won, fys, vrz,
+// soc, onv), transform (identity, log, logit, sqrt). Dataset "indicator_meta".
+Dataset import_indicator_meta(const std::string& path, csv::Encoding encoding = csv::Encoding::kAuto);
+
+// Resident survey: respondent, year, code (100 m cell), rating (1-10), optional further columns
+// (age, owner, ...). Dataset "survey" (code, year first).
+Dataset import_survey(const std::string& path, const std::string& name = "survey", csv::Encoding encoding = csv::Encoding::kAuto);
+
+// House sales: sale, year, code (100 m cell), price (> 0), optional month, floor_area, rooms,
+// dwelling_type, build_year. Dataset "sales" (code, year first).
+Dataset import_sales(const std::string& path, const std::string& name = "sales", csv::Encoding encoding = csv::Encoding::kAuto);
+
+struct MicrodataOptions {
+    std::string key;  // pseudonymisation key (at least 16 bytes); required
+    csv::Encoding encoding = csv::Encoding::kAuto;
+};
+// The undermining micro-data extract (a folder of CSV files: persons, addresses, dwellings, ownership,
+// purchases, entities, directors, suspicions, transactions). Checks everything: BSN 11-test, 8-digit KvK
+// numbers, 16-digit BAG ids, dates, every foreign key. Person, address, dwelling and entity identifiers
+// are replaced by keyed pseudonyms (BLAKE2b with the key); names, streets and house numbers are not kept.
+// Gives datasets md_persons, md_dwellings, md_purchases, md_entities, md_directors, md_suspicions,
+// md_transactions (kind "microdata", for the protected zone only).
+std::vector<Dataset> import_microdata(const std::string& dir, const MicrodataOptions& options);
+
+// True when the 9-digit number passes the BSN 11-test (9*d1 + 8*d2 + ... + 2*d8 - d9 divisible by 11).
+bool bsn_valid(std::string_view digits);
+
+}  // namespace wz
