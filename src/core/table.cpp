@@ -46,20 +46,27 @@ void Column::reserve(std::size_t n) {
     }
 }
 
-void Column::push_int(std::int64_t v) {
+void Column::push_int_slow(std::int64_t v) {
     if (type_ == ColumnType::kReal) {
         push_real(static_cast<double>(v));
         return;
     }
-    if (type_ != ColumnType::kInt) throw std::logic_error("push_int on column " + name_);
-    ints_.push_back(v);
-    status_.push_back(0);
+    wrong_type("push_int");
 }
 
-void Column::push_real(double v) {
-    if (type_ != ColumnType::kReal) throw std::logic_error("push_real on column " + name_);
-    reals_.push_back(v);
-    status_.push_back(0);
+void Column::wrong_type(const char* what) const {
+    throw std::logic_error(std::string(what) + " on " + std::string(column_type_name(type_)) + " column " + name_);
+}
+
+void Column::append_block(const double* values, const std::uint8_t* status, std::size_t n) {
+    if (type_ == ColumnType::kReal) {
+        reals_.insert(reals_.end(), values, values + n);
+    } else if (type_ == ColumnType::kInt) {
+        for (std::size_t i = 0; i < n; ++i) ints_.push_back(static_cast<std::int64_t>(values[i]));
+    } else {
+        wrong_type("append_block");
+    }
+    status_.insert(status_.end(), status, status + n);
 }
 
 void Column::push_text(std::string v) {

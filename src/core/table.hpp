@@ -39,9 +39,22 @@ public:
     std::size_t size() const { return status_.size(); }
     void reserve(std::size_t n);
 
-    void push_int(std::int64_t v);
-    void push_real(double v);
+    void push_int(std::int64_t v) {
+        if (type_ != ColumnType::kInt) {
+            push_int_slow(v);
+            return;
+        }
+        ints_.push_back(v);
+        status_.push_back(0);
+    }
+    void push_real(double v) {
+        if (type_ != ColumnType::kReal) wrong_type("push_real");
+        reals_.push_back(v);
+        status_.push_back(0);
+    }
     void push_text(std::string v);
+    // Appends n values of an int or real column with their status bytes (0 = present) in one step.
+    void append_block(const double* values, const std::uint8_t* status, std::size_t n);
     void push_missing(Missing why);
 
     bool is_missing(std::size_t row) const { return status_[row] != 0; }
@@ -68,6 +81,9 @@ public:
     std::string description;
 
 private:
+    void push_int_slow(std::int64_t v);
+    [[noreturn]] void wrong_type(const char* what) const;
+
     std::string name_;
     ColumnType type_;
     std::vector<std::int64_t> ints_;

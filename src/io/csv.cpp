@@ -26,10 +26,12 @@ bool Reader::next(std::vector<Field>& fields) {
     const std::size_t n = data_.size();
     std::size_t line_start = pos_;
     std::size_t p = pos_;
+    const char delim = delim_;
     for (;;) {
         const auto column = static_cast<std::uint32_t>(p - line_start + 1);
         if (p < n && d[p] == '"') {
-            // Quoted field: copy into scratch, unescaping "" and keeping line breaks.
+            // Quoted field: copied into scratch (unescaping "" and keeping line breaks); its view is
+            // set once the record is complete, as scratch may grow meanwhile.
             const std::size_t begin = scratch_.size();
             ++p;
             for (;;) {
@@ -52,22 +54,23 @@ bool Reader::next(std::vector<Field>& fields) {
                 ++p;
             }
             // Anything between the closing quote and the delimiter is kept (lenient, as spreadsheets do).
-            while (p < n && d[p] != delim_ && d[p] != '\n' && d[p] != '\r') scratch_.push_back(d[p++]);
-            spans_.push_back({begin, scratch_.size() - begin, column, true, true});
+            while (p < n && d[p] != delim && d[p] != '\n' && d[p] != '\r') scratch_.push_back(d[p++]);
+            spans_.push_back({fields.size(), begin, scratch_.size() - begin});
+            fields.push_back(Field{std::string_view(), column, true});
         } else {
             const std::size_t begin = p;
             while (p < n) {
                 const char c = d[p];
-                if (c == delim_ || c == '\n' || c == '\r') break;
+                if (c == delim || c == '\n' || c == '\r') break;
                 ++p;
             }
-            spans_.push_back({begin, p - begin, column, false, false});
+            fields.push_back(Field{std::string_view(d + begin, p - begin), column, false});
         }
         if (p >= n) {
             pos_ = n;
             break;
         }
-        if (d[p] == delim_) {
+        if (d[p] == delim) {
             ++p;
             continue;
         }
@@ -78,11 +81,7 @@ bool Reader::next(std::vector<Field>& fields) {
         pos_ = p;
         break;
     }
-    fields.reserve(spans_.size());
-    for (const Span& s : spans_) {
-        const char* base = s.in_scratch ? scratch_.data() : d;
-        fields.push_back(Field{std::string_view(base + s.begin, s.length), s.column, s.quoted});
-    }
+    for (const Span& s : spans_) fields[s.field].text = std::string_view(scratch_.data() + s.begin, s.length);
     return true;
 }
 
@@ -280,12 +279,55 @@ char sniff_delimiter(std::string_view data) {
     return kCandidates[best];
 }
 
+namespace {
+
+constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                             1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+// Plain decimals ("-12", "3.25", "3,25" with a decimal comma) of at most 18 digits: mantissa and
+// decimal exponent are exact in double, so one division gives the correctly rounded value (the
+// classic fast path of decimal-to-binary conversion). Anything else returns false.
+bool parse_simple_decimal(std::string_view t, char decimal, double& out) {
+    const char* p = t.data();
+    const char* e = p + t.size();
+    bool negative = false;
+    if (p < e && *p == '-') {
+        negative = true;
+        ++p;
+    }
+    if (p == e) return false;
+    std::uint64_t mantissa = 0;
+    int digits = 0;
+    int fraction = -1;
+    for (; p < e; ++p) {
+        const char c = *p;
+        if (c >= '0' && c <= '9') {
+            mantissa = mantissa * 10 + static_cast<std::uint64_t>(c - '0');
+            ++digits;
+            if (fraction >= 0) ++fraction;
+        } else if (c == decimal && fraction < 0) {
+            fraction = 0;
+        } else {
+            return false;
+        }
+    }
+    if (digits == 0 || digits > 18 || fraction == 0) return false;
+    double v = static_cast<double>(mantissa);
+    if (fraction > 0) v /= kPow10[fraction];
+    out = negative ? -v : v;
+    return true;
+}
+
+}  // namespace
+
 std::optional<double> parse_number(std::string_view text, bool decimal_comma) {
-    // Trim spaces only when present (hot path: no spaces).
+    double value = 0;
+    if (parse_simple_decimal(text, '.', value)) return value;
+    if (decimal_comma && parse_simple_decimal(text, ',', value)) return value;
+    // Trim spaces only when present.
     if (!text.empty() && (text.front() == ' ' || text.back() == ' ')) text = trim(text);
     if (text.empty()) return std::nullopt;
     if (text.front() == '+') text.remove_prefix(1);
-    double value = 0;
     if (decimal_comma) {
         const std::size_t comma = text.find(',');
         if (comma != std::string_view::npos) {

@@ -28,6 +28,16 @@ public:
     // Byte offset of the reader in the data (for progress).
     std::size_t offset() const { return pos_; }
 
+    // For fused parsers that scan the buffer themselves: the data, the delimiter, and a way to move
+    // the reader past what they consumed (byte offset and the line number there).
+    std::string_view data() const { return data_; }
+    char delimiter() const { return delim_; }
+    long next_line() const { return line_; }
+    void skip_to(std::size_t offset, long line) {
+        pos_ = offset;
+        line_ = line;
+    }
+
 private:
     std::string_view data_;
     char delim_;
@@ -35,12 +45,10 @@ private:
     long line_ = 1;
     long record_line_ = 0;
     std::string scratch_;
-    struct Span {
+    struct Span {  // a quoted field held in scratch_
+        std::size_t field;
         std::size_t begin;
         std::size_t length;
-        std::uint32_t column;
-        bool in_scratch;
-        bool quoted;
     };
     std::vector<Span> spans_;
 };

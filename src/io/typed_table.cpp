@@ -113,6 +113,7 @@ public:
     }
 
     Table take() { return std::move(table_); }
+    std::vector<Column>& columns() { return table_.columns(); }
 
 private:
     Table table_;
@@ -123,6 +124,117 @@ private:
 bool is_blank_record(const std::vector<csv::Field>& fields) {
     return fields.size() == 1 && trim(fields[0].text).empty();
 }
+
+// The fast path for the bulk of a file: numbers are parsed while the record is scanned, straight from
+// the buffer, into column blocks that are appended to the table in bulk. A record it cannot take whole
+// (quotes, symbols, text in a numeric column, a wrong field count, long or exponent numbers) is left
+// to the general path, which also produces the errors; the block is flushed first so rows stay in order.
+class FusedRecordParser {
+public:
+    static constexpr std::size_t kBlock = 4096;
+
+    FusedRecordParser(const std::vector<ColumnType>& types, const CellRules& rules, char delimiter)
+        : types_(types),
+          decimal_comma_(rules.decimal_comma && delimiter != ','),
+          secrecy_(rules.cbs_secrecy),
+          delim_(delimiter),
+          values_(types.size() * kBlock),
+          status_(types.size() * kBlock),
+          texts_(types.size()) {}
+
+    // Parses the record at `p` into block row `rows_`; on success returns true and the offset after it.
+    bool parse(const char* d, std::size_t n, std::size_t p, std::size_t& end) {
+        // Local copies: stores through uint8_t pointers may alias anything, so members would be reloaded.
+        const std::size_t columns = types_.size();
+        const ColumnType* types = types_.data();
+        double* values = values_.data() + rows_;
+        std::uint8_t* status = status_.data() + rows_;
+        std::string_view* texts = texts_.data();
+        const char delim = delim_;
+        const bool decimal_comma = decimal_comma_;
+        for (std::size_t c = 0; c < columns; ++c) {
+            if (types[c] == ColumnType::kText) {
+                const std::size_t b = p;
+                while (p < n && d[p] != delim && d[p] != '\n' && d[p] != '\r' && d[p] != '"') ++p;
+                if (p < n && d[p] == '"') return false;
+                if (p == b) return false;  // empty: general path (missing reason)
+                texts[c] = std::string_view(d + b, p - b);
+            } else {
+                bool negative = false;
+                if (p < n && d[p] == '-') {
+                    negative = true;
+                    ++p;
+                }
+                const std::size_t start = p;
+                std::uint64_t mantissa = 0;
+                unsigned digit = 0;
+                while (p < n && (digit = static_cast<unsigned>(d[p] - '0')) < 10) {
+                    mantissa = mantissa * 10 + digit;
+                    ++p;
+                }
+                const std::size_t int_digits = p - start;
+                std::size_t frac_digits = 0;
+                if (p < n && (d[p] == '.' || (decimal_comma && d[p] == ','))) {
+                    const std::size_t frac_start = ++p;
+                    while (p < n && (digit = static_cast<unsigned>(d[p] - '0')) < 10) {
+                        mantissa = mantissa * 10 + digit;
+                        ++p;
+                    }
+                    frac_digits = p - frac_start;
+                    if (frac_digits == 0 || types[c] == ColumnType::kInt) return false;
+                }
+                if (int_digits + frac_digits == 0 || int_digits + frac_digits > 18) return false;
+                if (types[c] == ColumnType::kInt && int_digits > 15) return false;  // exact only via the general path
+                std::uint8_t why = 0;
+                if (negative && frac_digits == 0 && (mantissa == 99997 || mantissa == 99998)) {
+                    if (!secrecy_) return false;
+                    why = static_cast<std::uint8_t>(mantissa == 99997 ? Missing::kSecret99997 : Missing::kSecret99998);
+                }
+                double v = static_cast<double>(mantissa);
+                if (frac_digits > 0) v /= kPow10[frac_digits];
+                values[c * kBlock] = negative ? -v : v;
+                status[c * kBlock] = why;
+            }
+            if (c + 1 < columns) {
+                if (p >= n || d[p] != delim) return false;
+                ++p;
+            }
+        }
+        if (p < n && d[p] != '\n' && d[p] != '\r') return false;
+        if (p < n && d[p] == '\r') ++p;
+        if (p < n && d[p] == '\n') ++p;
+        end = p;
+        return true;
+    }
+
+    // Keeps the parsed record: text fields go to their columns now, numbers when the block is flushed.
+    void accept(std::vector<Column>& cols) {
+        for (std::size_t c = 0; c < cols.size(); ++c) {
+            if (types_[c] == ColumnType::kText) cols[c].push_text(std::string(texts_[c]));
+        }
+        if (++rows_ == kBlock) flush(cols);
+    }
+
+    void flush(std::vector<Column>& cols) {
+        if (rows_ == 0) return;
+        for (std::size_t c = 0; c < cols.size(); ++c) {
+            if (types_[c] != ColumnType::kText) cols[c].append_block(&values_[c * kBlock], &status_[c * kBlock], rows_);
+        }
+        rows_ = 0;
+    }
+
+private:
+    static constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                        1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+    const std::vector<ColumnType>& types_;
+    bool decimal_comma_;
+    bool secrecy_;
+    char delim_;
+    std::size_t rows_ = 0;
+    std::vector<double> values_;        // column-major blocks: column c at c * kBlock
+    std::vector<std::uint8_t> status_;
+    std::vector<std::string_view> texts_;
+};
 
 }  // namespace
 
@@ -181,9 +293,31 @@ Table read_typed_records(csv::Reader& reader, const std::vector<std::string>& na
             rec.line, rec.texts.size(), [&](std::size_t c) { return std::string_view(rec.texts[c]); },
             [&](std::size_t c) -> long { return c < rec.columns.size() ? rec.columns[c] : 0; });
     }
-    for (;;) {
+    if (!sample.empty() && more) {
+        // Reserve for the rest of the file from the sample's bytes per record (avoids regrowth copies).
+        const std::size_t sampled = reader.offset() - sample.front().offset;
+        const std::size_t left = reader.data().size() - reader.offset();
+        const std::size_t estimate = sample.size() + left / std::max<std::size_t>(1, sampled / sample.size()) * 21 / 20;
+        for (auto& col : builder.columns()) col.reserve(estimate);
+    }
+    FusedRecordParser fused(types, options.cells, reader.delimiter());
+    const std::string_view all = reader.data();
+    std::vector<Column>& columns = builder.columns();
+    while (more) {
+        // Fast path, record by record, until a record needs the general path.
+        std::size_t p = reader.offset();
+        long line = reader.next_line();
+        std::size_t end = 0;
+        while (p < all.size() && fused.parse(all.data(), all.size(), p, end)) {
+            note(p, line);
+            fused.accept(columns);
+            p = end;
+            ++line;
+        }
+        fused.flush(columns);
+        reader.skip_to(p, line);
         const std::size_t offset = reader.offset();
-        if (!more || !reader.next(fields)) break;
+        if (!reader.next(fields)) break;
         if (is_blank_record(fields)) continue;
         if (options.skip_single_field_rows && fields.size() == 1 && names.size() > 1) continue;
         note(offset, reader.line());

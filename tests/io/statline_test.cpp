@@ -93,7 +93,7 @@ TEST(Statline, BadCodesDuplicatesAndShapesAreErrors) {
     // A column is numeric when the first 1,000 rows say so; a later non-number is an error naming it.
     std::string many;
     for (int i = 0; i < 1000; ++i) many += "\"A\";\"BU0014" + std::to_string(1000 + i) + "\";\"2017\";\"5\"\n";
-    expect_error(many + "\"B\";\"GM0015\";\"2017\";\"zes\"\n", ":1002:25:", "found 'zes'");
+    expect_error(many + "\"B\";\"GM0015\";\"2017\";\"zes\"\n", ":1002:21:", "found 'zes'");
     expect_error("\"A\";\"GM0014\";\"twee\";\"5\"\n", ":2:", "a period starting with a year");
 }
 

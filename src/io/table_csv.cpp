@@ -1,0 +1,104 @@
+#include "io/table_csv.hpp"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+
+#include "core/error.hpp"
+
+namespace wz {
+namespace {
+
+void append_field(std::string& out, const std::string& text) {
+    if (text.find_first_of(",\"\n\r") == std::string::npos) {
+        out += text;
+        return;
+    }
+    out += '"';
+    for (char c : text) {
+        if (c == '"') out += '"';
+        out += c;
+    }
+    out += '"';
+}
+
+}  // namespace
+
+void write_table_csv(const Table& table, const std::string& path) {
+    const std::string tmp = fmt::format("{}.tmp-{}", path, ::getpid());
+    {
+        std::ofstream out(tmp, std::ios::binary);
+        if (!out) throw UsageError(fmt::format("cannot write '{}'", path));
+        std::string buf;
+        for (std::size_t c = 0; c < table.column_count(); ++c) {
+            if (c) buf += ',';
+            append_field(buf, table.columns()[c].name());
+        }
+        buf += '\n';
+        for (std::size_t r = 0; r < table.row_count(); ++r) {
+            for (std::size_t c = 0; c < table.column_count(); ++c) {
+                if (c) buf += ',';
+                const Column& col = table.columns()[c];
+                if (col.is_missing(r)) continue;
+                switch (col.type()) {
+                    case ColumnType::kInt: buf += std::to_string(col.int_at(r)); break;
+                    case ColumnType::kReal: buf += fmt::format("{}", col.real_at(r)); break;
+                    case ColumnType::kText: append_field(buf, col.text_at(r)); break;
+                }
+            }
+            buf += '\n';
+            if (buf.size() > (1u << 20)) {
+                out << buf;
+                buf.clear();
+            }
+        }
+        out << buf;
+        if (!out) {
+            std::filesystem::remove(tmp);
+            throw UsageError(fmt::format("cannot write '{}'", path));
+        }
+    }
+    std::filesystem::rename(tmp, path);
+}
+
+Table stack_tables(const Table& a, const Table& b) {
+    Table out;
+    std::vector<std::pair<std::string, ColumnType>> cols;
+    for (const Table* t : {&a, &b}) {
+        for (const auto& c : t->columns()) {
+            auto it = std::find_if(cols.begin(), cols.end(), [&](const auto& p) { return p.first == c.name(); });
+            if (it == cols.end()) {
+                cols.emplace_back(c.name(), c.type());
+            } else if (it->second != c.type()) {
+                throw std::logic_error("stack_tables: column " + c.name() + " has two types");
+            }
+        }
+    }
+    for (const auto& [name, type] : cols) {
+        Column col(name, type);
+        col.reserve(a.row_count() + b.row_count());
+        for (const Table* t : {&a, &b}) {
+            const Column* src = t->find(name);
+            for (std::size_t r = 0; r < t->row_count(); ++r) {
+                if (src == nullptr || src->is_missing(r)) {
+                    col.push_missing(src == nullptr ? Missing::kEmpty : src->missing_reason(r));
+                    continue;
+                }
+                switch (type) {
+                    case ColumnType::kInt: col.push_int(src->int_at(r)); break;
+                    case ColumnType::kReal: col.push_real(src->real_at(r)); break;
+                    case ColumnType::kText: col.push_text(src->text_at(r)); break;
+                }
+            }
+        }
+        out.add_column(std::move(col));
+    }
+    return out;
+}
+
+}  // namespace wz

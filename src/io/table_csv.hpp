@@ -1,0 +1,16 @@
+#pragma once
+// Writing tables as CSV (RFC 4180, UTF-8, ',' separated, '.' decimals, empty = missing) that open in a
+// spreadsheet and in QGIS. Written to a temporary file and renamed, so a failure leaves no half file.
+#include <string>
+
+#include "core/table.hpp"
+
+namespace wz {
+
+void write_table_csv(const Table& table, const std::string& path);
+
+// Appends the rows of `b` below those of `a`, on the union of their columns (missing where a table
+// lacks a column); columns of the same name must have the same type.
+Table stack_tables(const Table& a, const Table& b);
+
+}  // namespace wz
