@@ -762,7 +762,7 @@ void make_plants(Country& c, const Progress& progress) {
         p.missed = t == 0 ? "" : "persistence";
         p.level = "corop_plus";
         p.area = static_cast<std::int32_t>(cps[sz(t)].second);
-        p.details = {{"field_offset_all_dimensions", -2.0}, {"years_with_offset", t == 0 ? nlohmann::json(kYearList) : nlohmann::json({2020, 2022})}};
+        p.details = {{"field_offset_all_dimensions", -3.0}, {"years_with_offset", t == 0 ? nlohmann::json(kYearList) : nlohmann::json({2020, 2022})}};
         cp_plant[cps[sz(t)].second] = static_cast<int>(c.plants.size());
         c.plants.push_back(std::move(p));
     }

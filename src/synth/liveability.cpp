@@ -131,7 +131,7 @@ void make_liveability(const Country& c, Liveability& lv, const std::string& dir,
         f[3] += tenure;
         const int cpp = cp_plant[sz(c.cp_of_buurt(static_cast<std::int32_t>(b)))];
         if (cpp >= 0 && (c.plants[sz(cpp)].expect == "meet" || y >= 4)) {
-            for (double& v : f) v -= 2.0;
+            for (double& v : f) v -= 3.0;
         }
         for (const auto& disk : c.unsafe_clusters) {
             if (std::hypot(x - disk.x, yy - disk.y) <= disk.r) {

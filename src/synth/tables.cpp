@@ -176,8 +176,10 @@ void make_key_figures(const Country& c, KeyFigures& kf, const Progress& progress
             }
         }
     }
-    // Planted values: shares as given, ratios against the natural national / regional means.
-    averages(false);
+    // Planted values: shares as given, ratios against the national / regional means including the planted
+    // buurten themselves (a fixed point: at small scales a planted buurt is a large part of its region).
+    for (int it = 0; it < 30; ++it) {
+    averages(it > 0);
     for (std::size_t b = 0; b < nb; ++b) {
         const BuurtPlant& bp = c.buurt_plant[b];
         if (!bp.key_override) continue;
@@ -193,6 +195,7 @@ void make_key_figures(const Country& c, KeyFigures& kf, const Progress& progress
             kf.transfer[i] = bp.transfer[sz(y)];
             kf.childpov[i] = bp.childpov[sz(y)];
         }
+    }
     }
     averages(true);
     progress(fmt::format("key figures: {} buurten x {} years ({} natural buurt-years pulled below the Danish thresholds)", nb, kYears, pulled));
