@@ -118,10 +118,54 @@ struct CentroidSums {
     double area = 0;      // signed so that shells count positive and holes negative
     double moment_x = 0;  // sum of area * centroid, relative to the base point
     double moment_y = 0;
-    double point_sum_x = 0;  // fallback for degenerate areas
+    double line_x = 0;  // length-weighted segment midpoints: the fallback for areas of zero area
+    double line_y = 0;
+    double length = 0;
+    double point_sum_x = 0;  // the fallback when all points coincide
     double point_sum_y = 0;
     std::size_t points = 0;
 };
+
+// Ring orientation decided at the ring's highest "cap" (the first highest point reached by a rising
+// segment and the falling segment after it), as GEOS/JTS Orientation::isCCW decide it. Unlike the sign
+// of the signed area it gives GEOS's answer for self-crossing rings too, so centroids of such areas
+// agree with GEOS (sf::st_centroid). A flat or degenerate ring counts as clockwise.
+bool ring_is_counter_clockwise_at_cap(const double* xy, std::size_t count) {
+    std::size_t n = count;  // points without the closing repetition
+    if (n >= 2 && xy[0] == xy[2 * (n - 1)] && xy[1] == xy[2 * (n - 1) + 1]) --n;
+    if (n < 3) return false;
+    auto px = [&](std::size_t i) { return xy[2 * (i % n)]; };
+    auto py = [&](std::size_t i) { return xy[2 * (i % n) + 1]; };
+    std::size_t up_hi = 0;
+    std::size_t up_low = 0;
+    double prev_y = py(0);
+    for (std::size_t i = 1; i <= n; ++i) {
+        const double y = py(i);
+        if (y > prev_y && y >= py(up_hi)) {
+            up_hi = i;  // i = n is point 0 again (the closing point)
+            up_low = i - 1;
+        }
+        prev_y = y;
+    }
+    if (up_hi == 0) return false;  // flat ring
+    const double hi_x = px(up_hi);
+    const double hi_y = py(up_hi);
+    std::size_t down_low = up_hi % n;
+    do {
+        down_low = (down_low + 1) % n;
+    } while (down_low != up_hi % n && py(down_low) == hi_y);
+    const std::size_t down_hi = down_low > 0 ? down_low - 1 : n - 1;
+    if (px(down_hi) == hi_x && py(down_hi) == hi_y) {
+        const bool same_low_hi = px(up_low) == hi_x && py(up_low) == hi_y;
+        const bool same_down_hi = px(down_low) == hi_x && py(down_low) == hi_y;
+        const bool same_lows = px(up_low) == px(down_low) && py(up_low) == py(down_low);
+        if (same_low_hi || same_down_hi || same_lows) return false;
+        // Is the falling segment's end to the left of the rising segment (up_low -> up_hi)?
+        const double det = (hi_x - px(up_low)) * (py(down_low) - py(up_low)) - (hi_y - py(up_low)) * (px(down_low) - px(up_low));
+        return det > 0;
+    }
+    return px(down_hi) - hi_x < 0;  // flat cap: its direction decides
+}
 
 void add_ring_to_centroid(const double* xy, std::size_t count, bool is_shell, CentroidSums& c) {
     if (count == 0) return;
@@ -145,11 +189,17 @@ void add_ring_to_centroid(const double* xy, std::size_t count, bool is_shell, Ce
         my += (y0 + y1) * cross;
         c.point_sum_x += xy[2 * i];
         c.point_sum_y += xy[2 * i + 1];
+        const double len = std::hypot(x1 - x0, y1 - y0);
+        c.line_x += len * (x0 + x1) / 2.0;
+        c.line_y += len * (y0 + y1) / 2.0;
+        c.length += len;
     }
     c.points += count;
     const double ring_area = twice_area / 2.0;
-    // Shells add their absolute area, holes subtract theirs, whatever the ring orientation.
-    const double sign = ((ring_area >= 0) == is_shell) ? 1.0 : -1.0;
+    // Shells add their area, holes subtract theirs, whatever the ring orientation (for simple rings
+    // the signed area's sign and the cap orientation agree).
+    const double orientation = ring_is_counter_clockwise_at_cap(xy, count) ? 1.0 : -1.0;
+    const double sign = is_shell ? orientation : -orientation;
     c.area += sign * ring_area;
     c.moment_x += sign * mx / 6.0;
     c.moment_y += sign * my / 6.0;
@@ -213,6 +263,10 @@ void append_wkb_area(std::span<const std::uint8_t> wkb, AreaRings& out) {
         out.centroid_x.push_back(c.base_x + c.moment_x / c.area);
         out.centroid_y.push_back(c.base_y + c.moment_y / c.area);
         out.area.push_back(c.area);
+    } else if (c.length > 0) {
+        out.centroid_x.push_back(c.base_x + c.line_x / c.length);
+        out.centroid_y.push_back(c.base_y + c.line_y / c.length);
+        out.area.push_back(0.0);
     } else {
         const auto n = static_cast<double>(c.points);
         out.centroid_x.push_back(c.point_sum_x / n);

@@ -19,8 +19,9 @@ struct AreaRings {
     std::vector<double> xy;
     std::vector<std::size_t> ring_start{0};
     std::vector<std::size_t> area_start{0};
-    // Area-weighted centroid of each area (holes subtracted, as GEOS computes it); NaN for an area
-    // without rings. An area of zero area (degenerate rings) gets the mean of its points.
+    // Centroid of each area as GEOS computes it: area-weighted with holes subtracted; for an area of
+    // zero area (collapsed rings) the length-weighted centroid of its boundary segments; when all
+    // points coincide, their mean. NaN for an area without rings.
     std::vector<double> centroid_x;
     std::vector<double> centroid_y;
     // Polygon area in square coordinate units (shells minus holes).

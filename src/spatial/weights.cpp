@@ -442,12 +442,12 @@ Weights knn_weights(std::span<const double> x, std::span<const double> y, std::s
     const std::size_t kk = valid.empty() ? 0 : std::min(k, valid.size() - 1);
     if (kk == 0) return build_rows(n, [](std::size_t) { return std::size_t{0}; }, [](std::size_t, std::uint32_t*) {});
 
-    // A dense grid of about two points per cell.
-    const double width = std::max(max_x - min_x, 1e-9);
-    const double height = std::max(max_y - min_y, 1e-9);
-    double cell = std::sqrt(2.0 * width * height / static_cast<double>(valid.size()));
-    if (!(cell > 0)) cell = 1.0;
-    cell = std::max(cell, std::max(width, height) / 4096.0);
+    // A dense grid of about two points per cell (collinear points: cells along the line).
+    const double width = max_x - min_x;
+    const double height = max_y - min_y;
+    const auto count = static_cast<double>(valid.size());
+    double cell = std::max(std::sqrt(2.0 * width * height / count), 2.0 * std::max(width, height) / count);
+    if (!(cell > 0) || !std::isfinite(cell)) cell = 1.0;
     const auto nx = static_cast<std::int64_t>(std::floor(width / cell)) + 1;
     const auto ny = static_cast<std::int64_t>(std::floor(height / cell)) + 1;
     auto cx_of = [&](double v) { return std::min<std::int64_t>(nx - 1, static_cast<std::int64_t>(std::floor((v - min_x) / cell))); };
@@ -491,16 +491,21 @@ Weights knn_weights(std::span<const double> x, std::span<const double> y, std::s
         };
         const std::int64_t max_ring = std::max(nx, ny);
         for (std::int64_t ring = 0; ring <= max_ring; ++ring) {
+            // The cells at Chebyshev distance `ring`, clipped to the grid.
+            const std::int64_t x_lo = std::max<std::int64_t>(0, ci - ring);
+            const std::int64_t x_hi = std::min<std::int64_t>(nx - 1, ci + ring);
+            const std::int64_t y_lo = std::max<std::int64_t>(0, cj - ring + 1);
+            const std::int64_t y_hi = std::min<std::int64_t>(ny - 1, cj + ring - 1);
             if (ring == 0) {
                 consider(ci, cj);
             } else {
-                for (std::int64_t d = -ring; d <= ring; ++d) {
-                    consider(ci + d, cj - ring);
-                    consider(ci + d, cj + ring);
+                for (std::int64_t gx = x_lo; gx <= x_hi; ++gx) {
+                    if (cj - ring >= 0) consider(gx, cj - ring);
+                    if (cj + ring < ny) consider(gx, cj + ring);
                 }
-                for (std::int64_t d = -ring + 1; d <= ring - 1; ++d) {
-                    consider(ci - ring, cj + d);
-                    consider(ci + ring, cj + d);
+                for (std::int64_t gy = y_lo; gy <= y_hi; ++gy) {
+                    if (ci - ring >= 0) consider(ci - ring, gy);
+                    if (ci + ring < nx) consider(ci + ring, gy);
                 }
             }
             // Any point outside rings 0..ring is at least ring * cell away.
