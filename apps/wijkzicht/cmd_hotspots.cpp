@@ -7,6 +7,7 @@
 #include <ogrsf_frmts.h>
 #include <spdlog/spdlog.h>
 #include <tbb/global_control.h>
+#include <tbb/task_arena.h>
 
 #include <chrono>
 #include <cmath>
@@ -303,7 +304,7 @@ void write_hotspot_geopackage(const std::string& path, const Table& t, const geo
 
 nlohmann::json number_or_null(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
 
-int run_hotspots(const HotspotArgs& a) {
+int run_hotspots_in_arena(const HotspotArgs& a) {
     const auto t0 = std::chrono::steady_clock::now();
     const WeightsSpec spec = parse_weights_spec(a.weights);
     const bool grid = spec.kind == WeightsSpec::kGridRook || spec.kind == WeightsSpec::kGridQueen;
@@ -345,8 +346,6 @@ int run_hotspots(const HotspotArgs& a) {
     } else {
         throw UsageError(fmt::format("--scaling: expected n-1 (PySAL/GeoDa) or n (spdep), found '{}'", a.scaling));
     }
-    std::optional<tbb::global_control> threads;
-    if (a.threads > 0) threads.emplace(tbb::global_control::max_allowed_parallelism, a.threads);
 
     // Areas and their ids.
     geo::VectorLayer layer;
@@ -515,6 +514,15 @@ int run_hotspots(const HotspotArgs& a) {
                                  std::count(result.Gstar_fdr.begin(), result.Gstar_fdr.end(), std::uint8_t{1}));
     }
     return 0;
+}
+
+// --threads K: exactly K worker threads (more than the cores if asked: the results do not change).
+int run_hotspots(const HotspotArgs& a) {
+    if (a.threads == 0) return run_hotspots_in_arena(a);
+    if (a.threads > 256) throw UsageError("--threads: at most 256");
+    const tbb::global_control limit(tbb::global_control::max_allowed_parallelism, a.threads);
+    tbb::task_arena arena(static_cast<int>(a.threads));
+    return arena.execute([&] { return run_hotspots_in_arena(a); });
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 // docs/spatial.md (spdep / PySAL formulas).
 #include <gtest/gtest.h>
 #include <tbb/global_control.h>
+#include <tbb/task_arena.h>
 
 #include <bit>
 #include <cmath>
@@ -264,8 +265,16 @@ TEST(MoranPermutation, AllOthersAsNeighboursTieEveryPermutation) {
     }
 }
 
+// Runs `f` on exactly `threads` worker threads (more than the machine's cores when asked).
+template <class F>
+auto with_threads(std::size_t threads, F f) {
+    const tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
+    tbb::task_arena arena(static_cast<int>(threads));
+    return arena.execute(f);
+}
+
 LocalStatistics grid_statistics(std::size_t threads, std::uint64_t seed, std::uint32_t permutations) {
-    tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
+    return with_threads(threads, [&] {
     const int side = 40;
     std::vector<std::int32_t> x;
     std::vector<std::int32_t> yy;
@@ -282,6 +291,7 @@ LocalStatistics grid_statistics(std::size_t threads, std::uint64_t seed, std::ui
     o.permutations = permutations;
     o.seed = seed;
     return local_statistics(v, w, Transform::kRowStandardised, o);
+    });
 }
 
 TEST(MoranPermutation, ResultsDependOnSeedAndCountNotOnThreads) {
@@ -311,16 +321,8 @@ TEST(MoranPermutation, GlobalPermutationsIgnoreTheThreadCount) {
     GlobalMoranOptions o;
     o.permutations = 999;
     o.seed = 5;
-    GlobalMoran a;
-    GlobalMoran b;
-    {
-        tbb::global_control limit(tbb::global_control::max_allowed_parallelism, 1);
-        a = global_moran(y, w, o);
-    }
-    {
-        tbb::global_control limit(tbb::global_control::max_allowed_parallelism, 16);
-        b = global_moran(y, w, o);
-    }
+    const GlobalMoran a = with_threads(1, [&] { return global_moran(y, w, o); });
+    const GlobalMoran b = with_threads(16, [&] { return global_moran(y, w, o); });
     EXPECT_EQ(a.sim_at_least, b.sim_at_least);
     EXPECT_EQ(std::bit_cast<std::uint64_t>(a.sim_sd), std::bit_cast<std::uint64_t>(b.sim_sd));
 }
