@@ -82,7 +82,8 @@ void BM_CsvParseTypedColumns(benchmark::State& state) {
         rows = t.row_count();
         benchmark::DoNotOptimize(t);
     }
-    state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(data.size()));
+    state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) *
+                            static_cast<std::int64_t>(data.size()));
     state.counters["rows"] = static_cast<double>(rows);
     state.counters["MB"] = static_cast<double>(data.size()) / 1e6;
 }
@@ -92,9 +93,11 @@ void BM_Utf8CheckAndDecode(benchmark::State& state) {
     const std::string& data = generated_csv();
     for (auto _ : state) {
         std::string copy = data;
-        benchmark::DoNotOptimize(wz::csv::decode_text(std::move(copy), wz::csv::Encoding::kAuto, "generated.csv"));
+        benchmark::DoNotOptimize(
+            wz::csv::decode_text(std::move(copy), wz::csv::Encoding::kAuto, "generated.csv"));
     }
-    state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(data.size()));
+    state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) *
+                            static_cast<std::int64_t>(data.size()));
 }
 BENCHMARK(BM_Utf8CheckAndDecode)->Unit(benchmark::kMillisecond)->Iterations(3);
 
@@ -123,7 +126,8 @@ void BM_ReadAndStoreBuurtPolygons(benchmark::State& state) {
         std::filesystem::remove(store);
         wz::StoreUpdate u;
         u.run.command = "bench";
-        u.area_layers.push_back(wz::import_boundaries(kBuurten, {wz::Level::kBuurt, 2014, "statcode", "", "", ""}));
+        u.area_layers.push_back(
+            wz::import_boundaries(kBuurten, {wz::Level::kBuurt, 2014, "statcode", "", "", ""}));
         wz::apply_to_store(store, u);
     }
     std::filesystem::remove(store);

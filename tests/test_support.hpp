@@ -12,27 +12,33 @@
 
 namespace wz::test {
 
-inline std::string real_data(const std::string& relative) { return std::string(WZ_SHARED_DATA) + "/real/" + relative; }
+inline std::string real_data(const std::string& relative) {
+    return std::string(WZ_SHARED_DATA) + "/real/" + relative;
+}
 
-inline bool have_real_data() { return std::filesystem::exists(std::string(WZ_SHARED_DATA) + "/real"); }
+inline bool have_real_data() {
+    return std::filesystem::exists(std::string(WZ_SHARED_DATA) + "/real");
+}
 
-#define WZ_REQUIRE_REAL_DATA()                                                                              \
-    do {                                                                                                    \
-        if (!::wz::test::have_real_data())                                                                  \
-            GTEST_SKIP() << "real Dutch data not found at " WZ_SHARED_DATA "/real (present in CI; a fresh " \
-                            "clone without ../shared/data skips this test)";                                \
+#define WZ_REQUIRE_REAL_DATA()                                               \
+    do {                                                                     \
+        if (!::wz::test::have_real_data())                                   \
+            GTEST_SKIP() << "real Dutch data not found at " WZ_SHARED_DATA   \
+                            "/real (present in CI; a fresh "                 \
+                            "clone without ../shared/data skips this test)"; \
     } while (0)
 
 // A fresh temporary folder, removed at the end of the test.
 class TempDir {
-public:
+  public:
     TempDir() {
         const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
         std::string name = info ? std::string(info->test_suite_name()) + "_" + info->name() : "wz";
         for (char& c : name) {
             if (c == '/') c = '_';
         }
-        path_ = std::filesystem::temp_directory_path() / ("wz_test_" + name + "_" + std::to_string(::getpid()));
+        path_ =
+            std::filesystem::temp_directory_path() / ("wz_test_" + name + "_" + std::to_string(::getpid()));
         std::filesystem::remove_all(path_);
         std::filesystem::create_directories(path_);
     }
@@ -45,7 +51,7 @@ public:
     std::string file(const std::string& name) const { return (path_ / name).string(); }
     const std::filesystem::path& path() const { return path_; }
 
-private:
+  private:
     std::filesystem::path path_;
 };
 
@@ -73,7 +79,8 @@ inline CommandResult run_wijkzicht(const std::string& args) {
     const std::string tag = std::to_string(::getpid()) + "_" + std::to_string(std::rand());
     const std::string out = (dir / ("wz_out_" + tag)).string();
     const std::string err = (dir / ("wz_err_" + tag)).string();
-    const std::string cmd = std::string("ASAN_OPTIONS=detect_leaks=0 ") + WZ_BINARY + " " + args + " >" + out + " 2>" + err;
+    const std::string cmd =
+        std::string("ASAN_OPTIONS=detect_leaks=0 ") + WZ_BINARY + " " + args + " >" + out + " 2>" + err;
     const int raw = std::system(cmd.c_str());
     CommandResult r;
     r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;

@@ -9,7 +9,6 @@
 namespace wz::app {
 namespace {
 
-
 struct InfoArgs {
     std::string store;
     bool json = false;
@@ -29,17 +28,18 @@ int run_info(const InfoArgs& args) {
             links += fmt::format("{}{}: {}", links.empty() ? "" : ", ", it.key(), it.value().get<long>());
         }
         std::cout << fmt::format("  {:<11} {:>4}  {:>7} areas  {:>5} without geometry  links to {}\n",
-                                 a["level"].get<std::string>(), a["vintage"].get<long>(), a["count"].get<long>(),
-                                 a["empty_geometries"].get<long>(), links.empty() ? "-" : links);
+                                 a["level"].get<std::string>(), a["vintage"].get<long>(),
+                                 a["count"].get<long>(), a["empty_geometries"].get<long>(),
+                                 links.empty() ? "-" : links);
     }
     std::cout << "\nDatasets\n";
     if (inv["datasets"].empty()) std::cout << "  (none)\n";
     for (const auto& d : inv["datasets"]) {
         std::string years;
         for (const auto& y : d["years"]) years += (years.empty() ? "" : " ") + std::to_string(y.get<long>());
-        std::cout << fmt::format("  {:<28} {:<16} {:>9} rows  {:>3} columns  years {}\n", d["name"].get<std::string>(),
-                                 d["kind"].get<std::string>(), d["rows"].get<long>(), d["columns"].size(),
-                                 years.empty() ? "-" : years);
+        std::cout << fmt::format("  {:<28} {:<16} {:>9} rows  {:>3} columns  years {}\n",
+                                 d["name"].get<std::string>(), d["kind"].get<std::string>(),
+                                 d["rows"].get<long>(), d["columns"].size(), years.empty() ? "-" : years);
         for (auto it = d["missing_by_reason"].begin(); it != d["missing_by_reason"].end(); ++it) {
             std::cout << fmt::format("  {:<28} missing ({}): {}\n", "", it.key(), it.value().get<long>());
         }
@@ -53,7 +53,8 @@ int run_info(const InfoArgs& args) {
 void add_info_command(CLI::App& app, Action& action);
 void add_info_command(CLI::App& app, Action& action) {
     auto args = std::make_shared<InfoArgs>();
-    CLI::App* cmd = app.add_subcommand("info", "Inventory of a results store: areas per level and vintage, datasets, runs");
+    CLI::App* cmd = app.add_subcommand(
+        "info", "Inventory of a results store: areas per level and vintage, datasets, runs");
     cmd->add_option("--store", args->store, "The results store (GeoPackage)")->required();
     cmd->add_flag("--json", args->json, "Print the inventory as JSON");
     cmd->callback([&action, args] { action = [args] { return run_info(*args); }; });

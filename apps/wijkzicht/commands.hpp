@@ -3,7 +3,6 @@
 // a CommandRegistration object, so adding a subcommand touches no other file. The app only wires
 // modules together; it holds no analysis of its own.
 #include <CLI/CLI.hpp>
-
 #include <functional>
 #include <vector>
 

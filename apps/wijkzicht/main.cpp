@@ -18,11 +18,14 @@ std::vector<std::pair<int, AddCommand>>& registry() {
 }
 }  // namespace
 
-CommandRegistration::CommandRegistration(int order, AddCommand add) { registry().emplace_back(order, add); }
+CommandRegistration::CommandRegistration(int order, AddCommand add) {
+    registry().emplace_back(order, add);
+}
 
 std::vector<AddCommand> registered_commands() {
     auto sorted = registry();
-    std::stable_sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::stable_sort(sorted.begin(), sorted.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
     std::vector<AddCommand> out;
     for (const auto& [order, add] : sorted) out.push_back(add);
     return out;
@@ -33,9 +36,11 @@ int main(int argc, char** argv) {
     CLI::App app{
         "wijkzicht - liveability (Leefbaarometer) and safety analysis of Dutch areas.\n\n"
         "Typical start:\n"
-        "  wijkzicht import boundaries buurt_2014.gpkg --level buurt --vintage 2014 --id-field statcode --store nl.gpkg\n"
+        "  wijkzicht import boundaries buurt_2014.gpkg --level buurt --vintage 2014 --id-field statcode "
+        "--store nl.gpkg\n"
         "  wijkzicht info --store nl.gpkg\n\n"
-        "Exit status: 0 success, 2 bad input or arguments (one line: FILE:LINE:COL: expected ..., found ...),\n"
+        "Exit status: 0 success, 2 bad input or arguments (one line: FILE:LINE:COL: expected ..., found "
+        "...),\n"
         "1 internal error. A failed run leaves the store exactly as it was.",
         "wijkzicht"};
     app.set_version_flag("--version", std::string("wijkzicht ") + wz::kVersion);

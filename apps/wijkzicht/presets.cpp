@@ -24,15 +24,18 @@ std::string preset_path(const std::string& name_or_file) {
     std::string names;
     if (fs::exists(fs::path(share_dir()) / "presets")) {
         for (const auto& e : fs::directory_iterator(fs::path(share_dir()) / "presets")) {
-            if (e.path().extension() == ".toml") names += (names.empty() ? "" : ", ") + e.path().stem().string();
+            if (e.path().extension() == ".toml")
+                names += (names.empty() ? "" : ", ") + e.path().stem().string();
         }
     }
-    throw UsageError(fmt::format("no preset or file '{}' (shipped presets: {})", name_or_file, names.empty() ? "none found" : names));
+    throw UsageError(fmt::format("no preset or file '{}' (shipped presets: {})", name_or_file,
+                                 names.empty() ? "none found" : names));
 }
 
 liveability::ModelPreset load_model_preset(const std::string& name_or_file) {
     const std::string path = preset_path(name_or_file);
-    return liveability::parse_model_preset(csv::decode_text(csv::read_file(path), csv::Encoding::kUtf8, path), path);
+    return liveability::parse_model_preset(csv::decode_text(csv::read_file(path), csv::Encoding::kUtf8, path),
+                                           path);
 }
 
 }  // namespace wz::app

@@ -39,28 +39,51 @@ std::string lower(std::string_view s) {
 
 std::string_view level_name(Level level) {
     switch (level) {
-        case Level::kGrid: return "grid";
-        case Level::kBuurt: return "buurt";
-        case Level::kWijk: return "wijk";
-        case Level::kGemeente: return "gemeente";
-        case Level::kCorop: return "corop";
-        case Level::kCoropPlus: return "corop_plus";
-        case Level::kProvincie: return "provincie";
-        case Level::kNederland: return "nederland";
-        case Level::kPc4: return "pc4";
+        case Level::kGrid:
+            return "grid";
+        case Level::kBuurt:
+            return "buurt";
+        case Level::kWijk:
+            return "wijk";
+        case Level::kGemeente:
+            return "gemeente";
+        case Level::kCorop:
+            return "corop";
+        case Level::kCoropPlus:
+            return "corop_plus";
+        case Level::kProvincie:
+            return "provincie";
+        case Level::kNederland:
+            return "nederland";
+        case Level::kPc4:
+            return "pc4";
     }
     return "unknown";
 }
 
 std::optional<Level> parse_level(std::string_view text) {
     static const std::array<std::pair<std::string_view, Level>, 22> kNames{{
-        {"grid", Level::kGrid},           {"cell", Level::kGrid},          {"vierkant", Level::kGrid},
-        {"buurt", Level::kBuurt},         {"bu", Level::kBuurt},           {"wijk", Level::kWijk},
-        {"wk", Level::kWijk},             {"gemeente", Level::kGemeente},  {"gm", Level::kGemeente},
-        {"municipality", Level::kGemeente}, {"corop", Level::kCorop},      {"cr", Level::kCorop},
-        {"corop_plus", Level::kCoropPlus}, {"coropplus", Level::kCoropPlus}, {"corop-plus", Level::kCoropPlus},
-        {"provincie", Level::kProvincie}, {"province", Level::kProvincie}, {"pv", Level::kProvincie},
-        {"nederland", Level::kNederland}, {"nl", Level::kNederland},       {"pc4", Level::kPc4},
+        {"grid", Level::kGrid},
+        {"cell", Level::kGrid},
+        {"vierkant", Level::kGrid},
+        {"buurt", Level::kBuurt},
+        {"bu", Level::kBuurt},
+        {"wijk", Level::kWijk},
+        {"wk", Level::kWijk},
+        {"gemeente", Level::kGemeente},
+        {"gm", Level::kGemeente},
+        {"municipality", Level::kGemeente},
+        {"corop", Level::kCorop},
+        {"cr", Level::kCorop},
+        {"corop_plus", Level::kCoropPlus},
+        {"coropplus", Level::kCoropPlus},
+        {"corop-plus", Level::kCoropPlus},
+        {"provincie", Level::kProvincie},
+        {"province", Level::kProvincie},
+        {"pv", Level::kProvincie},
+        {"nederland", Level::kNederland},
+        {"nl", Level::kNederland},
+        {"pc4", Level::kPc4},
         {"postcode4", Level::kPc4},
     }};
     const std::string key = lower(trim(text));
@@ -72,15 +95,24 @@ std::optional<Level> parse_level(std::string_view text) {
 
 std::string_view level_example(Level level) {
     switch (level) {
-        case Level::kGrid: return "E1993N3660";
-        case Level::kBuurt: return "BU00140000";
-        case Level::kWijk: return "WK001400";
-        case Level::kGemeente: return "GM0014";
-        case Level::kCorop: return "CR01";
-        case Level::kCoropPlus: return "CP0100";
-        case Level::kProvincie: return "PV20";
-        case Level::kNederland: return "NL00";
-        case Level::kPc4: return "9712";
+        case Level::kGrid:
+            return "E1993N3660";
+        case Level::kBuurt:
+            return "BU00140000";
+        case Level::kWijk:
+            return "WK001400";
+        case Level::kGemeente:
+            return "GM0014";
+        case Level::kCorop:
+            return "CR01";
+        case Level::kCoropPlus:
+            return "CP0100";
+        case Level::kProvincie:
+            return "PV20";
+        case Level::kNederland:
+            return "NL00";
+        case Level::kPc4:
+            return "9712";
     }
     return "";
 }
@@ -91,14 +123,22 @@ bool is_code_of_level(Level level, std::string_view code) {
             auto cell = parse_grid_cell(code);
             return cell.has_value() && code.size() == 10;
         }
-        case Level::kBuurt: return prefixed_digits(code, "BU", 8);
-        case Level::kWijk: return prefixed_digits(code, "WK", 6);
-        case Level::kGemeente: return prefixed_digits(code, "GM", 4);
-        case Level::kCorop: return prefixed_digits(code, "CR", 2);
-        case Level::kCoropPlus: return prefixed_digits(code, "CP", 4);
-        case Level::kProvincie: return prefixed_digits(code, "PV", 2);
-        case Level::kNederland: return prefixed_digits(code, "NL", 2);
-        case Level::kPc4: return code.size() == 4 && all_digits(code) && code[0] != '0';
+        case Level::kBuurt:
+            return prefixed_digits(code, "BU", 8);
+        case Level::kWijk:
+            return prefixed_digits(code, "WK", 6);
+        case Level::kGemeente:
+            return prefixed_digits(code, "GM", 4);
+        case Level::kCorop:
+            return prefixed_digits(code, "CR", 2);
+        case Level::kCoropPlus:
+            return prefixed_digits(code, "CP", 4);
+        case Level::kProvincie:
+            return prefixed_digits(code, "PV", 2);
+        case Level::kNederland:
+            return prefixed_digits(code, "NL", 2);
+        case Level::kPc4:
+            return code.size() == 4 && all_digits(code) && code[0] != '0';
     }
     return false;
 }
@@ -122,13 +162,18 @@ std::string_view trim(std::string_view text) {
     std::size_t b = 0;
     std::size_t e = text.size();
     while (b < e && (text[b] == ' ' || text[b] == '\t' || text[b] == '\r' || text[b] == '\n')) ++b;
-    while (e > b && (text[e - 1] == ' ' || text[e - 1] == '\t' || text[e - 1] == '\r' || text[e - 1] == '\n')) --e;
+    while (e > b && (text[e - 1] == ' ' || text[e - 1] == '\t' || text[e - 1] == '\r' || text[e - 1] == '\n'))
+        --e;
     return text.substr(b, e - b);
 }
 
-std::string GridCell::code() const { return fmt::format("E{:04d}N{:04d}", x100, y100); }
+std::string GridCell::code() const {
+    return fmt::format("E{:04d}N{:04d}", x100, y100);
+}
 
-std::string GridCell::cbs_code() const { return "C28992R100" + code(); }
+std::string GridCell::cbs_code() const {
+    return "C28992R100" + code();
+}
 
 std::optional<GridCell> parse_grid_cell(std::string_view code) {
     code = trim(code);
@@ -144,9 +189,12 @@ std::optional<GridCell> parse_grid_cell(std::string_view code) {
 }
 
 GridCell grid_cell_of_point(double x, double y) {
-    return GridCell{static_cast<std::int32_t>(std::floor(x / 100.0)), static_cast<std::int32_t>(std::floor(y / 100.0))};
+    return GridCell{static_cast<std::int32_t>(std::floor(x / 100.0)),
+                    static_cast<std::int32_t>(std::floor(y / 100.0))};
 }
 
-bool is_plausible_year(long year) { return year >= 1990 && year <= 2100; }
+bool is_plausible_year(long year) {
+    return year >= 1990 && year <= 2100;
+}
 
 }  // namespace wz

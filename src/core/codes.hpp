@@ -8,7 +8,17 @@
 namespace wz {
 
 // Area levels, finest to coarsest; postcode-4 is a parallel level.
-enum class Level : std::uint8_t { kGrid, kBuurt, kWijk, kGemeente, kCorop, kCoropPlus, kProvincie, kNederland, kPc4 };
+enum class Level : std::uint8_t {
+    kGrid,
+    kBuurt,
+    kWijk,
+    kGemeente,
+    kCorop,
+    kCoropPlus,
+    kProvincie,
+    kNederland,
+    kPc4
+};
 
 inline constexpr Level kAllLevels[] = {Level::kGrid,      Level::kBuurt,     Level::kWijk,
                                        Level::kGemeente,  Level::kCorop,     Level::kCoropPlus,
@@ -46,7 +56,9 @@ struct GridCell {
     // "C28992R100E1993N3660" (CBS grid statistics form).
     std::string cbs_code() const;
     // A single 64-bit key, for hashing and sorting (x major).
-    std::int64_t key() const { return (static_cast<std::int64_t>(x100) << 32) | static_cast<std::uint32_t>(y100); }
+    std::int64_t key() const {
+        return (static_cast<std::int64_t>(x100) << 32) | static_cast<std::uint32_t>(y100);
+    }
 
     friend bool operator==(const GridCell&, const GridCell&) = default;
 };

@@ -6,7 +6,7 @@
 namespace wz {
 
 class InputError : public std::runtime_error {
-public:
+  public:
     // Text sources: `source` is the file, line and column are 1-based (0 = unknown).
     // Vector sources: `source` names file, layer and feature ("f.gpkg:layer buurt_2014:feature 17").
     InputError(std::string source, long line, long column, std::string expected, std::string found);
@@ -17,7 +17,7 @@ public:
     const std::string& expected() const noexcept { return expected_; }
     const std::string& found() const noexcept { return found_; }
 
-private:
+  private:
     std::string source_;
     long line_;
     long column_;
@@ -27,7 +27,7 @@ private:
 
 // A bad argument or a request that cannot be served (not tied to a position in an input file).
 class UsageError : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 

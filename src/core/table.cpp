@@ -17,7 +17,9 @@ constexpr std::array<std::string_view, kMissingKinds> kMissingNames{
     "none", "empty", "not-available", "secret-x", "uncertain", "secret-99997", "secret-99998", "geheim"};
 }
 
-std::string_view missing_name(Missing why) { return kMissingNames.at(static_cast<std::size_t>(why)); }
+std::string_view missing_name(Missing why) {
+    return kMissingNames.at(static_cast<std::size_t>(why));
+}
 
 std::optional<Missing> parse_missing_name(std::string_view name) {
     for (std::size_t i = 0; i < kMissingNames.size(); ++i) {
@@ -28,9 +30,12 @@ std::optional<Missing> parse_missing_name(std::string_view name) {
 
 std::string_view column_type_name(ColumnType type) {
     switch (type) {
-        case ColumnType::kInt: return "int";
-        case ColumnType::kReal: return "real";
-        case ColumnType::kText: return "text";
+        case ColumnType::kInt:
+            return "int";
+        case ColumnType::kReal:
+            return "real";
+        case ColumnType::kText:
+            return "text";
     }
     return "unknown";
 }
@@ -40,9 +45,15 @@ Column::Column(std::string name, ColumnType type) : name_(std::move(name)), type
 void Column::reserve(std::size_t n) {
     status_.reserve(n);
     switch (type_) {
-        case ColumnType::kInt: ints_.reserve(n); break;
-        case ColumnType::kReal: reals_.reserve(n); break;
-        case ColumnType::kText: texts_.reserve(n); break;
+        case ColumnType::kInt:
+            ints_.reserve(n);
+            break;
+        case ColumnType::kReal:
+            reals_.reserve(n);
+            break;
+        case ColumnType::kText:
+            texts_.reserve(n);
+            break;
     }
 }
 
@@ -55,7 +66,8 @@ void Column::push_int_slow(std::int64_t v) {
 }
 
 void Column::wrong_type(const char* what) const {
-    throw std::logic_error(std::string(what) + " on " + std::string(column_type_name(type_)) + " column " + name_);
+    throw std::logic_error(std::string(what) + " on " + std::string(column_type_name(type_)) + " column " +
+                           name_);
 }
 
 void Column::append_block(const double* values, const std::uint8_t* status, std::size_t n) {
@@ -78,9 +90,15 @@ void Column::push_text(std::string v) {
 void Column::push_missing(Missing why) {
     if (why == Missing::kNone) throw std::logic_error("push_missing without a reason on column " + name_);
     switch (type_) {
-        case ColumnType::kInt: ints_.push_back(0); break;
-        case ColumnType::kReal: reals_.push_back(std::numeric_limits<double>::quiet_NaN()); break;
-        case ColumnType::kText: texts_.emplace_back(); break;
+        case ColumnType::kInt:
+            ints_.push_back(0);
+            break;
+        case ColumnType::kReal:
+            reals_.push_back(std::numeric_limits<double>::quiet_NaN());
+            break;
+        case ColumnType::kText:
+            texts_.emplace_back();
+            break;
     }
     status_.push_back(static_cast<std::uint8_t>(why));
 }
@@ -88,9 +106,12 @@ void Column::push_missing(Missing why) {
 double Column::number_at(std::size_t row) const {
     if (is_missing(row)) return std::numeric_limits<double>::quiet_NaN();
     switch (type_) {
-        case ColumnType::kInt: return static_cast<double>(ints_[row]);
-        case ColumnType::kReal: return reals_[row];
-        case ColumnType::kText: break;
+        case ColumnType::kInt:
+            return static_cast<double>(ints_[row]);
+        case ColumnType::kReal:
+            return reals_[row];
+        case ColumnType::kText:
+            break;
     }
     throw std::logic_error("number_at on text column " + name_);
 }
@@ -98,25 +119,31 @@ double Column::number_at(std::size_t row) const {
 std::string Column::to_text(std::size_t row) const {
     if (is_missing(row)) return {};
     switch (type_) {
-        case ColumnType::kInt: return std::to_string(ints_[row]);
-        case ColumnType::kReal: return fmt::format("{}", reals_[row]);
-        case ColumnType::kText: return texts_[row];
+        case ColumnType::kInt:
+            return std::to_string(ints_[row]);
+        case ColumnType::kReal:
+            return fmt::format("{}", reals_[row]);
+        case ColumnType::kText:
+            return texts_[row];
     }
     return {};
 }
 
 std::size_t Column::missing_count() const {
-    return static_cast<std::size_t>(std::count_if(status_.begin(), status_.end(), [](std::uint8_t s) { return s != 0; }));
+    return static_cast<std::size_t>(
+        std::count_if(status_.begin(), status_.end(), [](std::uint8_t s) { return s != 0; }));
 }
 
 std::size_t Column::missing_count(Missing why) const {
-    return static_cast<std::size_t>(std::count(status_.begin(), status_.end(), static_cast<std::uint8_t>(why)));
+    return static_cast<std::size_t>(
+        std::count(status_.begin(), status_.end(), static_cast<std::uint8_t>(why)));
 }
 
 Column& Table::add_column(Column column) {
     if (find(column.name()) != nullptr) throw std::logic_error("duplicate column " + column.name());
     if (!columns_.empty() && column.size() != row_count()) {
-        throw std::logic_error(fmt::format("column {} has {} rows, table has {}", column.name(), column.size(), row_count()));
+        throw std::logic_error(
+            fmt::format("column {} has {} rows, table has {}", column.name(), column.size(), row_count()));
     }
     columns_.push_back(std::move(column));
     return columns_.back();

@@ -31,7 +31,7 @@ enum class ColumnType : std::uint8_t { kInt, kReal, kText };
 std::string_view column_type_name(ColumnType type);
 
 class Column {
-public:
+  public:
     Column(std::string name, ColumnType type);
 
     const std::string& name() const { return name_; }
@@ -80,7 +80,7 @@ public:
     std::string unit;
     std::string description;
 
-private:
+  private:
     void push_int_slow(std::int64_t v);
     [[noreturn]] void wrong_type(const char* what) const;
 
@@ -93,12 +93,14 @@ private:
 };
 
 class Table {
-public:
+  public:
     Table() = default;
 
     // Adds a column; it must have as many rows as the table (or the table must be empty of columns).
     Column& add_column(Column column);
-    Column& add_column(std::string name, ColumnType type) { return add_column(Column(std::move(name), type)); }
+    Column& add_column(std::string name, ColumnType type) {
+        return add_column(Column(std::move(name), type));
+    }
 
     std::size_t row_count() const { return columns_.empty() ? 0 : columns_.front().size(); }
     std::size_t column_count() const { return columns_.size(); }
@@ -114,7 +116,7 @@ public:
     // Checks every column has the same number of rows (throws std::logic_error otherwise).
     void check_shape() const;
 
-private:
+  private:
     std::vector<Column> columns_;
 };
 

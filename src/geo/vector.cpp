@@ -28,7 +28,8 @@ void register_gdal_once() {
 }
 
 std::string lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    std::transform(s.begin(), s.end(), s.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     return s;
 }
 
@@ -45,16 +46,18 @@ DatasetPtr open_vector(const std::string& path) {
     register_gdal_once();
     if (!std::filesystem::exists(path)) throw UsageError(fmt::format("no such file: '{}'", path));
     const std::string gdal_path = gdal_path_for(path);
-    const char* csv_options[] = {"GEOM_POSSIBLE_NAMES=geometry,wkt,the_geom,geom,WKT,GEOMETRY", "KEEP_GEOM_COLUMNS=NO",
-                                 nullptr};
+    const char* csv_options[] = {"GEOM_POSSIBLE_NAMES=geometry,wkt,the_geom,geom,WKT,GEOMETRY",
+                                 "KEEP_GEOM_COLUMNS=NO", nullptr};
     const bool is_csv = ends_with(lower(path), ".csv");
     CPLErrorReset();
-    auto* ds = static_cast<GDALDataset*>(
-        GDALOpenEx(gdal_path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, is_csv ? csv_options : nullptr, nullptr));
+    auto* ds = static_cast<GDALDataset*>(GDALOpenEx(gdal_path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY,
+                                                    nullptr, is_csv ? csv_options : nullptr, nullptr));
     if (ds == nullptr) {
         const std::string msg = CPLGetLastErrorMsg();
-        throw InputError(path, 0, 0, "a vector source GDAL can read (GeoPackage, shapefile, GeoJSON, TopoJSON, CSV with WKT)",
-                         msg.empty() ? std::string("a file GDAL does not recognise") : quote_found(msg, 160));
+        throw InputError(
+            path, 0, 0,
+            "a vector source GDAL can read (GeoPackage, shapefile, GeoJSON, TopoJSON, CSV with WKT)",
+            msg.empty() ? std::string("a file GDAL does not recognise") : quote_found(msg, 160));
     }
     return DatasetPtr(ds);
 }
@@ -110,10 +113,12 @@ VectorLayer read_polygon_layer(const std::string& path, const VectorReadOptions&
     for (auto* l : ds->GetLayers()) names += (names.empty() ? "" : ", ") + std::string(l->GetName());
     if (!options.layer.empty()) {
         layer = ds->GetLayerByName(options.layer.c_str());
-        if (layer == nullptr) throw InputError(path, 0, 0, fmt::format("a layer named '{}'", options.layer), "layers " + names);
+        if (layer == nullptr)
+            throw InputError(path, 0, 0, fmt::format("a layer named '{}'", options.layer), "layers " + names);
     } else {
         if (ds->GetLayerCount() != 1) {
-            throw InputError(path, 0, 0, "one layer, or --layer NAME", fmt::format("{} layers: {}", ds->GetLayerCount(), names));
+            throw InputError(path, 0, 0, "one layer, or --layer NAME",
+                             fmt::format("{} layers: {}", ds->GetLayerCount(), names));
         }
         layer = ds->GetLayer(0);
     }
@@ -121,7 +126,8 @@ VectorLayer read_polygon_layer(const std::string& path, const VectorReadOptions&
     out.source = path;
     out.layer_name = layer->GetName();
     OGRFeatureDefn* defn = layer->GetLayerDefn();
-    for (int i = 0; i < defn->GetFieldCount(); ++i) out.field_names.emplace_back(defn->GetFieldDefn(i)->GetNameRef());
+    for (int i = 0; i < defn->GetFieldCount(); ++i)
+        out.field_names.emplace_back(defn->GetFieldDefn(i)->GetNameRef());
 
     OGRSpatialReference target;
     target.importFromEPSG(28992);
@@ -130,7 +136,8 @@ VectorLayer read_polygon_layer(const std::string& path, const VectorReadOptions&
     bool have_source = false;
     if (!options.src_srs.empty()) {
         if (source.SetFromUserInput(options.src_srs.c_str()) != OGRERR_NONE) {
-            throw UsageError(fmt::format("--src-srs: cannot understand '{}' (try EPSG:4326 or EPSG:28992)", options.src_srs));
+            throw UsageError(fmt::format("--src-srs: cannot understand '{}' (try EPSG:4326 or EPSG:28992)",
+                                         options.src_srs));
         }
         have_source = true;
         out.source_crs = options.src_srs;
@@ -139,12 +146,14 @@ VectorLayer read_polygon_layer(const std::string& path, const VectorReadOptions&
         have_source = true;
         const char* auth = source.GetAuthorityName(nullptr);
         const char* code = source.GetAuthorityCode(nullptr);
-        out.source_crs = (auth != nullptr && code != nullptr) ? fmt::format("{}:{}", auth, code) : source.GetName();
+        out.source_crs =
+            (auth != nullptr && code != nullptr) ? fmt::format("{}:{}", auth, code) : source.GetName();
     } else {
         OGREnvelope env;
         if (layer->GetExtent(&env, TRUE) == OGRERR_NONE && looks_geographic(env)) {
             source.importFromEPSG(4326);
-            out.source_crs = "EPSG:4326 (assumed: no CRS in the source and coordinates are longitude/latitude)";
+            out.source_crs =
+                "EPSG:4326 (assumed: no CRS in the source and coordinates are longitude/latitude)";
         } else {
             source.importFromEPSG(28992);
             out.source_crs = "EPSG:28992 (assumed: no CRS in the source)";
@@ -155,7 +164,8 @@ VectorLayer read_polygon_layer(const std::string& path, const VectorReadOptions&
     std::unique_ptr<OGRCoordinateTransformation> transform;
     if (have_source && !source.IsSame(&target)) {
         transform.reset(OGRCreateCoordinateTransformation(&source, &target));
-        if (!transform) throw InputError(path, 0, 0, "a CRS that PROJ can transform to EPSG:28992", out.source_crs);
+        if (!transform)
+            throw InputError(path, 0, 0, "a CRS that PROJ can transform to EPSG:28992", out.source_crs);
     }
 
     layer->ResetReading();
@@ -178,15 +188,16 @@ VectorLayer read_polygon_layer(const std::string& path, const VectorReadOptions&
             ++out.empty_geometries;
         } else {
             const auto flat = wkbFlatten(geom->getGeometryType());
-            if (flat != wkbPolygon && flat != wkbMultiPolygon && flat != wkbCurvePolygon && flat != wkbMultiSurface &&
-                flat != wkbGeometryCollection) {
-                throw InputError(feature_source(path, out.layer_name, f.fid), 0, 0, "a polygon or multipolygon geometry",
+            if (flat != wkbPolygon && flat != wkbMultiPolygon && flat != wkbCurvePolygon &&
+                flat != wkbMultiSurface && flat != wkbGeometryCollection) {
+                throw InputError(feature_source(path, out.layer_name, f.fid), 0, 0,
+                                 "a polygon or multipolygon geometry",
                                  fmt::format("a {}", OGRGeometryTypeToName(geom->getGeometryType())));
             }
-            std::unique_ptr<OGRGeometry> multi(
-                OGRGeometryFactory::forceToMultiPolygon(geom->clone()));
+            std::unique_ptr<OGRGeometry> multi(OGRGeometryFactory::forceToMultiPolygon(geom->clone()));
             if (multi == nullptr || wkbFlatten(multi->getGeometryType()) != wkbMultiPolygon) {
-                throw InputError(feature_source(path, out.layer_name, f.fid), 0, 0, "a polygon or multipolygon geometry",
+                throw InputError(feature_source(path, out.layer_name, f.fid), 0, 0,
+                                 "a polygon or multipolygon geometry",
                                  "a geometry collection with other parts");
             }
             multi->flattenTo2D();

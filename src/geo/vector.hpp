@@ -14,15 +14,16 @@ struct VectorReadOptions {
 
 struct VectorFeature {
     std::int64_t fid = 0;
-    std::vector<std::string> values;  // attribute values as text, in VectorLayer::field_names order ("" = null)
+    std::vector<std::string>
+        values;  // attribute values as text, in VectorLayer::field_names order ("" = null)
     std::vector<bool> is_null;
-    std::vector<std::uint8_t> wkb;    // MultiPolygon in EPSG:28992, ISO WKB; empty when the geometry is empty
+    std::vector<std::uint8_t> wkb;  // MultiPolygon in EPSG:28992, ISO WKB; empty when the geometry is empty
 };
 
 struct VectorLayer {
-    std::string source;       // the path as given
+    std::string source;  // the path as given
     std::string layer_name;
-    std::string source_crs;   // as found or assumed ("EPSG:4326 (assumed from coordinates)")
+    std::string source_crs;  // as found or assumed ("EPSG:4326 (assumed from coordinates)")
     std::vector<std::string> field_names;
     std::vector<VectorFeature> features;
     std::size_t empty_geometries = 0;

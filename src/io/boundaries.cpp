@@ -38,10 +38,14 @@ std::string& parent_slot(Area& a, const std::string& parent) {
 // Name fields to try, per level ("statnaam" in PDOK layers, "buurtnaam" in CBS wijk-en-buurtkaarten).
 std::vector<std::string> name_field_candidates(Level level) {
     switch (level) {
-        case Level::kBuurt: return {"statnaam", "buurtnaam", "bu_naam", "naam", "name"};
-        case Level::kWijk: return {"statnaam", "wijknaam", "wk_naam", "naam", "name"};
-        case Level::kGemeente: return {"statnaam", "gemeentenaam", "gm_naam", "naam", "name"};
-        default: return {"statnaam", "naam", "name"};
+        case Level::kBuurt:
+            return {"statnaam", "buurtnaam", "bu_naam", "naam", "name"};
+        case Level::kWijk:
+            return {"statnaam", "wijknaam", "wk_naam", "naam", "name"};
+        case Level::kGemeente:
+            return {"statnaam", "gemeentenaam", "gm_naam", "naam", "name"};
+        default:
+            return {"statnaam", "naam", "name"};
     }
 }
 
@@ -104,14 +108,16 @@ AreaLayer import_boundaries(const std::string& path, const BoundaryOptions& opti
                              quote_found(code));
         }
         if (!seen.insert(code).second) {
-            throw InputError(where, 0, 0, fmt::format("each {} code once", level_name(options.level)), quote_found(code) + " again");
+            throw InputError(where, 0, 0, fmt::format("each {} code once", level_name(options.level)),
+                             quote_found(code) + " again");
         }
         Area a;
         a.code = code;
         if (name) a.name = std::string(trim(f.values[*name]));
         for (const char* parent : {"wijk", "gemeente"}) {
             if (level_of_parent(parent) > options.level) {
-                if (auto p = parent_code_from_code(code, level_of_parent(parent))) parent_slot(a, parent) = *p;
+                if (auto p = parent_code_from_code(code, level_of_parent(parent)))
+                    parent_slot(a, parent) = *p;
             }
         }
         for (const auto& [parent, idx] : parent_fields) {
@@ -119,14 +125,15 @@ AreaLayer import_boundaries(const std::string& path, const BoundaryOptions& opti
             if (value.empty()) continue;
             if (!is_code_of_level(level_of_parent(parent), value)) {
                 throw InputError(where, 0, 0,
-                                 fmt::format("a {} code like {} in field '{}'", parent, level_example(level_of_parent(parent)),
-                                             layer.field_names[idx]),
+                                 fmt::format("a {} code like {} in field '{}'", parent,
+                                             level_example(level_of_parent(parent)), layer.field_names[idx]),
                                  quote_found(value));
             }
             std::string& slot = parent_slot(a, parent);
             if (!slot.empty() && slot != value) {
                 throw InputError(where, 0, 0,
-                                 fmt::format("field '{}' to agree with the code {} ({})", layer.field_names[idx], code, slot),
+                                 fmt::format("field '{}' to agree with the code {} ({})",
+                                             layer.field_names[idx], code, slot),
                                  quote_found(value));
             }
             slot = value;
@@ -134,7 +141,9 @@ AreaLayer import_boundaries(const std::string& path, const BoundaryOptions& opti
         a.wkb = std::move(f.wkb);
         out.areas.push_back(std::move(a));
     }
-    if (out.areas.empty()) throw InputError(fmt::format("{}:layer {}", path, layer.layer_name), 0, 0, "at least one area", "an empty layer");
+    if (out.areas.empty())
+        throw InputError(fmt::format("{}:layer {}", path, layer.layer_name), 0, 0, "at least one area",
+                         "an empty layer");
     return out;
 }
 

@@ -145,8 +145,8 @@ std::size_t utf8_sequence_length(const unsigned char* p, std::size_t left) {
         if ((p[i] & 0xC0) != 0x80) return 0;
         cp = (cp << 6) | (p[i] & 0x3Fu);
     }
-    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-        (cp >= 0xD800 && cp <= 0xDFFF)) {
+    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) ||
+        (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) || (cp >= 0xD800 && cp <= 0xDFFF)) {
         return 0;
     }
     return len;
@@ -218,7 +218,9 @@ std::string from_8bit(const std::string& data, Encoding encoding) {
     return out;
 }
 
-bool defined_in_cp1252(unsigned char c) { return c != 0x81 && c != 0x8D && c != 0x8F && c != 0x90 && c != 0x9D; }
+bool defined_in_cp1252(unsigned char c) {
+    return c != 0x81 && c != 0x8D && c != 0x8F && c != 0x90 && c != 0x9D;
+}
 
 }  // namespace
 
@@ -239,18 +241,22 @@ std::string decode_text(std::string data, Encoding encoding, const std::string& 
     auto [line, column] = line_column(data, bad);
     const std::string found = fmt::format("byte 0x{:02X}", static_cast<unsigned char>(data[bad]));
     if (encoding == Encoding::kUtf8) {
-        throw InputError(source, line, column,
-                         "UTF-8 text (if the file is Windows- or Latin-1-encoded, pass --encoding cp1252 or latin1)", found);
+        throw InputError(
+            source, line, column,
+            "UTF-8 text (if the file is Windows- or Latin-1-encoded, pass --encoding cp1252 or latin1)",
+            found);
     }
     // Auto: one consistent 8-bit encoding, or an error.
     if (multibyte) {
-        throw InputError(source, line, column, "text in one encoding (this file mixes UTF-8 with other bytes)", found);
+        throw InputError(source, line, column,
+                         "text in one encoding (this file mixes UTF-8 with other bytes)", found);
     }
     for (std::size_t i = 0; i < data.size(); ++i) {
         const auto c = static_cast<unsigned char>(data[i]);
         if (c >= 0x80 && !defined_in_cp1252(c)) {
             auto [l2, c2] = line_column(data, i);
-            throw InputError(source, l2, c2, "UTF-8 or Windows-1252 text (pass --encoding latin1 for ISO-8859-1)",
+            throw InputError(source, l2, c2,
+                             "UTF-8 or Windows-1252 text (pass --encoding latin1 for ISO-8859-1)",
                              fmt::format("byte 0x{:02X}", c));
         }
     }

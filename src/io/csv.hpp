@@ -16,7 +16,7 @@ struct Field {
 };
 
 class Reader {
-public:
+  public:
     // `first_line`: the line number of the first byte of `data` in its file (for a reader that starts
     // below a header).
     Reader(std::string_view data, char delimiter, long first_line = 1);
@@ -38,7 +38,7 @@ public:
         line_ = line;
     }
 
-private:
+  private:
     std::string_view data_;
     char delim_;
     std::size_t pos_ = 0;
@@ -63,7 +63,8 @@ std::string read_file(const std::string& path);
 // Removes a UTF-8 byte-order mark, checks the text is valid UTF-8 (InputError at the first bad byte,
 // naming the --encoding option) or converts from Latin-1 / Windows-1252. NUL bytes are always an error.
 // `detected` (optional) receives the encoding used.
-std::string decode_text(std::string data, Encoding encoding, const std::string& source, Encoding* detected = nullptr);
+std::string decode_text(std::string data, Encoding encoding, const std::string& source,
+                        Encoding* detected = nullptr);
 
 // Picks ';', ',', '\t' or '|' by counting them on the first lines outside quotes.
 char sniff_delimiter(std::string_view data);

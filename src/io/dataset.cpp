@@ -8,7 +8,8 @@
 namespace wz {
 
 std::size_t AreaLayer::empty_geometries() const {
-    return static_cast<std::size_t>(std::count_if(areas.begin(), areas.end(), [](const Area& a) { return a.wkb.empty(); }));
+    return static_cast<std::size_t>(
+        std::count_if(areas.begin(), areas.end(), [](const Area& a) { return a.wkb.empty(); }));
 }
 
 std::size_t AreaLayer::parent_links(std::string_view parent) const {
@@ -19,10 +20,13 @@ std::size_t AreaLayer::parent_links(std::string_view parent) const {
         if (parent == "corop_plus") return a.corop_plus;
         return a.provincie;
     };
-    return static_cast<std::size_t>(std::count_if(areas.begin(), areas.end(), [&](const Area& a) { return !field(a).empty(); }));
+    return static_cast<std::size_t>(
+        std::count_if(areas.begin(), areas.end(), [&](const Area& a) { return !field(a).empty(); }));
 }
 
-std::string area_layer_name(Level level, int vintage) { return fmt::format("areas_{}_{}", level_name(level), vintage); }
+std::string area_layer_name(Level level, int vintage) {
+    return fmt::format("areas_{}_{}", level_name(level), vintage);
+}
 
 std::string sanitize_dataset_name(std::string_view text) {
     std::string out;

@@ -1,8 +1,7 @@
 #pragma once
 // What importers produce and the results store keeps: area layers and datasets.
-#include <nlohmann/json.hpp>
-
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -34,10 +33,10 @@ struct AreaLayer {
 std::string area_layer_name(Level level, int vintage);
 
 struct Dataset {
-    std::string name;  // store table is "ds_<name>"
-    std::string kind;  // statline, grid-stats, lbm2, lbm2-development, lbm3, incidents
+    std::string name;            // store table is "ds_<name>"
+    std::string kind;            // statline, grid-stats, lbm2, lbm2-development, lbm3, incidents
     std::optional<Level> level;  // the level of the `code` column when it has one level
-    Table table;       // key columns first: "code" (area or cell code) and "year" where the data has them
+    Table table;  // key columns first: "code" (area or cell code) and "year" where the data has them
     nlohmann::json meta = nlohmann::json::object();  // notes: units, edition constant, dropped columns, ...
 };
 

@@ -17,7 +17,9 @@ std::string lower(std::string_view s) {
     return out;
 }
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+    return c >= '0' && c <= '9';
+}
 
 // "INW2000" -> ("INW", 2000); "I2011_014" -> ("I_014", 2011); "MAN_2011" -> ("MAN", 2011).
 std::optional<std::pair<std::string, int>> split_year(const std::string& name) {
@@ -41,8 +43,8 @@ std::optional<std::pair<std::string, int>> split_year(const std::string& name) {
 
 bool is_dropped_column(const std::string& name) {
     const std::string n = lower(name);
-    return n.empty() || n.rfind("column_", 0) == 0 || n == "objectid" || n == "fid" || n == "geometry" || n == "wkt" ||
-           n == "geom" || n == "x" || n == "y" || n == "shape_area" || n == "shape_length";
+    return n.empty() || n.rfind("column_", 0) == 0 || n == "objectid" || n == "fid" || n == "geometry" ||
+           n == "wkt" || n == "geom" || n == "x" || n == "y" || n == "shape_area" || n == "shape_length";
 }
 
 }  // namespace
@@ -53,7 +55,8 @@ Dataset import_grid_stats(const std::string& path, const GridStatsOptions& optio
     csv::Reader reader(data, delim);
     std::vector<csv::Field> fields;
     if (!reader.next(fields) || fields.size() < 2) {
-        throw InputError(path, 1, 1, "a header row of CBS grid statistics (C28992R100, INW2014, ...)", "no header");
+        throw InputError(path, 1, 1, "a header row of CBS grid statistics (C28992R100, INW2014, ...)",
+                         "no header");
     }
     std::vector<std::string> names;
     for (std::size_t i = 0; i < fields.size(); ++i) {
@@ -107,7 +110,8 @@ Dataset import_grid_stats(const std::string& path, const GridStatsOptions& optio
         }
     }
     if (max_year == 0 && !options.static_year) {
-        throw InputError(path, 1, 0, "columns with a year in their name (INW2014) or --year", "no year in any column name");
+        throw InputError(path, 1, 0, "columns with a year in their name (INW2014) or --year",
+                         "no year in any column name");
     }
     const int static_year = options.static_year.value_or(max_year);
     for (auto& s : sources) {
@@ -124,7 +128,8 @@ Dataset import_grid_stats(const std::string& path, const GridStatsOptions& optio
     std::map<std::pair<std::size_t, std::size_t>, std::size_t> where;
     for (const auto& s : sources) {
         const auto vi = static_cast<std::size_t>(std::find(vars.begin(), vars.end(), s.var) - vars.begin());
-        const auto yi = static_cast<std::size_t>(std::find(years.begin(), years.end(), s.year) - years.begin());
+        const auto yi =
+            static_cast<std::size_t>(std::find(years.begin(), years.end(), s.year) - years.begin());
         if (!where.emplace(std::make_pair(vi, yi), s.column).second) {
             throw InputError(path, 1, 0, fmt::format("one column for {} in {}", s.var, s.year),
                              fmt::format("two ({} and {})", names[where[{vi, yi}]], names[s.column]));
@@ -139,11 +144,13 @@ Dataset import_grid_stats(const std::string& path, const GridStatsOptions& optio
         const std::string_view t = code_in.is_missing(r) ? std::string_view() : trim(code_in.text_at(r));
         auto cell = parse_grid_cell(t);
         if (!cell) {
-            throw field_error(path, data, delim, pos.offsets[r], code_col, "a 100 m cell code like E2269N5800", quote_found(t));
+            throw field_error(path, data, delim, pos.offsets[r], code_col,
+                              "a 100 m cell code like E2269N5800", quote_found(t));
         }
         cells[r] = cell->code();
         if (!seen.insert(cells[r]).second) {
-            throw field_error(path, data, delim, pos.offsets[r], code_col, "each cell once", quote_found(t) + " again");
+            throw field_error(path, data, delim, pos.offsets[r], code_col, "each cell once",
+                              quote_found(t) + " again");
         }
     }
 
@@ -161,7 +168,8 @@ Dataset import_grid_stats(const std::string& path, const GridStatsOptions& optio
     for (std::size_t vi = 0; vi < vars.size(); ++vi) {
         // A variable published as categories ("40% tot 60%") is text; counts and amounts are numbers.
         bool text = false;
-        for (const auto& [key, col] : where) text = text || (key.first == vi && raw.columns()[col].type() == ColumnType::kText);
+        for (const auto& [key, col] : where)
+            text = text || (key.first == vi && raw.columns()[col].type() == ColumnType::kText);
         out.emplace_back(vars[vi], text ? ColumnType::kText : ColumnType::kReal);
         out.back().reserve(rows);
     }
@@ -196,7 +204,8 @@ Dataset import_grid_stats(const std::string& path, const GridStatsOptions& optio
     nlohmann::json missing = nlohmann::json::object();
     for (int k = 1; k < kMissingKinds; ++k) {
         std::size_t n = 0;
-        for (std::size_t c = 2; c < ds.table.columns().size(); ++c) n += ds.table.columns()[c].missing_count(static_cast<Missing>(k));
+        for (std::size_t c = 2; c < ds.table.columns().size(); ++c)
+            n += ds.table.columns()[c].missing_count(static_cast<Missing>(k));
         if (n > 0) missing[std::string(missing_name(static_cast<Missing>(k)))] = n;
     }
     ds.meta["missing"] = missing;

@@ -16,11 +16,11 @@ namespace wz {
 std::string load_text(const std::string& path, csv::Encoding encoding, std::string* detected = nullptr);
 
 struct StatlineOptions {
-    std::string name;                      // dataset name; default: the file name
-    std::string code_column;               // default: the column holding area codes
-    std::string year_column;               // default: "Perioden"/"Jaar"/... or a column of years
-    std::optional<int> year;               // year for all rows when the file has no period column
-    std::vector<std::string> text_columns; // columns to keep as text even when they look numeric
+    std::string name;                       // dataset name; default: the file name
+    std::string code_column;                // default: the column holding area codes
+    std::string year_column;                // default: "Perioden"/"Jaar"/... or a column of years
+    std::optional<int> year;                // year for all rows when the file has no period column
+    std::vector<std::string> text_columns;  // columns to keep as text even when they look numeric
     csv::Encoding encoding = csv::Encoding::kAuto;
 };
 // CBS StatLine CSV export: title lines above the header, ';' or ',' separated, quoted headers (also
@@ -30,7 +30,7 @@ Dataset import_statline(const std::string& path, const StatlineOptions& options)
 
 struct GridStatsOptions {
     std::string name = "grid_stats";
-    std::optional<int> static_year;        // year for columns without a year in their name (default: latest)
+    std::optional<int> static_year;  // year for columns without a year in their name (default: latest)
     csv::Encoding encoding = csv::Encoding::kAuto;
 };
 // CBS 100 m grid statistics (vierkantstatistieken): one row per cell with year-suffixed columns
@@ -43,8 +43,8 @@ Dataset import_grid_stats(const std::string& path, const GridStatsOptions& optio
 // RLBRMTRyy, RLBWONyy, RLBBEVyy, RLBVRZyy, RLBVEIyy, RLBFYSyy). Rows may be ragged (trailing empty
 // fields omitted). Gives two datasets: lbm2_<level> (code, year, kl, rlbrmtr, rlbwon, rlbbev, rlbvrz,
 // rlbvei, rlbfys) and lbm2_<level>_development (code, from_year, to_year, vkl).
-std::vector<Dataset> import_lbm2(const std::string& classes_path, const std::string& dimensions_path, Level level,
-                                 csv::Encoding encoding = csv::Encoding::kAuto);
+std::vector<Dataset> import_lbm2(const std::string& classes_path, const std::string& dimensions_path,
+                                 Level level, csv::Encoding encoding = csv::Encoding::kAuto);
 
 struct Lbm3Options {
     Level level = Level::kGrid;
@@ -69,7 +69,7 @@ struct BoundaryOptions {
     Level level = Level::kBuurt;
     int vintage = 0;
     std::string id_field;
-    std::string name_field;   // default: statnaam / *naam / name when present
+    std::string name_field;  // default: statnaam / *naam / name when present
     std::string layer;
     std::string src_srs;
 };

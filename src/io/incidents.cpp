@@ -41,7 +41,8 @@ std::optional<DateTime> parse_dutch_datetime(std::string_view text) {
     text = trim(text);
     const auto space = text.find(' ');
     const std::string_view date = text.substr(0, space);
-    const std::string_view time = space == std::string_view::npos ? std::string_view() : trim(text.substr(space + 1));
+    const std::string_view time =
+        space == std::string_view::npos ? std::string_view() : trim(text.substr(space + 1));
     const auto d1 = date.find('-');
     const auto d2 = d1 == std::string_view::npos ? d1 : date.find('-', d1 + 1);
     if (d2 == std::string_view::npos) return std::nullopt;
@@ -54,7 +55,8 @@ std::optional<DateTime> parse_dutch_datetime(std::string_view text) {
         if (c1 == std::string_view::npos) return std::nullopt;
         const auto c2 = time.find(':', c1 + 1);
         dt.hour = parse_small(time.substr(0, c1), ok);
-        dt.minute = parse_small(time.substr(c1 + 1, c2 == std::string_view::npos ? std::string_view::npos : c2 - c1 - 1), ok);
+        dt.minute = parse_small(
+            time.substr(c1 + 1, c2 == std::string_view::npos ? std::string_view::npos : c2 - c1 - 1), ok);
         if (!ok || dt.hour > 23 || dt.minute > 59) return std::nullopt;
     }
     return dt;
@@ -66,14 +68,27 @@ std::string iso(const DateTime& dt) {
 
 // Columns kept (published name -> our name). Everything else is dropped; see kProtected.
 const std::vector<std::pair<std::string, std::string>> kKept{
-    {"Incidentsoort code", "type_code"}, {"Incidentsoort", "type"},           {"Pleeggemeente", "gemeente_name"},
-    {"Pleegwijk", "wijk_name"},          {"Pleegbuurt", "buurt_name"},        {"Pleegsubbuurt", "subbuurt_name"},
-    {"Buurtnummer", "buurt_number"},     {"Begin-pleegdagdeel", "begin_daypart"}, {"Aangifte", "reported"},
-    {"Poging", "attempt"},               {"Opgehelderd", "solved"},          {"Object", "object"},
+    {"Incidentsoort code", "type_code"},
+    {"Incidentsoort", "type"},
+    {"Pleeggemeente", "gemeente_name"},
+    {"Pleegwijk", "wijk_name"},
+    {"Pleegbuurt", "buurt_name"},
+    {"Pleegsubbuurt", "subbuurt_name"},
+    {"Buurtnummer", "buurt_number"},
+    {"Begin-pleegdagdeel", "begin_daypart"},
+    {"Aangifte", "reported"},
+    {"Poging", "attempt"},
+    {"Opgehelderd", "solved"},
+    {"Object", "object"},
 };
 // Columns that identify a person, address or police record: never stored.
-const std::vector<std::string> kProtected{"Incident Identificatie", "Bronregistratie", "Pleegstraatnaam",
-                                          "Pleeghuisnummer met toev.", "Pleegpostcode", "X", "Y"};
+const std::vector<std::string> kProtected{"Incident Identificatie",
+                                          "Bronregistratie",
+                                          "Pleegstraatnaam",
+                                          "Pleeghuisnummer met toev.",
+                                          "Pleegpostcode",
+                                          "X",
+                                          "Y"};
 
 }  // namespace
 
@@ -129,11 +144,15 @@ Dataset import_incidents(const std::string& path, const IncidentOptions& options
         auto date_of = [&](std::size_t col, bool required) -> std::optional<DateTime> {
             const Column& c = raw.columns()[col];
             if (c.is_missing(r)) {
-                if (required) throw field_error(path, data, delim, pos.offsets[r], col, "a date like 20-9-2017 17:30", "an empty field");
+                if (required)
+                    throw field_error(path, data, delim, pos.offsets[r], col, "a date like 20-9-2017 17:30",
+                                      "an empty field");
                 return std::nullopt;
             }
             auto dt = parse_dutch_datetime(c.text_at(r));
-            if (!dt) throw field_error(path, data, delim, pos.offsets[r], col, "a date like 20-9-2017 17:30", quote_found(c.text_at(r)));
+            if (!dt)
+                throw field_error(path, data, delim, pos.offsets[r], col, "a date like 20-9-2017 17:30",
+                                  quote_found(c.text_at(r)));
             return dt;
         };
         const DateTime b = *date_of(begin_col, true);
@@ -156,7 +175,8 @@ Dataset import_incidents(const std::string& path, const IncidentOptions& options
         const Column& ys = raw.columns()[y_col];
         if (xs.type() == ColumnType::kText || ys.type() == ColumnType::kText) {
             const std::size_t bad = xs.type() == ColumnType::kText ? x_col : y_col;
-            throw field_error(path, data, delim, pos.offsets[r], bad, "RD coordinates in metres", quote_found(raw.columns()[bad].to_text(r)));
+            throw field_error(path, data, delim, pos.offsets[r], bad, "RD coordinates in metres",
+                              quote_found(raw.columns()[bad].to_text(r)));
         }
         if (xs.is_missing(r) || ys.is_missing(r)) {
             code.push_missing(Missing::kEmpty);
@@ -194,8 +214,10 @@ Dataset import_incidents(const std::string& path, const IncidentOptions& options
     }
     std::vector<std::string> dropped;
     for (const auto& nm : names) {
-        const bool kept = std::any_of(kKept.begin(), kKept.end(), [&](const auto& p) { return p.first == nm; });
-        if (!kept && nm != "Begin-pleegdatum/tijd" && nm != "Eind-pleegdatum/tijd" && nm != "Kennisnamedatum/tijd") {
+        const bool kept =
+            std::any_of(kKept.begin(), kKept.end(), [&](const auto& p) { return p.first == nm; });
+        if (!kept && nm != "Begin-pleegdatum/tijd" && nm != "Eind-pleegdatum/tijd" &&
+            nm != "Kennisnamedatum/tijd") {
             dropped.push_back(nm);
         }
     }

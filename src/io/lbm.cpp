@@ -55,8 +55,10 @@ ReadFile read_lbm_csv(const std::string& path, csv::Encoding encoding, const std
     for (const auto& n : f.names) {
         if (n.rfind("KL", 0) == 0 || n.rfind("VKL", 0) == 0) read.int_columns.push_back(n);
     }
-    if (lower(f.names.front()) != lower(code_name) && !(code_name == "CODE" && lower(f.names.front()) == "gbd")) {
-        throw InputError(path, 1, 1, fmt::format("the area code column '{}' first", code_name), quote_found(f.names.front()));
+    if (lower(f.names.front()) != lower(code_name) &&
+        !(code_name == "CODE" && lower(f.names.front()) == "gbd")) {
+        throw InputError(path, 1, 1, fmt::format("the area code column '{}' first", code_name),
+                         quote_found(f.names.front()));
     }
     f.table = read_typed_records(reader, f.names, read, path, &f.pos);
     return f;
@@ -69,16 +71,19 @@ void check_codes(const ReadFile& f, const std::string& path, Level level) {
         const std::string t = c.is_missing(r) ? std::string() : std::string(trim(c.text_at(r)));
         if (!is_code_of_level(level, t)) {
             throw field_error(path, f.data, f.delim, f.pos.offsets[r], 0,
-                              fmt::format("a {} code like {}", level_name(level), level_example(level)), quote_found(t));
+                              fmt::format("a {} code like {}", level_name(level), level_example(level)),
+                              quote_found(t));
         }
-        if (!seen.insert(t).second) throw field_error(path, f.data, f.delim, f.pos.offsets[r], 0, "each area once", quote_found(t) + " again");
+        if (!seen.insert(t).second)
+            throw field_error(path, f.data, f.delim, f.pos.offsets[r], 0, "each area once",
+                              quote_found(t) + " again");
     }
 }
 
 }  // namespace
 
-std::vector<Dataset> import_lbm2(const std::string& classes_path, const std::string& dimensions_path, Level level,
-                                 csv::Encoding encoding) {
+std::vector<Dataset> import_lbm2(const std::string& classes_path, const std::string& dimensions_path,
+                                 Level level, csv::Encoding encoding) {
     ReadFile cls = read_lbm_csv(classes_path, encoding, "CODE");
     ReadFile dim = read_lbm_csv(dimensions_path, encoding, "GBD");
     check_codes(cls, classes_path, level);
@@ -94,7 +99,9 @@ std::vector<Dataset> import_lbm2(const std::string& classes_path, const std::str
         } else if (n.size() == 7 && n.rfind("VKL", 0) == 0 && all_digits(n.substr(3))) {
             dev_cols.emplace_back(year_of_yy(n.substr(3, 2)), year_of_yy(n.substr(5, 2)), c);
         } else {
-            throw InputError(classes_path, 1, 0, "columns CODE, KLyy and VKLaabb (Leefbaarometer 2.0 class file)", quote_found(n));
+            throw InputError(classes_path, 1, 0,
+                             "columns CODE, KLyy and VKLaabb (Leefbaarometer 2.0 class file)",
+                             quote_found(n));
         }
     }
     // Dimension columns RLB<dim>yy.
@@ -105,7 +112,8 @@ std::vector<Dataset> import_lbm2(const std::string& classes_path, const std::str
         const std::string& n = dim.names[c];
         bool ok = false;
         for (std::size_t d = 0; d < kDims.size(); ++d) {
-            if (n.size() == kDims[d].size() + 2 && n.rfind(kDims[d], 0) == 0 && all_digits(n.substr(kDims[d].size()))) {
+            if (n.size() == kDims[d].size() + 2 && n.rfind(kDims[d], 0) == 0 &&
+                all_digits(n.substr(kDims[d].size()))) {
                 const int y = year_of_yy(n.substr(kDims[d].size()));
                 dim_cols[{y, d}] = c;
                 dim_years.insert(y);
@@ -113,7 +121,8 @@ std::vector<Dataset> import_lbm2(const std::string& classes_path, const std::str
             }
         }
         if (!ok) {
-            throw InputError(dimensions_path, 1, 0, "columns GBD and RLBRMTRyy, RLBWONyy, RLBBEVyy, RLBVRZyy, RLBVEIyy, RLBFYSyy",
+            throw InputError(dimensions_path, 1, 0,
+                             "columns GBD and RLBRMTRyy, RLBWONyy, RLBBEVyy, RLBVRZyy, RLBVEIyy, RLBFYSyy",
                              quote_found(n));
         }
     }
@@ -150,11 +159,12 @@ std::vector<Dataset> import_lbm2(const std::string& classes_path, const std::str
             year.push_int(y);
             auto cr = cls_row.find(c);
             auto cc = class_cols.find(y);
-            if (cr != cls_row.end() && cc != class_cols.end() && !cls.table.columns()[cc->second].is_missing(cr->second)) {
+            if (cr != cls_row.end() && cc != class_cols.end() &&
+                !cls.table.columns()[cc->second].is_missing(cr->second)) {
                 const std::int64_t k = cls.table.columns()[cc->second].int_at(cr->second);
                 if (k < 1 || k > 9) {
-                    throw field_error(classes_path, cls.data, cls.delim, cls.pos.offsets[cr->second], cc->second,
-                                      "a class 1-9", std::to_string(k));
+                    throw field_error(classes_path, cls.data, cls.delim, cls.pos.offsets[cr->second],
+                                      cc->second, "a class 1-9", std::to_string(k));
                 }
                 kl.push_int(k);
             } else {
@@ -163,7 +173,8 @@ std::vector<Dataset> import_lbm2(const std::string& classes_path, const std::str
             auto dr = dim_row.find(c);
             for (std::size_t d = 0; d < kDims.size(); ++d) {
                 auto dc = dim_cols.find({y, d});
-                if (dr != dim_row.end() && dc != dim_cols.end() && !dim.table.columns()[dc->second].is_missing(dr->second)) {
+                if (dr != dim_row.end() && dc != dim_cols.end() &&
+                    !dim.table.columns()[dc->second].is_missing(dr->second)) {
                     dims[d].push_real(dim.table.columns()[dc->second].real_at(dr->second));
                 } else {
                     dims[d].push_missing(Missing::kEmpty);
@@ -197,8 +208,8 @@ std::vector<Dataset> import_lbm2(const std::string& classes_path, const std::str
                 vkl.push_missing(Missing::kEmpty);
             } else {
                 if (src.int_at(r) < 1 || src.int_at(r) > 9) {
-                    throw field_error(classes_path, cls.data, cls.delim, cls.pos.offsets[r], col, "a development class 1-9",
-                                      std::to_string(src.int_at(r)));
+                    throw field_error(classes_path, cls.data, cls.delim, cls.pos.offsets[r], col,
+                                      "a development class 1-9", std::to_string(src.int_at(r)));
                 }
                 vkl.push_int(src.int_at(r));
             }
@@ -217,8 +228,9 @@ namespace {
 const std::vector<std::string> kLbm3Scores{"lbm", "afw", "fys", "onv", "soc", "vrz", "won"};
 
 bool is_id_name(const std::string& n) {
-    return n == "id" || n == "grid_id" || n == "gridcode" || n == "code" || n == "bu_code" || n == "wk_code" ||
-           n == "gm_code" || n == "buurtcode" || n == "wijkcode" || n == "gemeentecode" || n == "c28992r100";
+    return n == "id" || n == "grid_id" || n == "gridcode" || n == "code" || n == "bu_code" ||
+           n == "wk_code" || n == "gm_code" || n == "buurtcode" || n == "wijkcode" || n == "gemeentecode" ||
+           n == "c28992r100";
 }
 
 std::optional<std::string> normalise_code(Level level, std::string_view raw) {
@@ -243,12 +255,14 @@ Dataset import_lbm3(const std::string& path, const Lbm3Options& options) {
         std::vector<std::string> values;
     };
     std::vector<Row> rows;
-    const std::string_view head = trim(std::string_view(data).substr(0, std::min<std::size_t>(data.size(), 64)));
+    const std::string_view head =
+        trim(std::string_view(data).substr(0, std::min<std::size_t>(data.size(), 64)));
     const bool json_lines = !head.empty() && head.front() == '{';
     const bool json_array = !head.empty() && head.front() == '[';
     if (json_lines || json_array) {
         auto add_object = [&](const nlohmann::json& obj, long line) {
-            if (!obj.is_object()) throw InputError(path, line, 1, "a JSON object per record", quote_found(obj.dump()));
+            if (!obj.is_object())
+                throw InputError(path, line, 1, "a JSON object per record", quote_found(obj.dump()));
             Row row{line, std::vector<std::string>(names.size())};
             for (auto it = obj.begin(); it != obj.end(); ++it) {
                 const std::string key = lower(it.key());
@@ -295,7 +309,8 @@ Dataset import_lbm3(const std::string& path, const Lbm3Options& options) {
                 try {
                     obj = nlohmann::json::parse(text);
                 } catch (const nlohmann::json::parse_error& err) {
-                    throw InputError(path, line, static_cast<long>(err.byte), "one JSON object per line", quote_found(text));
+                    throw InputError(path, line, static_cast<long>(err.byte), "one JSON object per line",
+                                     quote_found(text));
                 }
                 add_object(obj, line);
             }
@@ -309,7 +324,8 @@ Dataset import_lbm3(const std::string& path, const Lbm3Options& options) {
         while (reader.next(fields)) {
             if (fields.size() == 1 && trim(fields[0].text).empty()) continue;
             if (fields.size() != names.size()) {
-                throw InputError(path, reader.line(), 0, fmt::format("{} fields (as in the header)", names.size()),
+                throw InputError(path, reader.line(), 0,
+                                 fmt::format("{} fields (as in the header)", names.size()),
                                  fmt::format("{} fields", fields.size()));
             }
             Row row{reader.line(), {}};
@@ -326,13 +342,18 @@ Dataset import_lbm3(const std::string& path, const Lbm3Options& options) {
     for (std::size_t i = 0; i < names.size() && !id_col; ++i) {
         if (is_id_name(names[i])) id_col = i;
     }
-    if (!id_col) throw InputError(path, 1, 1, "an id column (id, grid_id, bu_code, wk_code, gm_code, code)", fmt::format("columns {}", fmt::join(names, ", ")));
+    if (!id_col)
+        throw InputError(path, 1, 1, "an id column (id, grid_id, bu_code, wk_code, gm_code, code)",
+                         fmt::format("columns {}", fmt::join(names, ", ")));
     std::optional<std::size_t> year_col = index_of("jaar");
     if (!year_col) year_col = index_of("year");
     std::vector<std::size_t> score_cols;
     for (const auto& s : kLbm3Scores) {
         auto c = index_of(s);
-        if (!c) throw InputError(path, 1, 1, fmt::format("a column '{}' (LBM 3.0: lbm, afw, fys, onv, soc, vrz, won)", s), fmt::format("columns {}", fmt::join(names, ", ")));
+        if (!c)
+            throw InputError(path, 1, 1,
+                             fmt::format("a column '{}' (LBM 3.0: lbm, afw, fys, onv, soc, vrz, won)", s),
+                             fmt::format("columns {}", fmt::join(names, ", ")));
         score_cols.push_back(*c);
     }
     std::vector<std::size_t> class_cols;
@@ -346,7 +367,8 @@ Dataset import_lbm3(const std::string& path, const Lbm3Options& options) {
 
     Dataset ds;
     ds.kind = "lbm3";
-    ds.name = options.name.empty() ? fmt::format("lbm3_{}", level_name(options.level)) : sanitize_dataset_name(options.name);
+    ds.name = options.name.empty() ? fmt::format("lbm3_{}", level_name(options.level))
+                                   : sanitize_dataset_name(options.name);
     ds.level = options.level;
     Column code("code", ColumnType::kText);
     Column year("year", ColumnType::kInt);
@@ -362,18 +384,22 @@ Dataset import_lbm3(const std::string& path, const Lbm3Options& options) {
         auto c = normalise_code(options.level, row.values[*id_col]);
         if (!c) {
             throw InputError(path, row.line, 0,
-                             fmt::format("a {} code like {} in column '{}'", level_name(options.level), level_example(options.level), names[*id_col]),
+                             fmt::format("a {} code like {} in column '{}'", level_name(options.level),
+                                         level_example(options.level), names[*id_col]),
                              quote_found(row.values[*id_col]));
         }
         std::optional<std::int64_t> y;
         if (year_col) {
             y = csv::parse_integer(row.values[*year_col]);
-            if (!y || !is_plausible_year(*y)) throw InputError(path, row.line, 0, "a year in column 'jaar'", quote_found(row.values[*year_col]));
+            if (!y || !is_plausible_year(*y))
+                throw InputError(path, row.line, 0, "a year in column 'jaar'",
+                                 quote_found(row.values[*year_col]));
         } else if (options.year) {
             y = *options.year;
         }
         const std::string key = *c + "|" + (y ? std::to_string(*y) : "");
-        if (!keys.insert(key).second) throw InputError(path, row.line, 0, "each area once per year", quote_found(*c) + " again");
+        if (!keys.insert(key).second)
+            throw InputError(path, row.line, 0, "each area once per year", quote_found(*c) + " again");
         code.push_text(*c);
         if (y) {
             year.push_int(*y);
@@ -388,7 +414,9 @@ Dataset import_lbm3(const std::string& path, const Lbm3Options& options) {
                 continue;
             }
             auto num = csv::parse_number(t, false);
-            if (!num) throw InputError(path, row.line, 0, fmt::format("a number in column '{}'", kLbm3Scores[s]), quote_found(t));
+            if (!num)
+                throw InputError(path, row.line, 0, fmt::format("a number in column '{}'", kLbm3Scores[s]),
+                                 quote_found(t));
             scores[s].push_real(*num);
             v[s] = *num;
         }
@@ -397,7 +425,8 @@ Dataset import_lbm3(const std::string& path, const Lbm3Options& options) {
             constant_max = std::max(constant_max, v[0] - v[1]);
         }
         const double sum = v[2] + v[3] + v[4] + v[5] + v[6];
-        if (!std::isnan(sum) && !std::isnan(v[1])) max_additivity_gap = std::max(max_additivity_gap, std::abs(sum - v[1]));
+        if (!std::isnan(sum) && !std::isnan(v[1]))
+            max_additivity_gap = std::max(max_additivity_gap, std::abs(sum - v[1]));
         for (std::size_t k = 0; k < class_cols.size(); ++k) {
             auto num = csv::parse_integer(row.values[class_cols[k]]);
             if (num) {
@@ -417,7 +446,8 @@ Dataset import_lbm3(const std::string& path, const Lbm3Options& options) {
     }
     ds.meta["max_additivity_gap"] = max_additivity_gap;
     ds.meta["model"] = "lbm3";
-    if (!year_col && !options.year) ds.meta["warning"] = "no year column and no --year: the rows have no measurement year";
+    if (!year_col && !options.year)
+        ds.meta["warning"] = "no year column and no --year: the rows have no measurement year";
     return ds;
 }
 

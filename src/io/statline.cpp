@@ -16,7 +16,9 @@ std::string load_text(const std::string& path, csv::Encoding encoding, std::stri
     csv::Encoding used = encoding;
     std::string text = csv::decode_text(csv::read_file(path), encoding, path, &used);
     if (detected != nullptr) {
-        *detected = used == csv::Encoding::kCp1252 ? "cp1252" : used == csv::Encoding::kLatin1 ? "latin1" : "utf-8";
+        *detected = used == csv::Encoding::kCp1252   ? "cp1252"
+                    : used == csv::Encoding::kLatin1 ? "latin1"
+                                                     : "utf-8";
     }
     return text;
 }
@@ -82,8 +84,9 @@ HeaderInfo find_header(std::string_view data, char delim) {
         if (r.texts.size() >= 2) ++counts[r.texts.size()];
     }
     if (counts.empty()) return {};
-    const std::size_t width =
-        std::max_element(counts.begin(), counts.end(), [](auto& a, auto& b) { return a.second < b.second; })->first;
+    const std::size_t width = std::max_element(counts.begin(), counts.end(), [](auto& a, auto& b) {
+                                  return a.second < b.second;
+                              })->first;
     std::size_t h = 0;
     while (h < recs.size() && recs[h].texts.size() != width) ++h;
     HeaderInfo info;
@@ -94,7 +97,8 @@ HeaderInfo find_header(std::string_view data, char delim) {
     }
     std::vector<std::vector<std::string>> header_rows{recs[h].texts};
     std::size_t last = h;
-    while (last + 1 < recs.size() && recs[last + 1].texts.size() == width && is_header_continuation(recs[last + 1].texts)) {
+    while (last + 1 < recs.size() && recs[last + 1].texts.size() == width &&
+           is_header_continuation(recs[last + 1].texts)) {
         header_rows.push_back(recs[++last].texts);
     }
     info.data_offset = recs[last].end_offset;
@@ -134,7 +138,8 @@ Dataset import_statline(const std::string& path, const StatlineOptions& options)
     const char delim = csv::sniff_delimiter(data);
     HeaderInfo header = find_header(data, delim);
     if (header.names.size() < 2) {
-        throw InputError(path, 1, 1, "a StatLine CSV table (a header row and data rows with at least two fields)",
+        throw InputError(path, 1, 1,
+                         "a StatLine CSV table (a header row and data rows with at least two fields)",
                          "no row with two or more fields");
     }
     long data_line = 1;
@@ -157,7 +162,8 @@ Dataset import_statline(const std::string& path, const StatlineOptions& options)
         for (std::size_t c = 0; c < raw.columns().size(); ++c) {
             if (raw.columns()[c].name() == name) return c;
         }
-        throw UsageError(fmt::format("{}: no column '{}' (columns: {})", path, name, fmt::join(header.names, ", ")));
+        throw UsageError(
+            fmt::format("{}: no column '{}' (columns: {})", path, name, fmt::join(header.names, ", ")));
     };
 
     // The code column: given, or the text column whose values are area codes.
@@ -165,7 +171,8 @@ Dataset import_statline(const std::string& path, const StatlineOptions& options)
     if (!options.code_column.empty()) {
         code_col = column_index(options.code_column);
     } else {
-        // The text column with the largest share of area codes (at least half; a column named *cod* wins ties).
+        // The text column with the largest share of area codes (at least half; a column named *cod* wins
+        // ties).
         double best = 0.5;
         for (std::size_t c = 0; c < raw.columns().size(); ++c) {
             const Column& col = raw.columns()[c];
@@ -187,9 +194,10 @@ Dataset import_statline(const std::string& path, const StatlineOptions& options)
             }
         }
         if (code_col == raw.columns().size()) {
-            throw InputError(path, data_line, 0,
-                             "a column of area codes (NL00, PV20, GM0014, WK001400, BU00140000; or pass --code-column)",
-                             fmt::format("columns {}", fmt::join(header.names, ", ")));
+            throw InputError(
+                path, data_line, 0,
+                "a column of area codes (NL00, PV20, GM0014, WK001400, BU00140000; or pass --code-column)",
+                fmt::format("columns {}", fmt::join(header.names, ", ")));
         }
     }
     // The period column: given, named, or a text column of years.
@@ -199,7 +207,8 @@ Dataset import_statline(const std::string& path, const StatlineOptions& options)
     } else {
         for (std::size_t c = 0; c < raw.columns().size() && year_col == raw.columns().size(); ++c) {
             const std::string n = lower(raw.columns()[c].name());
-            if (c != code_col && (n == "perioden" || n == "periode" || n == "jaar" || n == "year" || n == "peiljaar")) {
+            if (c != code_col &&
+                (n == "perioden" || n == "periode" || n == "jaar" || n == "year" || n == "peiljaar")) {
                 year_col = c;
             }
         }
@@ -207,7 +216,8 @@ Dataset import_statline(const std::string& path, const StatlineOptions& options)
 
     Dataset ds;
     ds.kind = "statline";
-    ds.name = sanitize_dataset_name(options.name.empty() ? std::filesystem::path(path).stem().string() : options.name);
+    ds.name = sanitize_dataset_name(options.name.empty() ? std::filesystem::path(path).stem().string()
+                                                         : options.name);
     Column code("code", ColumnType::kText);
     Column year("year", ColumnType::kInt);
     code.reserve(raw.row_count());
@@ -226,9 +236,12 @@ Dataset import_statline(const std::string& path, const StatlineOptions& options)
         if (year_col < raw.columns().size()) {
             const Column& yc = raw.columns()[year_col];
             std::optional<int> y;
-            if (!yc.is_missing(r)) y = yc.type() == ColumnType::kText ? year_of_period(yc.text_at(r)) : std::optional<int>(static_cast<int>(yc.number_at(r)));
+            if (!yc.is_missing(r))
+                y = yc.type() == ColumnType::kText ? year_of_period(yc.text_at(r))
+                                                   : std::optional<int>(static_cast<int>(yc.number_at(r)));
             if (!y || !is_plausible_year(*y)) {
-                throw field_error(path, data, delim, pos.offsets[r], year_col, "a period starting with a year (2017, 2017JJ00)",
+                throw field_error(path, data, delim, pos.offsets[r], year_col,
+                                  "a period starting with a year (2017, 2017JJ00)",
                                   quote_found(yc.to_text(r)));
             }
             year.push_int(*y);
@@ -241,7 +254,8 @@ Dataset import_statline(const std::string& path, const StatlineOptions& options)
     // Duplicate keys.
     std::unordered_set<std::string> keys;
     for (std::size_t r = 0; r < code.size(); ++r) {
-        std::string key = code.text_at(r) + "|" + (year.is_missing(r) ? std::string() : std::to_string(year.int_at(r)));
+        std::string key =
+            code.text_at(r) + "|" + (year.is_missing(r) ? std::string() : std::to_string(year.int_at(r)));
         if (!keys.insert(key).second) {
             throw field_error(path, data, delim, pos.offsets[r], code_col, "each area code once per period",
                               fmt::format("{} again{}", quote_found(code.text_at(r)),

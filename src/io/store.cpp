@@ -14,8 +14,8 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
-#include <memory>
 #include <map>
+#include <memory>
 #include <mutex>
 
 #include "core/error.hpp"
@@ -43,7 +43,8 @@ Db open_db(const std::string& path, bool write) {
     const int flags = write ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY;
     if (sqlite3_open_v2(path.c_str(), &raw, flags, nullptr) != SQLITE_OK) {
         Db guard(raw);
-        throw UsageError(fmt::format("cannot open store '{}': {}", path, raw ? sqlite3_errmsg(raw) : "out of memory"));
+        throw UsageError(
+            fmt::format("cannot open store '{}': {}", path, raw ? sqlite3_errmsg(raw) : "out of memory"));
     }
     return Db(raw);
 }
@@ -66,7 +67,8 @@ Stmt prepare(sqlite3* db, const std::string& sql) {
 }
 
 void step_done(sqlite3* db, sqlite3_stmt* s) {
-    if (sqlite3_step(s) != SQLITE_DONE) throw std::runtime_error(fmt::format("store: {}", sqlite3_errmsg(db)));
+    if (sqlite3_step(s) != SQLITE_DONE)
+        throw std::runtime_error(fmt::format("store: {}", sqlite3_errmsg(db)));
     sqlite3_reset(s);
     sqlite3_clear_bindings(s);
 }
@@ -116,9 +118,10 @@ void register_attributes(sqlite3* db, const std::string& table, const std::strin
     Stmt del = prepare(db, "DELETE FROM gpkg_contents WHERE table_name=?");
     bind_text(del.get(), 1, table);
     step_done(db, del.get());
-    Stmt ins = prepare(db,
-                       "INSERT INTO gpkg_contents(table_name, data_type, identifier, description, last_change) "
-                       "VALUES (?, 'attributes', ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ','now'))");
+    Stmt ins =
+        prepare(db,
+                "INSERT INTO gpkg_contents(table_name, data_type, identifier, description, last_change) "
+                "VALUES (?, 'attributes', ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ','now'))");
     bind_text(ins.get(), 1, table);
     bind_text(ins.get(), 2, table);
     bind_text(ins.get(), 3, description);
@@ -150,7 +153,8 @@ void create_empty_geopackage(const std::string& path) {
 
 void write_area_layer(const std::string& path, const AreaLayer& layer) {
     gdal_init();
-    GdalPtr ds(static_cast<GDALDataset*>(GDALOpenEx(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_UPDATE, nullptr, nullptr, nullptr)));
+    GdalPtr ds(static_cast<GDALDataset*>(
+        GDALOpenEx(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_UPDATE, nullptr, nullptr, nullptr)));
     if (!ds) throw std::runtime_error(fmt::format("cannot open store for update: {}", CPLGetLastErrorMsg()));
     const std::string name = area_layer_name(layer.level, layer.vintage);
     for (int i = 0; i < ds->GetLayerCount(); ++i) {
@@ -164,18 +168,23 @@ void write_area_layer(const std::string& path, const AreaLayer& layer) {
     const char* options[] = {"FID=fid", "GEOMETRY_NAME=geom", "SPATIAL_INDEX=YES",
                              "DESCRIPTION=wijkzicht area layer", nullptr};
     OGRLayer* out = ds->CreateLayer(name.c_str(), &rd, wkbMultiPolygon, const_cast<char**>(options));
-    if (out == nullptr) throw std::runtime_error(fmt::format("cannot create layer {}: {}", name, CPLGetLastErrorMsg()));
+    if (out == nullptr)
+        throw std::runtime_error(fmt::format("cannot create layer {}: {}", name, CPLGetLastErrorMsg()));
     for (const char* field : {"code", "name", "wijk", "gemeente", "corop", "corop_plus", "provincie"}) {
         OGRFieldDefn def(field, OFTString);
         out->CreateField(&def);
     }
-    if (out->StartTransaction() != OGRERR_NONE) throw std::runtime_error("cannot start a transaction on the store");
+    if (out->StartTransaction() != OGRERR_NONE)
+        throw std::runtime_error("cannot start a transaction on the store");
     for (const Area& a : layer.areas) {
         OGRFeature f(out->GetLayerDefn());
         f.SetField("code", a.code.c_str());
         if (!a.name.empty()) f.SetField("name", a.name.c_str());
-        const std::pair<const char*, const std::string*> parents[] = {
-            {"wijk", &a.wijk}, {"gemeente", &a.gemeente}, {"corop", &a.corop}, {"corop_plus", &a.corop_plus}, {"provincie", &a.provincie}};
+        const std::pair<const char*, const std::string*> parents[] = {{"wijk", &a.wijk},
+                                                                      {"gemeente", &a.gemeente},
+                                                                      {"corop", &a.corop},
+                                                                      {"corop_plus", &a.corop_plus},
+                                                                      {"provincie", &a.provincie}};
         for (const auto& [field, value] : parents) {
             if (!value->empty()) f.SetField(field, value->c_str());
         }
@@ -197,9 +206,12 @@ void write_area_layer(const std::string& path, const AreaLayer& layer) {
 
 std::string sql_type(ColumnType t) {
     switch (t) {
-        case ColumnType::kInt: return "INTEGER";
-        case ColumnType::kReal: return "REAL";
-        case ColumnType::kText: return "TEXT";
+        case ColumnType::kInt:
+            return "INTEGER";
+        case ColumnType::kReal:
+            return "REAL";
+        case ColumnType::kText:
+            return "TEXT";
     }
     return "TEXT";
 }
@@ -207,7 +219,8 @@ std::string sql_type(ColumnType t) {
 void drop_dataset(sqlite3* db, const std::string& name) {
     exec(db, "DROP TABLE IF EXISTS " + quote_ident("ds_" + name));
     for (const char* table : {"wz_datasets", "wz_dataset_columns", "wz_missing"}) {
-        Stmt s = prepare(db, fmt::format("DELETE FROM {} WHERE {}=?", table, std::string(table) == "wz_datasets" ? "name" : "dataset"));
+        Stmt s = prepare(db, fmt::format("DELETE FROM {} WHERE {}=?", table,
+                                         std::string(table) == "wz_datasets" ? "name" : "dataset"));
         bind_text(s.get(), 1, name);
         step_done(db, s.get());
     }
@@ -251,19 +264,26 @@ void write_dataset(sqlite3* db, const Dataset& ds, std::int64_t run_id) {
                 continue;
             }
             switch (col.type()) {
-                case ColumnType::kInt: sqlite3_bind_int64(ins.get(), i, col.int_at(r)); break;
-                case ColumnType::kReal: sqlite3_bind_double(ins.get(), i, col.real_at(r)); break;
+                case ColumnType::kInt:
+                    sqlite3_bind_int64(ins.get(), i, col.int_at(r));
+                    break;
+                case ColumnType::kReal:
+                    sqlite3_bind_double(ins.get(), i, col.real_at(r));
+                    break;
                 case ColumnType::kText:
-                    sqlite3_bind_text(ins.get(), i, col.text_at(r).data(), static_cast<int>(col.text_at(r).size()), SQLITE_STATIC);
+                    sqlite3_bind_text(ins.get(), i, col.text_at(r).data(),
+                                      static_cast<int>(col.text_at(r).size()), SQLITE_STATIC);
                     break;
             }
         }
-        if (sqlite3_step(ins.get()) != SQLITE_DONE) throw std::runtime_error(fmt::format("store: {}", sqlite3_errmsg(db)));
+        if (sqlite3_step(ins.get()) != SQLITE_DONE)
+            throw std::runtime_error(fmt::format("store: {}", sqlite3_errmsg(db)));
         sqlite3_reset(ins.get());
     }
-    Stmt cols = prepare(db,
-                        "INSERT INTO wz_dataset_columns(dataset, position, name, type, unit, description, missing) "
-                        "VALUES (?,?,?,?,?,?,?)");
+    Stmt cols =
+        prepare(db,
+                "INSERT INTO wz_dataset_columns(dataset, position, name, type, unit, description, missing) "
+                "VALUES (?,?,?,?,?,?,?)");
     for (std::size_t c = 0; c < t.column_count(); ++c) {
         const Column& col = t.columns()[c];
         bind_text(cols.get(), 1, ds.name);
@@ -276,7 +296,9 @@ void write_dataset(sqlite3* db, const Dataset& ds, std::int64_t run_id) {
         step_done(db, cols.get());
     }
     nlohmann::json years = dataset_years(t);
-    Stmt cat = prepare(db, "INSERT INTO wz_datasets(name, kind, level, row_count, years, meta, run_id) VALUES (?,?,?,?,?,?,?)");
+    Stmt cat = prepare(
+        db,
+        "INSERT INTO wz_datasets(name, kind, level, row_count, years, meta, run_id) VALUES (?,?,?,?,?,?,?)");
     bind_text(cat.get(), 1, ds.name);
     bind_text(cat.get(), 2, ds.kind);
     if (ds.level) bind_text(cat.get(), 3, std::string(level_name(*ds.level)));
@@ -298,9 +320,10 @@ void record_area_layer(sqlite3* db, const AreaLayer& layer, std::int64_t run_id)
         const std::size_t n = layer.parent_links(parent);
         if (n > 0) links[parent] = n;
     }
-    Stmt s = prepare(db,
-                     "INSERT INTO wz_area_layers(layer_name, level, vintage, area_count, empty_geometries, parent_links, "
-                     "source_crs, run_id) VALUES (?,?,?,?,?,?,?,?)");
+    Stmt s = prepare(
+        db,
+        "INSERT INTO wz_area_layers(layer_name, level, vintage, area_count, empty_geometries, parent_links, "
+        "source_crs, run_id) VALUES (?,?,?,?,?,?,?,?)");
     bind_text(s.get(), 1, name);
     bind_text(s.get(), 2, std::string(level_name(layer.level)));
     sqlite3_bind_int64(s.get(), 3, layer.vintage);
@@ -313,7 +336,9 @@ void record_area_layer(sqlite3* db, const AreaLayer& layer, std::int64_t run_id)
 }
 
 std::int64_t record_run(sqlite3* db, const RunRecord& run) {
-    Stmt s = prepare(db, "INSERT INTO wz_runs(command, parameters, program_version, started, finished, seed) VALUES (?,?,?,?,?,?)");
+    Stmt s = prepare(db,
+                     "INSERT INTO wz_runs(command, parameters, program_version, started, finished, seed) "
+                     "VALUES (?,?,?,?,?,?)");
     bind_text(s.get(), 1, run.command);
     bind_text(s.get(), 2, run.parameters.dump());
     bind_text(s.get(), 3, kVersion);
@@ -338,17 +363,19 @@ void check_is_geopackage(const std::string& path) {
     char head[16] = {};
     in.read(head, 16);
     if (!in || std::string(head, 15) != "SQLite format 3") {
-        throw UsageError(fmt::format("'{}' is not a GeoPackage (not an SQLite file); refusing to overwrite it", path));
+        throw UsageError(
+            fmt::format("'{}' is not a GeoPackage (not an SQLite file); refusing to overwrite it", path));
     }
     Db db = open_db(path, false);
     if (!table_exists(db.get(), "gpkg_contents")) {
-        throw UsageError(fmt::format("'{}' is an SQLite file but not a GeoPackage (no gpkg_contents); refusing to use it", path));
+        throw UsageError(fmt::format(
+            "'{}' is an SQLite file but not a GeoPackage (no gpkg_contents); refusing to use it", path));
     }
 }
 
 // Holds an exclusive lock on "<store>.lock" so that two runs on one store do not overwrite each other.
 class StoreLock {
-public:
+  public:
     explicit StoreLock(const std::string& store) : path_(store + ".lock") {
         fd_ = ::open(path_.c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0644);
         if (fd_ < 0) throw UsageError(fmt::format("cannot create lock file '{}'", path_));
@@ -361,7 +388,7 @@ public:
     StoreLock(const StoreLock&) = delete;
     StoreLock& operator=(const StoreLock&) = delete;
 
-private:
+  private:
     std::string path_;
     int fd_ = -1;
 };
@@ -397,7 +424,8 @@ InputFile describe_input(const std::string& path) {
         in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
         const auto n = in.gcount();
         if (n <= 0) break;
-        crypto_hash_sha256_update(&state, reinterpret_cast<const unsigned char*>(buf.data()), static_cast<unsigned long long>(n));
+        crypto_hash_sha256_update(&state, reinterpret_cast<const unsigned char*>(buf.data()),
+                                  static_cast<unsigned long long>(n));
         total += static_cast<std::uint64_t>(n);
     }
     unsigned char digest[crypto_hash_sha256_BYTES];
@@ -410,7 +438,8 @@ InputFile describe_input(const std::string& path) {
 std::int64_t apply_to_store(const std::string& store_path, const StoreUpdate& update) {
     const fs::path store = fs::absolute(store_path);
     if (store.has_parent_path() && !fs::exists(store.parent_path())) {
-        throw UsageError(fmt::format("--store: the folder '{}' does not exist", store.parent_path().string()));
+        throw UsageError(
+            fmt::format("--store: the folder '{}' does not exist", store.parent_path().string()));
     }
     StoreLock lock(store.string());
     const bool existed = fs::exists(store);
@@ -448,7 +477,8 @@ std::int64_t apply_to_store(const std::string& store_path, const StoreUpdate& up
 }
 
 nlohmann::json store_inventory(const std::string& store_path) {
-    if (!fs::exists(store_path)) throw UsageError(fmt::format("no store at '{}' (an import creates one)", store_path));
+    if (!fs::exists(store_path))
+        throw UsageError(fmt::format("no store at '{}' (an import creates one)", store_path));
     check_is_geopackage(store_path);
     Db db = open_db(store_path, false);
     nlohmann::json out;
@@ -459,9 +489,10 @@ nlohmann::json store_inventory(const std::string& store_path) {
     out["runs"] = nlohmann::json::array();
     if (!table_exists(db.get(), "wz_runs")) return out;
     {
-        Stmt s = prepare(db.get(),
-                         "SELECT layer_name, level, vintage, area_count, empty_geometries, parent_links, source_crs "
-                         "FROM wz_area_layers ORDER BY level, vintage");
+        Stmt s = prepare(
+            db.get(),
+            "SELECT layer_name, level, vintage, area_count, empty_geometries, parent_links, source_crs "
+            "FROM wz_area_layers ORDER BY level, vintage");
         while (sqlite3_step(s.get()) == SQLITE_ROW) {
             out["areas"].push_back({{"layer", column_text(s.get(), 0)},
                                     {"level", column_text(s.get(), 1)},
@@ -473,15 +504,23 @@ nlohmann::json store_inventory(const std::string& store_path) {
         }
     }
     {
-        Stmt s = prepare(db.get(), "SELECT name, kind, level, row_count, years, meta, run_id FROM wz_datasets ORDER BY name");
-        Stmt c = prepare(db.get(), "SELECT name, type, unit, missing FROM wz_dataset_columns WHERE dataset=? ORDER BY position");
-        Stmt m = prepare(db.get(), "SELECT reason, count(*) FROM wz_missing WHERE dataset=? GROUP BY reason ORDER BY reason");
+        Stmt s = prepare(
+            db.get(),
+            "SELECT name, kind, level, row_count, years, meta, run_id FROM wz_datasets ORDER BY name");
+        Stmt c = prepare(
+            db.get(),
+            "SELECT name, type, unit, missing FROM wz_dataset_columns WHERE dataset=? ORDER BY position");
+        Stmt m = prepare(
+            db.get(),
+            "SELECT reason, count(*) FROM wz_missing WHERE dataset=? GROUP BY reason ORDER BY reason");
         while (sqlite3_step(s.get()) == SQLITE_ROW) {
             const std::string name = column_text(s.get(), 0);
             nlohmann::json ds = {{"name", name},
                                  {"table", "ds_" + name},
                                  {"kind", column_text(s.get(), 1)},
-                                 {"level", sqlite3_column_type(s.get(), 2) == SQLITE_NULL ? nlohmann::json() : nlohmann::json(column_text(s.get(), 2))},
+                                 {"level", sqlite3_column_type(s.get(), 2) == SQLITE_NULL
+                                               ? nlohmann::json()
+                                               : nlohmann::json(column_text(s.get(), 2))},
                                  {"rows", sqlite3_column_int64(s.get(), 3)},
                                  {"years", nlohmann::json::parse(column_text(s.get(), 4))},
                                  {"meta", nlohmann::json::parse(column_text(s.get(), 5))},
@@ -489,7 +528,9 @@ nlohmann::json store_inventory(const std::string& store_path) {
             nlohmann::json cols = nlohmann::json::array();
             bind_text(c.get(), 1, name);
             while (sqlite3_step(c.get()) == SQLITE_ROW) {
-                nlohmann::json col = {{"name", column_text(c.get(), 0)}, {"type", column_text(c.get(), 1)}, {"missing", sqlite3_column_int64(c.get(), 3)}};
+                nlohmann::json col = {{"name", column_text(c.get(), 0)},
+                                      {"type", column_text(c.get(), 1)},
+                                      {"missing", sqlite3_column_int64(c.get(), 3)}};
                 if (!column_text(c.get(), 2).empty()) col["unit"] = column_text(c.get(), 2);
                 cols.push_back(col);
             }
@@ -497,15 +538,19 @@ nlohmann::json store_inventory(const std::string& store_path) {
             ds["columns"] = cols;
             nlohmann::json reasons = nlohmann::json::object();
             bind_text(m.get(), 1, name);
-            while (sqlite3_step(m.get()) == SQLITE_ROW) reasons[column_text(m.get(), 0)] = sqlite3_column_int64(m.get(), 1);
+            while (sqlite3_step(m.get()) == SQLITE_ROW)
+                reasons[column_text(m.get(), 0)] = sqlite3_column_int64(m.get(), 1);
             sqlite3_reset(m.get());
             ds["missing_by_reason"] = reasons;
             out["datasets"].push_back(ds);
         }
     }
     {
-        Stmt s = prepare(db.get(), "SELECT fid, command, parameters, program_version, started, finished, seed FROM wz_runs ORDER BY fid");
-        Stmt in = prepare(db.get(), "SELECT path, sha256, bytes FROM wz_run_inputs WHERE run_id=? ORDER BY fid");
+        Stmt s = prepare(db.get(),
+                         "SELECT fid, command, parameters, program_version, started, finished, seed FROM "
+                         "wz_runs ORDER BY fid");
+        Stmt in =
+            prepare(db.get(), "SELECT path, sha256, bytes FROM wz_run_inputs WHERE run_id=? ORDER BY fid");
         while (sqlite3_step(s.get()) == SQLITE_ROW) {
             nlohmann::json run = {{"id", sqlite3_column_int64(s.get(), 0)},
                                   {"command", column_text(s.get(), 1)},
@@ -513,11 +558,14 @@ nlohmann::json store_inventory(const std::string& store_path) {
                                   {"program_version", column_text(s.get(), 3)},
                                   {"started", column_text(s.get(), 4)},
                                   {"finished", column_text(s.get(), 5)}};
-            if (sqlite3_column_type(s.get(), 6) != SQLITE_NULL) run["seed"] = sqlite3_column_int64(s.get(), 6);
+            if (sqlite3_column_type(s.get(), 6) != SQLITE_NULL)
+                run["seed"] = sqlite3_column_int64(s.get(), 6);
             nlohmann::json inputs = nlohmann::json::array();
             sqlite3_bind_int64(in.get(), 1, sqlite3_column_int64(s.get(), 0));
             while (sqlite3_step(in.get()) == SQLITE_ROW) {
-                inputs.push_back({{"path", column_text(in.get(), 0)}, {"sha256", column_text(in.get(), 1)}, {"bytes", sqlite3_column_int64(in.get(), 2)}});
+                inputs.push_back({{"path", column_text(in.get(), 0)},
+                                  {"sha256", column_text(in.get(), 1)},
+                                  {"bytes", sqlite3_column_int64(in.get(), 2)}});
             }
             sqlite3_reset(in.get());
             run["inputs"] = inputs;
@@ -537,7 +585,8 @@ Dataset read_dataset(const std::string& store_path, const std::string& name) {
         Stmt s = prepare(db.get(), "SELECT kind, level, meta FROM wz_datasets WHERE name=?");
         bind_text(s.get(), 1, name);
         if (!table_exists(db.get(), "wz_datasets") || sqlite3_step(s.get()) != SQLITE_ROW) {
-            throw UsageError(fmt::format("the store has no dataset '{}' (see: wijkzicht info --store {})", name, store_path));
+            throw UsageError(fmt::format("the store has no dataset '{}' (see: wijkzicht info --store {})",
+                                         name, store_path));
         }
         ds.kind = column_text(s.get(), 0);
         if (sqlite3_column_type(s.get(), 1) != SQLITE_NULL) ds.level = parse_level(column_text(s.get(), 1));
@@ -545,11 +594,15 @@ Dataset read_dataset(const std::string& store_path, const std::string& name) {
     }
     std::vector<std::pair<std::string, ColumnType>> cols;
     {
-        Stmt s = prepare(db.get(), "SELECT name, type, unit, description FROM wz_dataset_columns WHERE dataset=? ORDER BY position");
+        Stmt s = prepare(
+            db.get(),
+            "SELECT name, type, unit, description FROM wz_dataset_columns WHERE dataset=? ORDER BY position");
         bind_text(s.get(), 1, name);
         while (sqlite3_step(s.get()) == SQLITE_ROW) {
             const std::string type = column_text(s.get(), 1);
-            const ColumnType t = type == "int" ? ColumnType::kInt : type == "real" ? ColumnType::kReal : ColumnType::kText;
+            const ColumnType t = type == "int"    ? ColumnType::kInt
+                                 : type == "real" ? ColumnType::kReal
+                                                  : ColumnType::kText;
             Column col(column_text(s.get(), 0), t);
             col.unit = column_text(s.get(), 2);
             col.description = column_text(s.get(), 3);
@@ -581,9 +634,15 @@ Dataset read_dataset(const std::string& store_path, const std::string& name) {
                 continue;
             }
             switch (cols[c].second) {
-                case ColumnType::kInt: out[c].push_int(sqlite3_column_int64(s.get(), i)); break;
-                case ColumnType::kReal: out[c].push_real(sqlite3_column_double(s.get(), i)); break;
-                case ColumnType::kText: out[c].push_text(column_text(s.get(), i)); break;
+                case ColumnType::kInt:
+                    out[c].push_int(sqlite3_column_int64(s.get(), i));
+                    break;
+                case ColumnType::kReal:
+                    out[c].push_real(sqlite3_column_double(s.get(), i));
+                    break;
+                case ColumnType::kText:
+                    out[c].push_text(column_text(s.get(), i));
+                    break;
             }
         }
     }

@@ -6,9 +6,8 @@
 //                             the catalogue, missing-value reasons and provenance of every run.
 // Every change is atomic: it is made on a copy that replaces the store only when all of it succeeded,
 // so a failed run leaves the store byte for byte as it was.
-#include <nlohmann/json.hpp>
-
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -26,10 +25,10 @@ struct InputFile {
 InputFile describe_input(const std::string& path);
 
 struct RunRecord {
-    std::string command;                          // "import boundaries"
+    std::string command;  // "import boundaries"
     nlohmann::json parameters = nlohmann::json::object();
     std::vector<InputFile> inputs;
-    std::string started;                          // ISO 8601 UTC
+    std::string started;  // ISO 8601 UTC
     std::optional<std::uint64_t> seed;
 };
 // The current UTC time as ISO 8601 ("2026-11-28T05:10:04Z").

@@ -46,9 +46,15 @@ void write_table_csv(const Table& table, const std::string& path) {
                 const Column& col = table.columns()[c];
                 if (col.is_missing(r)) continue;
                 switch (col.type()) {
-                    case ColumnType::kInt: buf += std::to_string(col.int_at(r)); break;
-                    case ColumnType::kReal: buf += fmt::format("{}", col.real_at(r)); break;
-                    case ColumnType::kText: append_field(buf, col.text_at(r)); break;
+                    case ColumnType::kInt:
+                        buf += std::to_string(col.int_at(r));
+                        break;
+                    case ColumnType::kReal:
+                        buf += fmt::format("{}", col.real_at(r));
+                        break;
+                    case ColumnType::kText:
+                        append_field(buf, col.text_at(r));
+                        break;
                 }
             }
             buf += '\n';
@@ -71,7 +77,8 @@ Table stack_tables(const Table& a, const Table& b) {
     std::vector<std::pair<std::string, ColumnType>> cols;
     for (const Table* t : {&a, &b}) {
         for (const auto& c : t->columns()) {
-            auto it = std::find_if(cols.begin(), cols.end(), [&](const auto& p) { return p.first == c.name(); });
+            auto it =
+                std::find_if(cols.begin(), cols.end(), [&](const auto& p) { return p.first == c.name(); });
             if (it == cols.end()) {
                 cols.emplace_back(c.name(), c.type());
             } else if (it->second != c.type()) {
@@ -90,9 +97,15 @@ Table stack_tables(const Table& a, const Table& b) {
                     continue;
                 }
                 switch (type) {
-                    case ColumnType::kInt: col.push_int(src->int_at(r)); break;
-                    case ColumnType::kReal: col.push_real(src->real_at(r)); break;
-                    case ColumnType::kText: col.push_text(src->text_at(r)); break;
+                    case ColumnType::kInt:
+                        col.push_int(src->int_at(r));
+                        break;
+                    case ColumnType::kReal:
+                        col.push_real(src->real_at(r));
+                        break;
+                    case ColumnType::kText:
+                        col.push_text(src->text_at(r));
+                        break;
                 }
             }
         }

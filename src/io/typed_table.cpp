@@ -46,9 +46,9 @@ bool contains(const std::vector<std::string>& list, const std::string& name) {
 }
 
 class TableBuilder {
-public:
-    TableBuilder(const std::vector<std::string>& names, std::vector<ColumnType> types, const TableReadOptions& options,
-                 std::string source)
+  public:
+    TableBuilder(const std::vector<std::string>& names, std::vector<ColumnType> types,
+                 const TableReadOptions& options, std::string source)
         : options_(options), source_(std::move(source)) {
         for (std::size_t i = 0; i < names.size(); ++i) table_.add_column(names[i], types[i]);
     }
@@ -57,7 +57,8 @@ public:
     void add_record(long line, std::size_t field_count, GetText text_of, GetColumn column_of) {
         auto& cols = table_.columns();
         if (field_count > cols.size()) {
-            throw InputError(source_, line, column_of(cols.size()), fmt::format("{} fields (as in the header)", cols.size()),
+            throw InputError(source_, line, column_of(cols.size()),
+                             fmt::format("{} fields (as in the header)", cols.size()),
                              fmt::format("{} fields", field_count));
         }
         if (field_count < cols.size() && !options_.allow_short_rows) {
@@ -73,7 +74,8 @@ public:
             const std::string_view text = text_of(c);
             if (col.type() == ColumnType::kText) {
                 // Text columns (categories such as "40% tot 60%") still carry the CBS secrecy values.
-                const Missing why = text.empty() ? Missing::kEmpty : classify_cell(text, options_.cells).missing;
+                const Missing why =
+                    text.empty() ? Missing::kEmpty : classify_cell(text, options_.cells).missing;
                 if (why == Missing::kEmpty || why == Missing::kSecret99997 || why == Missing::kSecret99998 ||
                     why == Missing::kGeheim) {
                     col.push_missing(why);
@@ -94,19 +96,20 @@ public:
             if (col.type() == ColumnType::kInt) {
                 auto v = csv::parse_integer(text);
                 if (!v) {
-                    throw InputError(source_, line, column_of(c), fmt::format("an integer in column '{}'", col.name()),
-                                     quote_found(text));
+                    throw InputError(source_, line, column_of(c),
+                                     fmt::format("an integer in column '{}'", col.name()), quote_found(text));
                 }
                 col.push_int(*v);
                 continue;
             }
             auto v = csv::parse_number(text, options_.cells.decimal_comma);
             if (!v) {
-                throw InputError(source_, line, column_of(c),
-                                 fmt::format("a number or a CBS symbol (. x ? -) in column '{}' (if the column holds "
-                                             "text, pass --text-column '{}')",
-                                             col.name(), col.name()),
-                                 quote_found(text));
+                throw InputError(
+                    source_, line, column_of(c),
+                    fmt::format("a number or a CBS symbol (. x ? -) in column '{}' (if the column holds "
+                                "text, pass --text-column '{}')",
+                                col.name(), col.name()),
+                    quote_found(text));
             }
             col.push_real(*v);
         }
@@ -115,7 +118,7 @@ public:
     Table take() { return std::move(table_); }
     std::vector<Column>& columns() { return table_.columns(); }
 
-private:
+  private:
     Table table_;
     const TableReadOptions& options_;
     std::string source_;
@@ -130,7 +133,7 @@ bool is_blank_record(const std::vector<csv::Field>& fields) {
 // (quotes, symbols, text in a numeric column, a wrong field count, long or exponent numbers) is left
 // to the general path, which also produces the errors; the block is flushed first so rows stay in order.
 class FusedRecordParser {
-public:
+  public:
     static constexpr std::size_t kBlock = 4096;
 
     FusedRecordParser(const std::vector<ColumnType>& types, const CellRules& rules, char delimiter)
@@ -184,11 +187,13 @@ public:
                     if (frac_digits == 0 || types[c] == ColumnType::kInt) return false;
                 }
                 if (int_digits + frac_digits == 0 || int_digits + frac_digits > 18) return false;
-                if (types[c] == ColumnType::kInt && int_digits > 15) return false;  // exact only via the general path
+                if (types[c] == ColumnType::kInt && int_digits > 15)
+                    return false;  // exact only via the general path
                 std::uint8_t why = 0;
                 if (negative && frac_digits == 0 && (mantissa == 99997 || mantissa == 99998)) {
                     if (!secrecy_) return false;
-                    why = static_cast<std::uint8_t>(mantissa == 99997 ? Missing::kSecret99997 : Missing::kSecret99998);
+                    why = static_cast<std::uint8_t>(mantissa == 99997 ? Missing::kSecret99997
+                                                                      : Missing::kSecret99998);
                 }
                 double v = static_cast<double>(mantissa);
                 if (frac_digits > 0) v /= kPow10[frac_digits];
@@ -218,28 +223,31 @@ public:
     void flush(std::vector<Column>& cols) {
         if (rows_ == 0) return;
         for (std::size_t c = 0; c < cols.size(); ++c) {
-            if (types_[c] != ColumnType::kText) cols[c].append_block(&values_[c * kBlock], &status_[c * kBlock], rows_);
+            if (types_[c] != ColumnType::kText)
+                cols[c].append_block(&values_[c * kBlock], &status_[c * kBlock], rows_);
         }
         rows_ = 0;
     }
 
-private:
-    static constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
-                                        1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+  private:
+    static constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                        1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                        1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
     const std::vector<ColumnType>& types_;
     bool decimal_comma_;
     bool secrecy_;
     char delim_;
     std::size_t rows_ = 0;
-    std::vector<double> values_;        // column-major blocks: column c at c * kBlock
+    std::vector<double> values_;  // column-major blocks: column c at c * kBlock
     std::vector<std::uint8_t> status_;
     std::vector<std::string_view> texts_;
 };
 
 }  // namespace
 
-Table read_typed_records(csv::Reader& reader, const std::vector<std::string>& names, const TableReadOptions& options,
-                         const std::string& source, RecordPositions* positions) {
+Table read_typed_records(csv::Reader& reader, const std::vector<std::string>& names,
+                         const TableReadOptions& options, const std::string& source,
+                         RecordPositions* positions) {
     // 1. Sample records to decide which columns are numeric.
     std::vector<OwnedRecord> sample;
     std::vector<csv::Field> fields;
@@ -272,7 +280,9 @@ Table read_typed_records(csv::Reader& reader, const std::vector<std::string>& na
         for (const auto& rec : sample) {
             if (c >= rec.texts.size()) continue;
             const std::string& t = rec.texts[c];
-            if (classify_cell(t, options.cells).missing != Missing::kNone || classify_cell(t, options.cells).nil) continue;
+            if (classify_cell(t, options.cells).missing != Missing::kNone ||
+                classify_cell(t, options.cells).nil)
+                continue;
             if (!csv::parse_number(t, options.cells.decimal_comma)) {
                 types[c] = ColumnType::kText;
                 break;
@@ -297,7 +307,8 @@ Table read_typed_records(csv::Reader& reader, const std::vector<std::string>& na
         // Reserve for the rest of the file from the sample's bytes per record (avoids regrowth copies).
         const std::size_t sampled = reader.offset() - sample.front().offset;
         const std::size_t left = reader.data().size() - reader.offset();
-        const std::size_t estimate = sample.size() + left / std::max<std::size_t>(1, sampled / sample.size()) * 21 / 20;
+        const std::size_t estimate =
+            sample.size() + left / std::max<std::size_t>(1, sampled / sample.size()) * 21 / 20;
         for (auto& col : builder.columns()) col.reserve(estimate);
     }
     FusedRecordParser fused(types, options.cells, reader.delimiter());

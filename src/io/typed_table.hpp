@@ -12,9 +12,9 @@
 namespace wz {
 
 struct CellRules {
-    bool decimal_comma = false;     // "3,5" is 3.5
-    bool statline_symbols = true;   // '.' not available, 'x' secret, '?' uncertain, '-' nil (= 0)
-    bool cbs_secrecy = true;        // -99997, -99998, 'geheim' secret; 'nihil' = 0
+    bool decimal_comma = false;    // "3,5" is 3.5
+    bool statline_symbols = true;  // '.' not available, 'x' secret, '?' uncertain, '-' nil (= 0)
+    bool cbs_secrecy = true;       // -99997, -99998, 'geheim' secret; 'nihil' = 0
 };
 
 // What a raw field means under the rules: missing (with reason), a nil that counts as zero, or a value.

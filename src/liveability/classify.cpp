@@ -27,8 +27,8 @@ void count(Agreement& a, int computed, std::int64_t published, double distance, 
 
 }  // namespace
 
-ClassifiedScores classify_scores(const Table& scores, const Table& published_development, const ModelPreset& preset,
-                                 double edge_tolerance) {
+ClassifiedScores classify_scores(const Table& scores, const Table& published_development,
+                                 const ModelPreset& preset, double edge_tolerance) {
     const Column& code = scores.column("code");
     const Column& year = scores.column("year");
     const Column& total = scores.column(preset.total);
@@ -106,7 +106,8 @@ ClassifiedScores classify_scores(const Table& scores, const Table& published_dev
         const Column& t = published_development.column("to_year");
         const Column& v = published_development.column(preset.published_development);
         for (std::size_t r = 0; r < published_development.row_count(); ++r) {
-            if (!v.is_missing(r)) pub_dev[{c.text_at(r), f.int_at(r), t.int_at(r)}] = static_cast<std::int64_t>(v.number_at(r));
+            if (!v.is_missing(r))
+                pub_dev[{c.text_at(r), f.int_at(r), t.int_at(r)}] = static_cast<std::int64_t>(v.number_at(r));
         }
     }
     Column d_code("code", ColumnType::kText);
@@ -130,7 +131,8 @@ ClassifiedScores classify_scores(const Table& scores, const Table& published_dev
                 auto it = pub_dev.find({area, list[i].year, list[j].year});
                 if (it != pub_dev.end()) {
                     d_pub.push_int(it->second);
-                    count(out.development_agreement, k, it->second, preset.development.distance_to_edge(change), edge_tolerance);
+                    count(out.development_agreement, k, it->second,
+                          preset.development.distance_to_edge(change), edge_tolerance);
                 } else {
                     d_pub.push_missing(Missing::kEmpty);
                 }

@@ -14,7 +14,9 @@ struct Agreement {
     std::size_t equal = 0;
     std::size_t mismatches_near_edge = 0;  // mismatches whose score lies within the tolerance of an edge
     double farthest_mismatch = 0;          // largest distance to an edge among the mismatches
-    double share() const { return compared == 0 ? 0.0 : static_cast<double>(equal) / static_cast<double>(compared); }
+    double share() const {
+        return compared == 0 ? 0.0 : static_cast<double>(equal) / static_cast<double>(compared);
+    }
 };
 
 struct ClassifiedScores {
@@ -30,7 +32,7 @@ struct ClassifiedScores {
 // column and (optionally) its published class column; development classes for every pair of years in
 // which an area has a score. `published_development` (code, from_year, to_year, <published column>)
 // may be empty. Mismatches are counted as "near an edge" within `edge_tolerance`.
-ClassifiedScores classify_scores(const Table& scores, const Table& published_development, const ModelPreset& preset,
-                                 double edge_tolerance);
+ClassifiedScores classify_scores(const Table& scores, const Table& published_development,
+                                 const ModelPreset& preset, double edge_tolerance);
 
 }  // namespace wz::liveability

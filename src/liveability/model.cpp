@@ -54,22 +54,26 @@ namespace {
 
 ClassRule parse_class_rule(const toml::value& table, const std::string& source, const std::string& what) {
     ClassRule rule;
-    if (!table.is_table() || !table.contains("edges")) fail(source, table, what + " with 'edges'", "no edges");
+    if (!table.is_table() || !table.contains("edges"))
+        fail(source, table, what + " with 'edges'", "no edges");
     const auto& edges = toml::find(table, "edges");
     if (!edges.is_array()) fail(source, edges, "an array of numbers for " + what + ".edges", "another value");
     for (const auto& e : edges.as_array()) {
-        if (!e.is_floating() && !e.is_integer()) fail(source, e, "a number in " + what + ".edges", toml::format(e));
+        if (!e.is_floating() && !e.is_integer())
+            fail(source, e, "a number in " + what + ".edges", toml::format(e));
         rule.edges.push_back(e.is_floating() ? e.as_floating() : static_cast<double>(e.as_integer()));
     }
     for (std::size_t i = 1; i < rule.edges.size(); ++i) {
         if (!(rule.edges[i] > rule.edges[i - 1])) {
-            fail(source, edges, "increasing edges in " + what, fmt::format("{} after {}", rule.edges[i], rule.edges[i - 1]));
+            fail(source, edges, "increasing edges in " + what,
+                 fmt::format("{} after {}", rule.edges[i], rule.edges[i - 1]));
         }
     }
     if (table.contains("names")) {
         rule.names = toml::find<std::vector<std::string>>(table, "names");
         if (rule.names.size() != rule.edges.size() + 1) {
-            fail(source, toml::find(table, "names"), fmt::format("{} names for {} edges in {}", rule.edges.size() + 1, rule.edges.size(), what),
+            fail(source, toml::find(table, "names"),
+                 fmt::format("{} names for {} edges in {}", rule.edges.size() + 1, rule.edges.size(), what),
                  fmt::format("{} names", rule.names.size()));
         }
     }
@@ -108,28 +112,34 @@ ModelPreset parse_model_preset(std::string_view toml_text, const std::string& so
             p.absolute = ModelPreset::Absolute::kEditionConstant;
             p.edition = static_cast<int>(toml::find<toml::integer>(absolute, "edition"));
         } else {
-            fail(source, toml::find(absolute, "kind"), "absolute.kind national_mean_per_year or edition_constant", kind);
+            fail(source, toml::find(absolute, "kind"),
+                 "absolute.kind national_mean_per_year or edition_constant", kind);
         }
         for (const auto& [year, value] : toml::find(absolute, "values").as_table()) {
-            p.absolute_values[std::stoi(year)] = value.is_floating() ? value.as_floating() : static_cast<double>(value.as_integer());
+            p.absolute_values[std::stoi(year)] =
+                value.is_floating() ? value.as_floating() : static_cast<double>(value.as_integer());
         }
         const auto& classes = toml::find(root, "classes");
         p.classes = parse_class_rule(classes, source, "classes");
         const auto on = toml::find_or<std::string>(classes, "on", "absolute");
-        if (on != "absolute" && on != "relative") fail(source, toml::find(classes, "on"), "classes.on absolute or relative", on);
+        if (on != "absolute" && on != "relative")
+            fail(source, toml::find(classes, "on"), "classes.on absolute or relative", on);
         p.classes_on_absolute = on == "absolute";
         p.development = parse_class_rule(toml::find(root, "development"), source, "development");
         p.development_assumed = toml::find_or<bool>(toml::find(root, "development"), "assumed", false);
         if (root.contains("dimension_classes")) {
-            p.dimension_bounds = toml::find<std::vector<double>>(toml::find(root, "dimension_classes"), "symmetric_bounds");
+            p.dimension_bounds =
+                toml::find<std::vector<double>>(toml::find(root, "dimension_classes"), "symmetric_bounds");
         }
     } catch (const std::out_of_range& e) {
         std::string msg = e.what();
-        throw InputError(source, 0, 0, "a complete model preset (name, total, dimensions, absolute, classes, development)",
+        throw InputError(source, 0, 0,
+                         "a complete model preset (name, total, dimensions, absolute, classes, development)",
                          msg.substr(0, msg.find('\n')));
     } catch (const toml::type_error& e) {
         std::string msg = e.what();
-        throw InputError(source, 0, 0, "values of the right type in the model preset", msg.substr(0, msg.find('\n')));
+        throw InputError(source, 0, 0, "values of the right type in the model preset",
+                         msg.substr(0, msg.find('\n')));
     }
     return p;
 }

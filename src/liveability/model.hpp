@@ -42,7 +42,7 @@ struct ModelPreset {
     bool classes_on_absolute = true;
     ClassRule classes;
     ClassRule development;
-    bool development_assumed = false;     // the preset says its development edges are an assumption
+    bool development_assumed = false;      // the preset says its development edges are an assumption
     std::vector<double> dimension_bounds;  // symmetric dimension classes (LBM 3.0), empty if none
 
     // Absolute score of a relative score in `year`; nullopt when the preset has no constant for it.

@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "core/codes.hpp"
+
+#include <gtest/gtest.h>
 
 namespace wz {
 namespace {
@@ -15,7 +15,7 @@ TEST(Codes, LevelsOfCodes) {
     EXPECT_EQ(level_of_code("NL00"), Level::kNederland);
     EXPECT_EQ(level_of_code("9712"), Level::kPc4);
     EXPECT_EQ(level_of_code("E1993N3660"), Level::kGrid);
-    EXPECT_FALSE(level_of_code("BU0014000"));   // 7 digits
+    EXPECT_FALSE(level_of_code("BU0014000"));    // 7 digits
     EXPECT_FALSE(level_of_code("BU001400000"));  // 9 digits
     EXPECT_FALSE(level_of_code("bu00140000"));
     EXPECT_FALSE(level_of_code("0712"));  // postcodes start at 1000

@@ -1,9 +1,10 @@
+#include "core/table.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
 
 #include "core/error.hpp"
-#include "core/table.hpp"
 
 namespace wz {
 namespace {

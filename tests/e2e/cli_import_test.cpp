@@ -3,8 +3,8 @@
 // GCC 12 reports false "maybe-uninitialized" warnings inside <regex> at -O1.
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
+#include <nlohmann/json.hpp>
 #include <regex>
 
 #include "test_support.hpp"
@@ -16,10 +16,11 @@ using test::run_wijkzicht;
 using test::TempDir;
 using test::write_file;
 
-const std::string kExample = std::string(WZ_SOURCE_DIR) + "/share/wijkzicht/examples/kerncijfers_groningen_2017.csv";
+const std::string kExample =
+    std::string(WZ_SOURCE_DIR) + "/share/wijkzicht/examples/kerncijfers_groningen_2017.csv";
 
 class CliImport : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         store_ = dir_.file("store.gpkg");
         auto r = run_wijkzicht("import statline " + kExample + " --store " + store_);
@@ -35,7 +36,8 @@ protected:
         ASSERT_FALSE(err.empty());
         if (err.back() == '\n') err.pop_back();
         EXPECT_EQ(err.find('\n'), std::string::npos) << err;
-        EXPECT_TRUE(std::regex_search(err, std::regex(line_pattern))) << "stderr: " << err << "\npattern: " << line_pattern;
+        EXPECT_TRUE(std::regex_search(err, std::regex(line_pattern)))
+            << "stderr: " << err << "\npattern: " << line_pattern;
         EXPECT_EQ(test::file_fingerprint(store_), before_) << "store changed by a failed import: " << args;
     }
     TempDir dir_;
@@ -66,27 +68,40 @@ TEST_F(CliImport, MalformedCsvFilesAreRejectedWithoutTouchingTheStore) {
     const std::string ok = "\"A\";\"GM0014\";\"2017\";\"5\"\n";
     const auto f = dir_.file("bad.csv");
     write_file(f, h + ok + "\"B\";\"GM0015\";\"2017\";\"6\";\"7\"\n");
-    expect_rejected("import statline " + f, "^" + f + ":3:\\d+: expected 4 fields \\(as in the header\\), found 5 fields$");
+    expect_rejected("import statline " + f,
+                    "^" + f + ":3:\\d+: expected 4 fields \\(as in the header\\), found 5 fields$");
     write_file(f, h + ok + "\"B\";\"GX0015\";\"2017\";\"6\"\n");
     expect_rejected("import statline " + f, "^" + f + ":3:5: expected an area code .*, found 'GX0015'$");
     write_file(f, h + ok + ok);
-    expect_rejected("import statline " + f, "^" + f + ":3:5: expected each area code once per period, found 'GM0014' again for 2017$");
+    expect_rejected(
+        "import statline " + f,
+        "^" + f + ":3:5: expected each area code once per period, found 'GM0014' again for 2017$");
     write_file(f, h + "\"Caf\xC3\xA9\";\"GM0014\";\"2017\";\"5\"\n\"B\xE9\";\"GM0015\";\"2017\";\"6\"\n");
-    expect_rejected("import statline " + f, "^" + f + ":3:\\d+: expected text in one encoding .*, found byte 0xE9$");
+    expect_rejected("import statline " + f,
+                    "^" + f + ":3:\\d+: expected text in one encoding .*, found byte 0xE9$");
     write_file(f, h + "\"B\xE9\";\"GM0015\";\"2017\";\"6\"\n");
-    expect_rejected("import statline " + f + " --encoding utf-8", "^" + f + ":2:3: expected UTF-8 text .*, found byte 0xE9$");
+    expect_rejected("import statline " + f + " --encoding utf-8",
+                    "^" + f + ":2:3: expected UTF-8 text .*, found byte 0xE9$");
     write_file(f, "C28992R100,INW2014\nE2269N5800,5\nE2269N580,7\n");
-    expect_rejected("import grid-stats " + f, "^" + f + ":3:1: expected a 100 m cell code like E2269N5800, found 'E2269N580'$");
+    expect_rejected("import grid-stats " + f,
+                    "^" + f + ":3:1: expected a 100 m cell code like E2269N5800, found 'E2269N580'$");
     write_file(f, "C28992R100,INW2014\nE2269N5800,5\nE2269N5800,7\n");
-    expect_rejected("import grid-stats " + f, "^" + f + ":3:1: expected each cell once, found 'E2269N5800' again$");
+    expect_rejected("import grid-stats " + f,
+                    "^" + f + ":3:1: expected each cell once, found 'E2269N5800' again$");
     write_file(f, "CODE,KL02\n1011,7\n0999,5\n");
     const auto dims = dir_.file("dims.csv");
     write_file(dims, "GBD,RLBRMTR12\n1011,0.2\n");
-    expect_rejected("import lbm2 " + f + " " + dims + " --level pc4", "^" + f + ":3:1: expected a pc4 code like 9712, found '0999'$");
-    write_file(f, "Begin-pleegdatum/tijd;X;Y\n20-9-2017 17:30;234234;583983\n31-2-2017 10:00;234234;583983\n");
-    expect_rejected("import incidents " + f, "^" + f + ":3:1: expected a date like 20-9-2017 17:30, found '31-2-2017 10:00'$");
-    write_file(f, "{\"id\": 1199303660, \"lbm\": 4.0, \"afw\": -0.1, \"fys\": 0, \"onv\": 0, \"soc\": 0, \"vrz\": 0, \"won\": -0.1}\n{\"id\": 12,\n");
-    expect_rejected("import lbm3 " + f + " --level grid", "^" + f + ":2:\\d+: expected one JSON object per line, found .*$");
+    expect_rejected("import lbm2 " + f + " " + dims + " --level pc4",
+                    "^" + f + ":3:1: expected a pc4 code like 9712, found '0999'$");
+    write_file(f,
+               "Begin-pleegdatum/tijd;X;Y\n20-9-2017 17:30;234234;583983\n31-2-2017 10:00;234234;583983\n");
+    expect_rejected("import incidents " + f,
+                    "^" + f + ":3:1: expected a date like 20-9-2017 17:30, found '31-2-2017 10:00'$");
+    write_file(f,
+               "{\"id\": 1199303660, \"lbm\": 4.0, \"afw\": -0.1, \"fys\": 0, \"onv\": 0, \"soc\": 0, "
+               "\"vrz\": 0, \"won\": -0.1}\n{\"id\": 12,\n");
+    expect_rejected("import lbm3 " + f + " --level grid",
+                    "^" + f + ":2:\\d+: expected one JSON object per line, found .*$");
 }
 
 TEST_F(CliImport, BadArgumentsAndFilesAreRejectedWithoutTouchingTheStore) {
@@ -99,10 +114,14 @@ TEST_F(CliImport, BadArgumentsAndFilesAreRejectedWithoutTouchingTheStore) {
                     "^" + g + ": expected a vector source GDAL can read .*, found .*$");
     const auto topo = std::string(WZ_SOURCE_DIR) + "/tests/fixtures/two_buurten.topojson";
     expect_rejected("import boundaries " + topo + " --level wijk --vintage 2017 --id-field statcode",
-                    "^" + topo + ":layer buurten:feature \\d+: expected a wijk code like WK001400 in field 'statcode', found 'BU00140000'$");
-    expect_rejected("import boundaries " + topo + " --level buurt --vintage 2017 --id-field code",
-                    "^" + topo + ":layer buurten: expected an id field 'code', found fields id, statcode, statnaam$");
-    r = run_wijkzicht("import boundaries " + topo + " --level street --vintage 2017 --id-field statcode --store " + store_);
+                    "^" + topo +
+                        ":layer buurten:feature \\d+: expected a wijk code like WK001400 in field "
+                        "'statcode', found 'BU00140000'$");
+    expect_rejected(
+        "import boundaries " + topo + " --level buurt --vintage 2017 --id-field code",
+        "^" + topo + ":layer buurten: expected an id field 'code', found fields id, statcode, statnaam$");
+    r = run_wijkzicht("import boundaries " + topo +
+                      " --level street --vintage 2017 --id-field statcode --store " + store_);
     EXPECT_EQ(r.status, 2);
     EXPECT_NE(r.err.find("--level: expected grid, buurt"), std::string::npos) << r.err;
     r = run_wijkzicht("import statline --store " + store_);
@@ -127,15 +146,18 @@ TEST(CliRealData, BuurtenWijkenGemeentenIntoOneStore) {
     TempDir dir;
     const std::string store = dir.file("nl.gpkg");
     const std::string b = test::real_data("cbs-boundaries-2014-2015/");
-    for (const std::string args : {"buurt_2014.gpkg --level buurt --vintage 2014", "wijk_2014.gpkg --level wijk --vintage 2014",
-                                   "gemeente_2015.gpkg --level gemeente --vintage 2015"}) {
+    for (const std::string args :
+         {"buurt_2014.gpkg --level buurt --vintage 2014", "wijk_2014.gpkg --level wijk --vintage 2014",
+          "gemeente_2015.gpkg --level gemeente --vintage 2015"}) {
         auto r = run_wijkzicht("import boundaries " + b + args + " --id-field statcode --store " + store);
         ASSERT_EQ(r.status, 0) << r.err;
     }
-    auto r = run_wijkzicht("import lbm2 " + test::real_data("lbm2-pc4/PC4LBR.csv") + " " + test::real_data("lbm2-pc4/PC4DIMENSIE.csv") +
-                           " --level pc4 --store " + store);
+    auto r = run_wijkzicht("import lbm2 " + test::real_data("lbm2-pc4/PC4LBR.csv") + " " +
+                           test::real_data("lbm2-pc4/PC4DIMENSIE.csv") + " --level pc4 --store " + store);
     ASSERT_EQ(r.status, 0) << r.err;
-    r = run_wijkzicht("import grid-stats " + test::real_data("groningen-kwb2017-grid2014-biketheft/vierkant100m2014.csv") + " --store " + store);
+    r = run_wijkzicht("import grid-stats " +
+                      test::real_data("groningen-kwb2017-grid2014-biketheft/vierkant100m2014.csv") +
+                      " --store " + store);
     ASSERT_EQ(r.status, 0) << r.err;
     r = run_wijkzicht("info --store " + store + " --json");
     ASSERT_EQ(r.status, 0) << r.err;

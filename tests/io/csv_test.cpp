@@ -1,7 +1,8 @@
+#include "io/csv.hpp"
+
 #include <gtest/gtest.h>
 
 #include "core/error.hpp"
-#include "io/csv.hpp"
 #include "io/typed_table.hpp"
 
 namespace wz {
@@ -69,7 +70,12 @@ TEST(CsvDelimiter, Sniffed) {
 
 TEST(CsvEncoding, Utf8CheckedCp1252Detected) {
     // Valid UTF-8 with a BOM: the BOM is removed.
-    EXPECT_EQ(csv::decode_text("\xEF\xBB\xBF" "na\xC3\xAF" "ef", csv::Encoding::kAuto, "f"), "na\xC3\xAF" "ef");
+    EXPECT_EQ(csv::decode_text("\xEF\xBB\xBF"
+                               "na\xC3\xAF"
+                               "ef",
+                               csv::Encoding::kAuto, "f"),
+              "na\xC3\xAF"
+              "ef");
     // Windows-1252 'ë' (0xEB) and the euro sign (0x80): detected under auto, converted to UTF-8.
     csv::Encoding used = csv::Encoding::kUtf8;
     EXPECT_EQ(csv::decode_text("Pi\xEBt \x80", csv::Encoding::kAuto, "f", &used), "Pi\xC3\xABt \xE2\x82\xAC");

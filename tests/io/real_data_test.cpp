@@ -55,8 +55,10 @@ TEST(RealBoundaries, CbsBuurtenWijkenGemeenten) {
 TEST(RealBoundaries, OtherFormatsReprojectToRdNew) {
     WZ_REQUIRE_REAL_DATA();
     const std::string g = "groningen-kwb2017-grid2014-biketheft/";
-    AreaLayer zip = import_boundaries(real_data(g + "buurt2017.zip"), {Level::kBuurt, 2017, "BU_CODE", "BU_NAAM", "", ""});
-    AreaLayer csv = import_boundaries(real_data(g + "buurt2017.csv"), {Level::kBuurt, 2017, "BU_CODE", "BU_NAAM", "", ""});
+    AreaLayer zip = import_boundaries(real_data(g + "buurt2017.zip"),
+                                      {Level::kBuurt, 2017, "BU_CODE", "BU_NAAM", "", ""});
+    AreaLayer csv = import_boundaries(real_data(g + "buurt2017.csv"),
+                                      {Level::kBuurt, 2017, "BU_CODE", "BU_NAAM", "", ""});
     ASSERT_EQ(zip.areas.size(), 108u);
     ASSERT_EQ(csv.areas.size(), 108u);
     EXPECT_EQ(zip.areas[0].name, "Binnenstad-Noord");
@@ -89,20 +91,24 @@ TEST(RealBoundaries, OtherFormatsReprojectToRdNew) {
 TEST(RealBoundaries, WrongLevelOrFieldNamesFeature) {
     WZ_REQUIRE_REAL_DATA();
     try {
-        import_boundaries(real_data("cbs-boundaries-2014-2015/wijk_2014.gpkg"), {Level::kBuurt, 2014, "statcode", "", "", ""});
+        import_boundaries(real_data("cbs-boundaries-2014-2015/wijk_2014.gpkg"),
+                          {Level::kBuurt, 2014, "statcode", "", "", ""});
         FAIL();
     } catch (const InputError& e) {
-        EXPECT_NE(std::string(e.what()).find(":layer wijk_2014:feature 1: expected a buurt code like BU00140000"),
-                  std::string::npos)
+        EXPECT_NE(
+            std::string(e.what()).find(":layer wijk_2014:feature 1: expected a buurt code like BU00140000"),
+            std::string::npos)
             << e.what();
     }
-    EXPECT_THROW(import_boundaries(real_data("cbs-boundaries-2014-2015/wijk_2014.gpkg"), {Level::kWijk, 2014, "nope", "", "", ""}),
+    EXPECT_THROW(import_boundaries(real_data("cbs-boundaries-2014-2015/wijk_2014.gpkg"),
+                                   {Level::kWijk, 2014, "nope", "", "", ""}),
                  InputError);
 }
 
 TEST(RealGridStats, GroningenCellsPopulationAndSecrecy) {
     WZ_REQUIRE_REAL_DATA();
-    Dataset ds = import_grid_stats(real_data("groningen-kwb2017-grid2014-biketheft/vierkant100m2014.csv"), {});
+    Dataset ds =
+        import_grid_stats(real_data("groningen-kwb2017-grid2014-biketheft/vierkant100m2014.csv"), {});
     EXPECT_EQ(ds.meta["cells"].get<int>(), 3441);
     const auto years = dataset_years(ds.table);
     ASSERT_EQ(years.size(), 15u);
@@ -143,7 +149,8 @@ TEST(RealGridStats, GroningenCellsPopulationAndSecrecy) {
 
 TEST(RealLbm2, Pc4ClassesForSixYearsDimensionsForFour) {
     WZ_REQUIRE_REAL_DATA();
-    auto sets = import_lbm2(real_data("lbm2-pc4/PC4LBR.csv"), real_data("lbm2-pc4/PC4DIMENSIE.csv"), Level::kPc4);
+    auto sets =
+        import_lbm2(real_data("lbm2-pc4/PC4LBR.csv"), real_data("lbm2-pc4/PC4DIMENSIE.csv"), Level::kPc4);
     ASSERT_EQ(sets.size(), 2u);
     const Dataset& s = sets[0];
     // The files hold 4,068 postcode areas (../shared/data/README.md says 4,067: one less than the rows
@@ -183,7 +190,8 @@ TEST(RealLbm2, Pc4ClassesForSixYearsDimensionsForFour) {
     for (std::size_t r = 0; r < s.table.row_count(); ++r) {
         if (rmtr.is_missing(r)) continue;
         double sum = 0;
-        for (const char* d : {"rlbwon", "rlbbev", "rlbvrz", "rlbvei", "rlbfys"}) sum += s.table.column(d).real_at(r);
+        for (const char* d : {"rlbwon", "rlbbev", "rlbvrz", "rlbvei", "rlbfys"})
+            sum += s.table.column(d).real_at(r);
         worst = std::max(worst, std::abs(sum - rmtr.real_at(r)));
     }
     EXPECT_LE(worst, 0.002 + 1e-9);
@@ -194,7 +202,8 @@ TEST(RealLbm2, Pc4ClassesForSixYearsDimensionsForFour) {
 
 TEST(RealLbm3, BeeselCellsEditionConstantAndAdditivity) {
     WZ_REQUIRE_REAL_DATA();
-    Dataset ds = import_lbm3(real_data("lbm3-grid-beesel-sample16/Livability_test_Beesel_16samples.jsonl"), {Level::kGrid, 2022, ""});
+    Dataset ds = import_lbm3(real_data("lbm3-grid-beesel-sample16/Livability_test_Beesel_16samples.jsonl"),
+                             {Level::kGrid, 2022, ""});
     ASSERT_EQ(ds.table.row_count(), 16u);
     EXPECT_EQ(ds.table.column("code").text_at(0), "E1993N3660");
     EXPECT_EQ(ds.table.column("year").int_at(0), 2022);
@@ -205,7 +214,8 @@ TEST(RealLbm3, BeeselCellsEditionConstantAndAdditivity) {
 
 TEST(RealIncidents, GroningenBicycleTheftsWithoutProtectedFields) {
     WZ_REQUIRE_REAL_DATA();
-    Dataset ds = import_incidents(real_data("groningen-kwb2017-grid2014-biketheft/fietsdiefstallen/fietsdata.csv"), {});
+    Dataset ds = import_incidents(
+        real_data("groningen-kwb2017-grid2014-biketheft/fietsdiefstallen/fietsdata.csv"), {});
     EXPECT_EQ(ds.table.row_count(), 15947u);
     EXPECT_EQ(ds.meta["encoding"], "cp1252");
     EXPECT_EQ(dataset_years(ds.table), (std::vector<std::int64_t>{2013, 2014, 2015, 2016, 2017}));
@@ -216,8 +226,8 @@ TEST(RealIncidents, GroningenBicycleTheftsWithoutProtectedFields) {
     EXPECT_EQ(ds.table.column("type_code").text_at(0), "A72");
     EXPECT_EQ(ds.table.column("buurt_name").text_at(0), "West-Indischebuurt");
     // No column that identifies an address or a police record survives.
-    for (const char* protected_column : {"Pleegstraatnaam", "Pleeghuisnummer met toev.", "Pleegpostcode", "X", "Y",
-                                         "Incident Identificatie", "Bronregistratie"}) {
+    for (const char* protected_column : {"Pleegstraatnaam", "Pleeghuisnummer met toev.", "Pleegpostcode", "X",
+                                         "Y", "Incident Identificatie", "Bronregistratie"}) {
         EXPECT_EQ(ds.table.find(protected_column), nullptr) << protected_column;
     }
     for (const auto& c : ds.table.columns()) {

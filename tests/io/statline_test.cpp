@@ -16,8 +16,10 @@ const char* kExport =
     "\"Kerncijfers wijken en buurten 2017\"\r\n"
     "\"Gemeente Groningen\"\r\n"
     "\r\n"
-    "\"Wijken en buurten\";\"Regioaanduiding/Codering (code)\";\"Perioden\";\"Bevolking/Aantal inwoners (aantal)\";"
-    "\"Huishoudens/Gemiddelde huishoudensgrootte (aantal)\";\"Inkomen/Gemiddeld inkomen per inwoner (x 1 000 euro)\"\r\n"
+    "\"Wijken en buurten\";\"Regioaanduiding/Codering (code)\";\"Perioden\";\"Bevolking/Aantal inwoners "
+    "(aantal)\";"
+    "\"Huishoudens/Gemiddelde huishoudensgrootte (aantal)\";\"Inkomen/Gemiddeld inkomen per inwoner (x 1 000 "
+    "euro)\"\r\n"
     "\"Groningen\";\"GM0014  \";\"2017\";\"202810\";\"1,6\";\"22,9\"\r\n"
     "\"Binnenstad-Noord\";\"BU00140000  \";\"2017\";\"4440\";\"1,2\";\".\"\r\n"
     "\"Binnenstad-Zuid\";\"BU00140001  \";\"2017\";\"6600\";\"-\";\"x\"\r\n"
@@ -88,23 +90,31 @@ TEST(Statline, BadCodesDuplicatesAndShapesAreErrors) {
         }
     };
     expect_error("\"A\";\"GM0014\";\"2017\";\"5\"\n\"B\";\"BU123\";\"2017\";\"6\"\n", ":3:", "'BU123'");
-    expect_error("\"A\";\"GM0014\";\"2017\";\"5\"\n\"B\";\"GM0014\";\"2017\";\"6\"\n", ":3:", "each area code once per period");
-    expect_error("\"A\";\"GM0014\";\"2017\";\"5\"\n\"B\";\"GM0015\";\"2017\";\"6\";\"7\"\n", ":3:", "expected 4 fields");
+    expect_error("\"A\";\"GM0014\";\"2017\";\"5\"\n\"B\";\"GM0014\";\"2017\";\"6\"\n",
+                 ":3:", "each area code once per period");
+    expect_error("\"A\";\"GM0014\";\"2017\";\"5\"\n\"B\";\"GM0015\";\"2017\";\"6\";\"7\"\n",
+                 ":3:", "expected 4 fields");
     // A column is numeric when the first 1,000 rows say so; a later non-number is an error naming it.
     std::string many;
-    for (int i = 0; i < 1000; ++i) many += "\"A\";\"BU0014" + std::to_string(1000 + i) + "\";\"2017\";\"5\"\n";
+    for (int i = 0; i < 1000; ++i)
+        many += "\"A\";\"BU0014" + std::to_string(1000 + i) + "\";\"2017\";\"5\"\n";
     expect_error(many + "\"B\";\"GM0015\";\"2017\";\"zes\"\n", ":1002:21:", "found 'zes'");
     expect_error("\"A\";\"GM0014\";\"twee\";\"5\"\n", ":2:", "a period starting with a year");
 }
 
 TEST(Statline, BuiltInExampleImports) {
-    Dataset ds = import_statline(std::string(WZ_SOURCE_DIR) + "/share/wijkzicht/examples/kerncijfers_groningen_2017.csv", {});
+    Dataset ds = import_statline(
+        std::string(WZ_SOURCE_DIR) + "/share/wijkzicht/examples/kerncijfers_groningen_2017.csv", {});
     EXPECT_EQ(ds.table.row_count(), 108u);
     EXPECT_EQ(ds.level, Level::kBuurt);
     const Column& inw = ds.table.column("Bevolking/Aantal inwoners");
     EXPECT_DOUBLE_EQ(inw.real_at(0), 4440.0);  // Binnenstad-Noord, as in the CBS 2017 buurt file
-    EXPECT_DOUBLE_EQ(ds.table.column("Particuliere huishoudens/Gemiddelde huishoudensgrootte").real_at(0), 1.2);
-    EXPECT_GT(inw.missing_count(Missing::kNotAvailable) + ds.table.column("Bevolking/Migratieachtergrond/Westers totaal").missing_count(Missing::kNotAvailable), 0u);
+    EXPECT_DOUBLE_EQ(ds.table.column("Particuliere huishoudens/Gemiddelde huishoudensgrootte").real_at(0),
+                     1.2);
+    EXPECT_GT(inw.missing_count(Missing::kNotAvailable) +
+                  ds.table.column("Bevolking/Migratieachtergrond/Westers totaal")
+                      .missing_count(Missing::kNotAvailable),
+              0u);
 }
 
 }  // namespace

@@ -1,3 +1,5 @@
+#include "io/store.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -5,7 +7,6 @@
 
 #include "core/error.hpp"
 #include "io/importers.hpp"
-#include "io/store.hpp"
 #include "test_support.hpp"
 
 namespace wz {

@@ -1,3 +1,5 @@
+#include "liveability/classify.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -6,7 +8,6 @@
 
 #include "core/error.hpp"
 #include "io/importers.hpp"
-#include "liveability/classify.hpp"
 #include "liveability/model.hpp"
 #include "test_support.hpp"
 
@@ -63,7 +64,8 @@ TEST(ModelPresets, BadPresetFilesNameLineAndColumn) {
     EXPECT_THROW(parse_model_preset("name = \"x\"\ntotal = ", "bad.toml"), InputError);
     try {
         parse_model_preset(
-            "name='x'\ntotal='t'\ndimensions=[]\n[absolute]\nkind='national_mean_per_year'\nvalues={2012=4.1}\n"
+            "name='x'\ntotal='t'\ndimensions=[]\n[absolute]\nkind='national_mean_per_year'\nvalues={2012=4.1}"
+            "\n"
             "[classes]\nedges=[3.5, 3.4]\n[development]\nedges=[0.1]\n",
             "bad.toml");
         FAIL();
@@ -82,9 +84,10 @@ TEST(Classify, HandComputedScoresAndDevelopment) {
     Column year("year", ColumnType::kInt);
     Column rel("rlbrmtr", ColumnType::kReal);
     Column kl("kl", ColumnType::kInt);
-    // Area 1011: 2012 rel -0.5 -> abs 3.6544 (class 3); 2018 rel -0.3 -> abs 3.894 (class 4); change +0.2396 -> 7.
-    // Area 1012: 2012 rel 0.0 -> 4.1544 (class 6; published 5 here, to count a mismatch); 2018 missing.
-    for (auto [c, y, r, k] : {std::tuple{"1011", 2012, -0.5, 3}, {"1011", 2018, -0.3, 4}, {"1012", 2012, 0.0, 5}}) {
+    // Area 1011: 2012 rel -0.5 -> abs 3.6544 (class 3); 2018 rel -0.3 -> abs 3.894 (class 4); change +0.2396
+    // -> 7. Area 1012: 2012 rel 0.0 -> 4.1544 (class 6; published 5 here, to count a mismatch); 2018 missing.
+    for (auto [c, y, r, k] :
+         {std::tuple{"1011", 2012, -0.5, 3}, {"1011", 2018, -0.3, 4}, {"1012", 2012, 0.0, 5}}) {
         code.push_text(c);
         year.push_int(y);
         rel.push_real(r);
@@ -119,15 +122,18 @@ TEST(Classify, HandComputedScoresAndDevelopment) {
 // 0.002 of an edge (the published scores are rounded to 3 decimals).
 TEST(ClassifyRealData, Lbm2Pc4ReproducesPublishedClasses) {
     WZ_REQUIRE_REAL_DATA();
-    auto sets = import_lbm2(test::real_data("lbm2-pc4/PC4LBR.csv"), test::real_data("lbm2-pc4/PC4DIMENSIE.csv"), Level::kPc4);
+    auto sets = import_lbm2(test::real_data("lbm2-pc4/PC4LBR.csv"),
+                            test::real_data("lbm2-pc4/PC4DIMENSIE.csv"), Level::kPc4);
     const ModelPreset p2 = shipped("lbm2");
     const auto out = classify_scores(sets[0].table, sets[1].table, p2, 0.002);
     const auto& ca = out.class_agreement;
     const auto& da = out.development_agreement;
     std::cout << "[ classes ] " << ca.equal << " of " << ca.compared << " equal (" << 100.0 * ca.share()
-              << "%), mismatches near an edge " << ca.mismatches_near_edge << ", farthest " << ca.farthest_mismatch << "\n"
+              << "%), mismatches near an edge " << ca.mismatches_near_edge << ", farthest "
+              << ca.farthest_mismatch << "\n"
               << "[ development ] " << da.equal << " of " << da.compared << " equal (" << 100.0 * da.share()
-              << "%), mismatches near an edge " << da.mismatches_near_edge << ", farthest " << da.farthest_mismatch << "\n";
+              << "%), mismatches near an edge " << da.mismatches_near_edge << ", farthest "
+              << da.farthest_mismatch << "\n";
     EXPECT_GT(ca.compared, 15000u);
     EXPECT_GE(ca.share(), 0.995);
     EXPECT_EQ(ca.mismatches_near_edge, ca.compared - ca.equal);
@@ -138,7 +144,9 @@ TEST(ClassifyRealData, Lbm2Pc4ReproducesPublishedClasses) {
 
 TEST(ClassifyRealData, Lbm3BeeselCellsEditionConstant) {
     WZ_REQUIRE_REAL_DATA();
-    Dataset ds = import_lbm3(test::real_data("lbm3-grid-beesel-sample16/Livability_test_Beesel_16samples.jsonl"), {Level::kGrid, 2022, ""});
+    Dataset ds =
+        import_lbm3(test::real_data("lbm3-grid-beesel-sample16/Livability_test_Beesel_16samples.jsonl"),
+                    {Level::kGrid, 2022, ""});
     const Column& lbm = ds.table.column("lbm");
     const Column& afw = ds.table.column("afw");
     for (std::size_t r = 0; r < ds.table.row_count(); ++r) {
