@@ -242,8 +242,8 @@ nlohmann::json write_microdata(const Country& c, const KeyFigures& kf, const std
                     const int year = static_cast<int>(rng.range(1995, 2022));
                     ow.str(date(year, 1, 1));
                     ow.ch('\n');
-                    if (year >= 2012 && hh_income > 0) {
-                        const double capacity = 4.5 * hh_income + hh_assets;
+                    const double capacity = 4.5 * hh_income + hh_assets;
+                    if (year >= 2012 && hh_income > 0 && capacity >= 40000) {
                         const bool plant = rng.chance(0.04);
                         const double price = std::round((plant ? capacity * rng.uniform(1.3, 2.5) : std::min(value, capacity * rng.uniform(0.5, 0.95))) / 500) * 500;
                         const std::string id = fmt::format("K{}", bag);

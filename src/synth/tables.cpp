@@ -131,12 +131,30 @@ void make_key_figures(const Country& c, KeyFigures& kf, const Progress& progress
         }
     }
     // National convicted share and regional (COROP) income, resident-weighted, without the planted buurten.
+    // The region of a buurt for the income comparison: its COROP region, or its provincie (or the country)
+    // when fewer than 2,000 residents of that region live outside planted buurten (small scales).
+    std::vector<std::int32_t> region(nb);
+    {
+        std::vector<double> cr_free(c.corops.size(), 0.0), pv_free(c.provincies.size(), 0.0);
+        for (std::size_t b = 0; b < nb; ++b) {
+            if (c.buurt_plant[b].key_override) continue;
+            cr_free[sz(c.corop_of_buurt(static_cast<std::int32_t>(b)))] += static_cast<double>(c.buurt_pop[b][5]);
+            pv_free[sz(c.provincie_of_buurt(static_cast<std::int32_t>(b)))] += static_cast<double>(c.buurt_pop[b][5]);
+        }
+        for (std::size_t b = 0; b < nb; ++b) {
+            const auto cr = c.corop_of_buurt(static_cast<std::int32_t>(b));
+            const auto pv = c.provincie_of_buurt(static_cast<std::int32_t>(b));
+            region[b] = cr_free[sz(cr)] >= 2000 ? cr : pv_free[sz(pv)] >= 2000 ? static_cast<std::int32_t>(c.corops.size()) + pv
+                                                                                 : static_cast<std::int32_t>(c.corops.size() + c.provincies.size());
+        }
+    }
+    const std::size_t nregions = c.corops.size() + c.provincies.size() + 1;
     auto averages = [&](bool with_plants) {
-        std::vector<double> inc(c.corops.size() * kYears, 0.0), pop(c.corops.size() * kYears, 0.0);
+        std::vector<double> inc(nregions * kYears, 0.0), pop(nregions * kYears, 0.0);
         std::array<double, kYears> conv{}, cpop{};
         for (std::size_t b = 0; b < nb; ++b) {
             if (!with_plants && c.buurt_plant[b].key_override) continue;
-            const auto r = sz(c.corop_of_buurt(static_cast<std::int32_t>(b)));
+            const auto r = sz(region[b]);
             for (int y = 0; y < kYears; ++y) {
                 const double p = static_cast<double>(c.buurt_pop[b][sz(y)]);
                 const std::size_t i = b * kYears + sz(y);
@@ -148,7 +166,7 @@ void make_key_figures(const Country& c, KeyFigures& kf, const Progress& progress
         }
         for (int y = 0; y < kYears; ++y) kf.national_convicted[sz(y)] = cpop[sz(y)] > 0 ? conv[sz(y)] / cpop[sz(y)] : 0.0;
         for (std::size_t b = 0; b < nb; ++b) {
-            const auto r = sz(c.corop_of_buurt(static_cast<std::int32_t>(b)));
+            const auto r = sz(region[b]);
             for (int y = 0; y < kYears; ++y) {
                 const double p = pop[r * kYears + sz(y)];
                 kf.regional_income[b * kYears + sz(y)] = p > 0 ? inc[r * kYears + sz(y)] / p : 38.0;

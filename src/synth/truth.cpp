@@ -86,7 +86,7 @@ nlohmann::json evaluate_rules(const Country& c, const Liveability& lv, const Key
         {"type3", {{"level", "corop_plus"}, {"share_le5", ">= 0.5 of residents in cells of class <= 5"},
                    {"share_89", "<= 0.05 of populated cells in class 8-9"}, {"persistence", "both in >= 3 measurements"}}},
         {"dk2018", {{"udsat", ">= 1000 residents and >= 2 of: outside work/education (18-64) > 40%, convicted >= 3x national, "
-                              "basic education only (30-59) > 60%, income (15-64) < 55% of regional (COROP) mean; "
+                              "basic education only (30-59) > 60%, income (15-64) < 55% of the regional mean (column 'regio' of the key figures: COROP, or provincie/country at small scales); "
                               "values averaged over the last two measurements"},
                     {"ghetto", "udsat and non-Western > 50%"}, {"hard_ghetto", "ghetto in 2018, 2020 and 2022 (4 years running)"}}},
         {"dk2021", {{"forebyggelse", "not udsat, >= 1000 residents, non-Western > 30% and >= 2 of: outside work > 30%, convicted > 2x national, "
