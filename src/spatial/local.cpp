@@ -19,6 +19,8 @@ constexpr std::uint32_t kEmptySlot = std::numeric_limits<std::uint32_t>::max();
 // Permutations per block: the block's draw table (max |N_i| x block) is generated once and then used by
 // every area while it is hot in cache.
 constexpr std::uint32_t kBlock = 512;
+// Up to this many areas (z takes 512 KB) the permuted values are read from z directly.
+constexpr std::size_t kDirectReadAreas = 65'536;
 
 // Partial Fisher-Yates over the virtual array 0..m-1, remembering only the displaced positions in a
 // small open-addressing map: k distinct values in O(k) time and memory, whatever m.
@@ -91,6 +93,14 @@ struct PermutationTally {
     std::vector<double> sum_diff2;
 };
 
+// How many independent draw tables ("families") the areas are spread over: 8, fewer when drawing them
+// would cost more than about 10^8 random positions in all.
+std::uint32_t draw_families(std::uint32_t permutations, std::size_t max_k) {
+    const double work = static_cast<double>(permutations) * static_cast<double>(max_k);
+    const double families = std::floor(1e8 / std::max(work, 1.0));
+    return static_cast<std::uint32_t>(std::clamp(families, 1.0, 8.0));
+}
+
 PermutationTally tally_conditional_permutations(std::span<const double> z, const Weights& w, std::span<const std::uint8_t> active,
                                                 std::span<const std::uint8_t> uniform, std::span<const double> observed,
                                                 std::uint32_t permutations, std::uint64_t seed) {
@@ -107,43 +117,72 @@ PermutationTally tally_conditional_permutations(std::span<const double> z, const
     if (max_k == 0 || permutations == 0) return t;
     const auto m = static_cast<std::uint32_t>(n - 1);  // values to draw from: all but the area's own
 
-    std::vector<std::uint32_t> rotation(n);
+    // Each area belongs to one of G families; a family's areas share its draw table.
+    const std::uint32_t families = draw_families(permutations, max_k);
+    std::vector<std::uint32_t> family(n);
     for (std::size_t i = 0; i < n; ++i) {
-        StreamRng rng(seed, StreamPurpose::kAreaRotation, i);
-        rotation[i] = rng.below(m);
+        StreamRng rng(seed, StreamPurpose::kAreaFamily, i);
+        family[i] = rng.below(families);
     }
 
-    std::vector<std::uint32_t> draws(max_k * kBlock);
+    // Per family and block: positions d in [0, n-1) (position p of permutation r at
+    // [(f * max_k + p) * kBlock + r]). Position d means the d-th value among the others: z[d] for an
+    // area a > d, z[d + 1] for a <= d (skipping a itself). When z does not fit in a core's cache, both
+    // candidates are gathered once per block and each area reads them sequentially; otherwise areas
+    // read z directly. Both read the same values: the choice changes the speed, not the result.
+    const std::size_t table = static_cast<std::size_t>(families) * max_k * kBlock;
+    const bool pregather = n > kDirectReadAreas;
+    std::vector<std::uint32_t> draws(table);
+    std::vector<double> candidates(pregather ? 2 * table : 0);  // z[d], z[d + 1] side by side
     tbb::enumerable_thread_specific<PartialShuffle> shufflers([max_k] { return PartialShuffle(max_k); });
     tbb::enumerable_thread_specific<std::vector<double>> sums([] { return std::vector<double>(kBlock); });
     const double* zp = z.data();
 
     for (std::uint32_t r0 = 0; r0 < permutations; r0 += kBlock) {
         const std::uint32_t nb = std::min(kBlock, permutations - r0);
-        tbb::parallel_for(tbb::blocked_range<std::uint32_t>(0, nb, 16), [&](const tbb::blocked_range<std::uint32_t>& range) {
-            auto& shuffle = shufflers.local();
-            for (std::uint32_t r = range.begin(); r != range.end(); ++r) {
-                StreamRng rng(seed, StreamPurpose::kLocalDraws, r0 + r);
-                shuffle.draw(rng, m, max_k, draws.data() + r, kBlock);
-            }
-        });
-        tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 32), [&](const tbb::blocked_range<std::size_t>& range) {
+        tbb::parallel_for(tbb::blocked_range<std::size_t>(0, static_cast<std::size_t>(families) * nb, 16),
+                          [&](const tbb::blocked_range<std::size_t>& range) {
+                              auto& shuffle = shufflers.local();
+                              for (std::size_t fr = range.begin(); fr != range.end(); ++fr) {
+                                  const auto f = static_cast<std::uint32_t>(fr / nb);
+                                  const auto r = static_cast<std::uint32_t>(fr % nb);
+                                  StreamRng rng(seed, StreamPurpose::kLocalDraws,
+                                                (static_cast<std::uint64_t>(f) << 40) | (r0 + r));
+                                  const std::size_t base = static_cast<std::size_t>(f) * max_k * kBlock + r;
+                                  shuffle.draw(rng, m, max_k, draws.data() + base, kBlock);
+                                  if (!pregather) continue;
+                                  for (std::size_t p = 0; p < max_k; ++p) {
+                                      const std::size_t e = base + p * kBlock;
+                                      candidates[2 * e] = zp[draws[e]];
+                                      candidates[2 * e + 1] = zp[draws[e] + 1];
+                                  }
+                              }
+                          });
+        tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 64), [&](const tbb::blocked_range<std::size_t>& range) {
             double* acc = sums.local().data();
             for (std::size_t i = range.begin(); i != range.end(); ++i) {
                 if (active[i] == 0) continue;
                 const std::size_t k = w.cardinality(i);
-                const std::uint32_t off = rotation[i];
                 const auto self = static_cast<std::uint32_t>(i);
+                const std::size_t fbase = static_cast<std::size_t>(family[i]) * max_k * kBlock;
                 std::fill(acc, acc + nb, 0.0);
                 const double* wts = w.weights.data() + w.offsets[i];
                 for (std::size_t p = 0; p < k; ++p) {
-                    const std::uint32_t* d = draws.data() + p * kBlock;
+                    const std::uint32_t* d = draws.data() + fbase + p * kBlock;
                     const double wp = uniform[i] != 0 ? 1.0 : wts[p];
-                    for (std::uint32_t r = 0; r < nb; ++r) {
-                        std::uint32_t q = d[r] + off;
-                        q = q >= m ? q - m : q;
-                        q += q >= self ? 1U : 0U;
-                        acc[r] += wp * zp[q];
+                    if (pregather) {
+                        // Branch-free: the comparison picks one of the pair (a branch would be
+                        // mispredicted half of the time).
+                        const double* pair = candidates.data() + 2 * (fbase + p * kBlock);
+                        if (uniform[i] != 0) {
+                            for (std::uint32_t r = 0; r < nb; ++r) acc[r] += pair[2 * r + (d[r] >= self ? 1U : 0U)];
+                        } else {
+                            for (std::uint32_t r = 0; r < nb; ++r) acc[r] += wp * pair[2 * r + (d[r] >= self ? 1U : 0U)];
+                        }
+                    } else if (uniform[i] != 0) {
+                        for (std::uint32_t r = 0; r < nb; ++r) acc[r] += zp[d[r] + (d[r] >= self ? 1U : 0U)];
+                    } else {
+                        for (std::uint32_t r = 0; r < nb; ++r) acc[r] += wp * zp[d[r] + (d[r] >= self ? 1U : 0U)];
                     }
                 }
                 const double s = observed[i];

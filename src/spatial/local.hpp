@@ -11,10 +11,12 @@
 //    added as its own neighbour (weight 1) before the transform, as spdep's include.self(); z-values
 //    from the analytical mean and variance exactly as spdep::localG computes them.
 //  * Conditional permutation: hold y_i, draw |N_i| of the other n-1 values without replacement.
-//    One table of R random draws (positions among n-1) is shared by all areas and rotated by a random
-//    offset per area, so different areas use different value sets; each area's draws are a uniform
-//    sample without replacement. Draws come from streams keyed by (seed, permutation index) and
-//    (seed, area index): results depend on (seed, R) only, never on the thread count.
+//    Areas are spread at random over G families (G = 8, fewer for very large R * max|N_i|); the areas
+//    of a family share one table of R draws of positions among the other n-1 values (as esda shares
+//    one table among all areas), areas of different families use independent draws. Each area's
+//    reference sample is a uniform draw without replacement. Draws come from streams keyed by
+//    (seed, family, permutation index) and the family from (seed, area index): results depend on
+//    (seed, R) and the data only, never on the thread count.
 //  * Islands (no neighbour among the areas with values) get no statistic (NaN, has_statistic = 0).
 #include <cstdint>
 #include <span>

@@ -17,7 +17,7 @@ constexpr std::uint64_t mix64(std::uint64_t z) {
 }
 
 // Streams of different purposes never share keys: the purpose is mixed into the key.
-enum class StreamPurpose : std::uint64_t { kLocalDraws = 1, kAreaRotation = 2, kGlobalPermutation = 3 };
+enum class StreamPurpose : std::uint64_t { kLocalDraws = 1, kAreaFamily = 2, kGlobalPermutation = 3 };
 
 class StreamRng {
 public:

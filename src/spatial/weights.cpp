@@ -442,16 +442,40 @@ Weights knn_weights(std::span<const double> x, std::span<const double> y, std::s
     const std::size_t kk = valid.empty() ? 0 : std::min(k, valid.size() - 1);
     if (kk == 0) return build_rows(n, [](std::size_t) { return std::size_t{0}; }, [](std::size_t, std::uint32_t*) {});
 
-    // A dense grid of about two points per cell (collinear points: cells along the line).
+    // A dense grid of about two points per cell (collinear points: cells along the line) over the
+    // central 98% of the points: far outliers (a broken geometry's centroid) go to the edge cells
+    // instead of stretching every cell. Clamping keeps cell order, so the search bound still holds.
+    if (valid.size() >= 100) {
+        std::vector<double> xs;
+        std::vector<double> ys;
+        for (std::uint32_t i : valid) {
+            xs.push_back(x[i]);
+            ys.push_back(y[i]);
+        }
+        const std::size_t lo = valid.size() / 100;
+        const std::size_t hi = valid.size() - 1 - lo;
+        std::nth_element(xs.begin(), xs.begin() + static_cast<std::ptrdiff_t>(lo), xs.end());
+        min_x = xs[lo];
+        std::nth_element(xs.begin(), xs.begin() + static_cast<std::ptrdiff_t>(hi), xs.end());
+        max_x = xs[hi];
+        std::nth_element(ys.begin(), ys.begin() + static_cast<std::ptrdiff_t>(lo), ys.end());
+        min_y = ys[lo];
+        std::nth_element(ys.begin(), ys.begin() + static_cast<std::ptrdiff_t>(hi), ys.end());
+        max_y = ys[hi];
+    }
     const double width = max_x - min_x;
     const double height = max_y - min_y;
-    const auto count = static_cast<double>(valid.size());
-    double cell = std::max(std::sqrt(2.0 * width * height / count), 2.0 * std::max(width, height) / count);
+    const auto points = static_cast<double>(valid.size());
+    double cell = std::max(std::sqrt(2.0 * width * height / points), 2.0 * std::max(width, height) / points);
     if (!(cell > 0) || !std::isfinite(cell)) cell = 1.0;
     const auto nx = static_cast<std::int64_t>(std::floor(width / cell)) + 1;
     const auto ny = static_cast<std::int64_t>(std::floor(height / cell)) + 1;
-    auto cx_of = [&](double v) { return std::min<std::int64_t>(nx - 1, static_cast<std::int64_t>(std::floor((v - min_x) / cell))); };
-    auto cy_of = [&](double v) { return std::min<std::int64_t>(ny - 1, static_cast<std::int64_t>(std::floor((v - min_y) / cell))); };
+    auto cell_index = [cell](double v, double origin, std::int64_t count) {
+        const double c = std::floor((v - origin) / cell);
+        return c <= 0 ? std::int64_t{0} : c >= static_cast<double>(count - 1) ? count - 1 : static_cast<std::int64_t>(c);
+    };
+    auto cx_of = [&](double v) { return cell_index(v, min_x, nx); };
+    auto cy_of = [&](double v) { return cell_index(v, min_y, ny); };
     std::vector<std::size_t> cell_start(static_cast<std::size_t>(nx * ny) + 1, 0);
     for (std::uint32_t i : valid) ++cell_start[static_cast<std::size_t>(cy_of(y[i]) * nx + cx_of(x[i])) + 1];
     for (std::size_t c = 0; c + 1 < cell_start.size(); ++c) cell_start[c + 1] += cell_start[c];
