@@ -37,13 +37,15 @@ const Buurten* buurten() {
         auto b = std::make_unique<Buurten>();
         b->layer = geo::read_polygon_layer(kBuurten, geo::VectorReadOptions{});
         b->rings = geo::rings_of_layer(b->layer);
-        b->queen = spatial::contiguity_weights(spatial::PolygonView{b->rings.xy, b->rings.ring_start, b->rings.area_start},
-                                               spatial::Contiguity::kQueen);
+        b->queen = spatial::contiguity_weights(
+            spatial::PolygonView{b->rings.xy, b->rings.ring_start, b->rings.area_start},
+            spatial::Contiguity::kQueen);
         const std::size_t field = *b->layer.field_index("statcode");
         for (const auto& f : b->layer.features) {
             const long long num = std::stoll(f.values[field].substr(2, 8));
             const long long gm = num / 10000;
-            b->values.push_back(static_cast<double>(gm % 97) + static_cast<double>((num * 7919) % 1009) / 1009.0 + 1.0);
+            b->values.push_back(static_cast<double>(gm % 97) +
+                                static_cast<double>((num * 7919) % 1009) / 1009.0 + 1.0);
         }
         return b;
     }();
@@ -62,8 +64,8 @@ void SpatialBuurtenContiguity(benchmark::State& state) {
     const auto kind = state.range(0) == 0 ? spatial::Contiguity::kQueen : spatial::Contiguity::kRook;
     for (auto _ : state) {
         const geo::AreaRings rings = geo::rings_of_layer(buurten()->layer);
-        const spatial::Weights w =
-            spatial::contiguity_weights(spatial::PolygonView{rings.xy, rings.ring_start, rings.area_start}, kind);
+        const spatial::Weights w = spatial::contiguity_weights(
+            spatial::PolygonView{rings.xy, rings.ring_start, rings.area_start}, kind);
         benchmark::DoNotOptimize(w.neighbours.data());
     }
     state.counters["areas"] = static_cast<double>(buurten()->rings.area_count());
@@ -74,7 +76,8 @@ BENCHMARK(SpatialBuurtenContiguity)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecon
 void SpatialBuurtenKnn6(benchmark::State& state) {
     if (skip_without_data(state)) return;
     for (auto _ : state) {
-        const spatial::Weights w = spatial::knn_weights(buurten()->rings.centroid_x, buurten()->rings.centroid_y, 6);
+        const spatial::Weights w =
+            spatial::knn_weights(buurten()->rings.centroid_x, buurten()->rings.centroid_y, 6);
         benchmark::DoNotOptimize(w.neighbours.data());
     }
 }
@@ -87,8 +90,8 @@ void SpatialBuurtenLocal(benchmark::State& state) {
     o.permutations = static_cast<std::uint32_t>(state.range(0));
     o.seed = 1;
     for (auto _ : state) {
-        const spatial::LocalStatistics s =
-            spatial::local_statistics(buurten()->values, buurten()->queen, spatial::Transform::kRowStandardised, o);
+        const spatial::LocalStatistics s = spatial::local_statistics(buurten()->values, buurten()->queen,
+                                                                     spatial::Transform::kRowStandardised, o);
         benchmark::DoNotOptimize(s.I_at_least.data());
     }
 }
@@ -97,7 +100,8 @@ BENCHMARK(SpatialBuurtenLocal)->Arg(99999)->Iterations(2)->Unit(benchmark::kMill
 
 void SpatialBuurtenGlobalMoran(benchmark::State& state) {
     if (skip_without_data(state)) return;
-    const spatial::Weights w = spatial::with_transform(buurten()->queen, spatial::Transform::kRowStandardised);
+    const spatial::Weights w =
+        spatial::with_transform(buurten()->queen, spatial::Transform::kRowStandardised);
     spatial::GlobalMoranOptions o;
     o.permutations = static_cast<std::uint32_t>(state.range(0));
     for (auto _ : state) {
@@ -114,7 +118,8 @@ void SpatialBuurtenHotspotAnalysis(benchmark::State& state) {
     spatial::HotspotSettings settings;
     settings.seed = 1;
     for (auto _ : state) {
-        const spatial::HotspotResult r = spatial::analyse_hotspots(buurten()->values, buurten()->queen, {}, settings);
+        const spatial::HotspotResult r =
+            spatial::analyse_hotspots(buurten()->values, buurten()->queen, {}, settings);
         benchmark::DoNotOptimize(r.I_p.data());
     }
 }
@@ -134,11 +139,13 @@ const Grid& grid() {
         Grid out;
         for (std::int32_t r = 0; r < 1000 && out.x.size() < 500'000; ++r) {
             for (std::int32_t c = 0; c < 1000 && out.x.size() < 500'000; ++c) {
-                const std::uint64_t h = spatial::mix64((static_cast<std::uint64_t>(r) << 32) | static_cast<std::uint32_t>(c));
+                const std::uint64_t h =
+                    spatial::mix64((static_cast<std::uint64_t>(r) << 32) | static_cast<std::uint32_t>(c));
                 if (h % 100 >= 52) continue;
                 out.x.push_back(1000 + c);
                 out.y.push_back(3000 + r);
-                out.values.push_back(std::sin(c / 40.0) + std::cos(r / 55.0) + static_cast<double>(h % 1000) / 1000.0);
+                out.values.push_back(std::sin(c / 40.0) + std::cos(r / 55.0) +
+                                     static_cast<double>(h % 1000) / 1000.0);
             }
         }
         out.queen = spatial::grid_weights(out.x, out.y, spatial::GridNeighbourhood::kQueen8);
@@ -149,7 +156,8 @@ const Grid& grid() {
 
 void SpatialGridWeights(benchmark::State& state) {
     const Grid& g = grid();
-    const auto kind = state.range(0) == 0 ? spatial::GridNeighbourhood::kQueen8 : spatial::GridNeighbourhood::kRook4;
+    const auto kind =
+        state.range(0) == 0 ? spatial::GridNeighbourhood::kQueen8 : spatial::GridNeighbourhood::kRook4;
     for (auto _ : state) {
         const spatial::Weights w = spatial::grid_weights(g.x, g.y, kind);
         benchmark::DoNotOptimize(w.neighbours.data());
@@ -164,7 +172,8 @@ void SpatialGridLocal(benchmark::State& state) {
     o.permutations = static_cast<std::uint32_t>(state.range(0));
     o.seed = 1;
     for (auto _ : state) {
-        const spatial::LocalStatistics s = spatial::local_statistics(g.values, g.queen, spatial::Transform::kRowStandardised, o);
+        const spatial::LocalStatistics s =
+            spatial::local_statistics(g.values, g.queen, spatial::Transform::kRowStandardised, o);
         benchmark::DoNotOptimize(s.I_at_least.data());
     }
     state.counters["cells"] = static_cast<double>(g.x.size());
@@ -182,6 +191,11 @@ void SpatialGridGlobalMoran(benchmark::State& state) {
         benchmark::DoNotOptimize(m.I);
     }
 }
-BENCHMARK(SpatialGridGlobalMoran)->Arg(0)->Arg(999)->Iterations(1)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(SpatialGridGlobalMoran)
+    ->Arg(0)
+    ->Arg(999)
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 }  // namespace

@@ -34,7 +34,8 @@
 namespace wz::app {
 namespace {
 
-constexpr const char* kHelp = R"(Hot spots and clusters: where do high (or low) values sit next to each other more than chance allows?
+constexpr const char* kHelp =
+    R"(Hot spots and clusters: where do high (or low) values sit next to each other more than chance allows?
 
 Statistics (definitions as PySAL esda / GeoDa / R spdep; docs/spatial.md has the details):
   Global Moran's I    one number for the whole map: > E[I] = -1/(n-1) means like values cluster, < means they
@@ -104,7 +105,8 @@ struct WeightsSpec {
 
 WeightsSpec parse_weights_spec(const std::string& text) {
     const std::string expected =
-        "queen, rook, knn:K (K a whole number >= 1), band:METRES (> 0), grid:rook, grid:queen, gal:FILE or gwt:FILE";
+        "queen, rook, knn:K (K a whole number >= 1), band:METRES (> 0), grid:rook, grid:queen, gal:FILE or "
+        "gwt:FILE";
     WeightsSpec s;
     const auto colon = text.find(':');
     const std::string head = text.substr(0, colon);
@@ -147,8 +149,8 @@ std::string lower(std::string s) {
 }
 
 // Values per area (NaN = missing) from the id,value file, checked against the area ids.
-std::vector<double> read_values(const std::string& path, const std::vector<std::string>& ids, bool ids_from_values,
-                                std::vector<std::string>* value_ids) {
+std::vector<double> read_values(const std::string& path, const std::vector<std::string>& ids,
+                                bool ids_from_values, std::vector<std::string>* value_ids) {
     const std::string text = csv::decode_text(csv::read_file(path), csv::Encoding::kAuto, path);
     const char delim = csv::sniff_delimiter(text);
     csv::Reader reader(text, delim);
@@ -180,7 +182,8 @@ std::vector<double> read_values(const std::string& path, const std::vector<std::
         const long line = reader.line();
         if (fields.size() == 1 && trim(fields[0].text).empty()) continue;  // blank line
         if (fields.size() <= std::max(*id_col, *value_col)) {
-            throw InputError(path, line, 1, fmt::format("at least {} fields", std::max(*id_col, *value_col) + 1),
+            throw InputError(path, line, 1,
+                             fmt::format("at least {} fields", std::max(*id_col, *value_col) + 1),
                              fmt::format("{}", fields.size()));
         }
         const std::string id(trim(fields[*id_col].text));
@@ -195,7 +198,8 @@ std::vector<double> read_values(const std::string& path, const std::vector<std::
         if (!(vt.empty() || vt == "NA" || vt == "na" || vt == "NaN")) {
             const auto parsed = csv::parse_number(vt, decimal_comma);
             if (!parsed || !std::isfinite(*parsed)) {
-                throw InputError(path, line, vf.column, "a number (or empty / NA for a missing value)", quote_found(vt));
+                throw InputError(path, line, vf.column, "a number (or empty / NA for a missing value)",
+                                 quote_found(vt));
             }
             v = *parsed;
         }
@@ -206,7 +210,8 @@ std::vector<double> read_values(const std::string& path, const std::vector<std::
         }
         const auto found = index.find(id);
         if (found == index.end()) {
-            throw InputError(path, line, fields[*id_col].column, "the id of an area in --areas (field --id-field)", quote_found(id));
+            throw InputError(path, line, fields[*id_col].column,
+                             "the id of an area in --areas (field --id-field)", quote_found(id));
         }
         values[found->second] = v;
     }
@@ -238,7 +243,8 @@ std::string csv_field(const std::string& s) {
 
 std::string table_as_csv(const Table& t) {
     std::string out;
-    for (std::size_t c = 0; c < t.column_count(); ++c) out += (c ? "," : "") + csv_field(t.columns()[c].name());
+    for (std::size_t c = 0; c < t.column_count(); ++c)
+        out += (c ? "," : "") + csv_field(t.columns()[c].name());
     out += '\n';
     for (std::size_t r = 0; r < t.row_count(); ++r) {
         for (std::size_t c = 0; c < t.column_count(); ++c) {
@@ -258,17 +264,20 @@ void write_hotspot_geopackage(const std::string& path, const Table& t, const geo
     if (driver == nullptr) throw UsageError("GDAL has no GPKG driver");
     const std::string tmp = path + ".tmp.gpkg";
     std::filesystem::remove(tmp);
-    std::unique_ptr<GDALDataset, void (*)(GDALDataset*)> ds(driver->Create(tmp.c_str(), 0, 0, 0, GDT_Unknown, nullptr),
-                                                             [](GDALDataset* d) { GDALClose(d); });
+    std::unique_ptr<GDALDataset, void (*)(GDALDataset*)> ds(
+        driver->Create(tmp.c_str(), 0, 0, 0, GDT_Unknown, nullptr), [](GDALDataset* d) { GDALClose(d); });
     if (!ds) throw UsageError(fmt::format("cannot create '{}'", tmp));
     OGRSpatialReference rd;
     rd.importFromEPSG(28992);
     OGRLayer* out = ds->CreateLayer("hotspots", &rd, wkbMultiPolygon, nullptr);
     if (out == nullptr) throw UsageError(fmt::format("cannot create a layer in '{}'", tmp));
     for (const Column& c : t.columns()) {
-        const OGRFieldType type = c.type() == ColumnType::kReal ? OFTReal : c.type() == ColumnType::kInt ? OFTInteger64 : OFTString;
+        const OGRFieldType type = c.type() == ColumnType::kReal  ? OFTReal
+                                  : c.type() == ColumnType::kInt ? OFTInteger64
+                                                                 : OFTString;
         OGRFieldDefn def(c.name().c_str(), type);
-        if (out->CreateField(&def) != OGRERR_NONE) throw UsageError(fmt::format("cannot create field {}", c.name()));
+        if (out->CreateField(&def) != OGRERR_NONE)
+            throw UsageError(fmt::format("cannot create field {}", c.name()));
     }
     if (ds->StartTransaction() != OGRERR_NONE) throw UsageError("cannot start a GeoPackage transaction");
     for (std::size_t r = 0; r < t.row_count(); ++r) {
@@ -289,11 +298,13 @@ void write_hotspot_geopackage(const std::string& path, const Table& t, const geo
         const auto& wkb = layer.features[r].wkb;
         if (!wkb.empty()) {
             OGRGeometry* g = nullptr;
-            if (OGRGeometryFactory::createFromWkb(wkb.data(), &rd, &g, wkb.size()) == OGRERR_NONE && g != nullptr) {
+            if (OGRGeometryFactory::createFromWkb(wkb.data(), &rd, &g, wkb.size()) == OGRERR_NONE &&
+                g != nullptr) {
                 feature.SetGeometryDirectly(g);
             }
         }
-        if (out->CreateFeature(&feature) != OGRERR_NONE) throw UsageError(fmt::format("cannot write feature {} to '{}'", r + 1, tmp));
+        if (out->CreateFeature(&feature) != OGRERR_NONE)
+            throw UsageError(fmt::format("cannot write feature {} to '{}'", r + 1, tmp));
     }
     if (ds->CommitTransaction() != OGRERR_NONE) throw UsageError("cannot commit the GeoPackage");
     ds.reset();
@@ -302,17 +313,22 @@ void write_hotspot_geopackage(const std::string& path, const Table& t, const geo
     if (ec) throw UsageError(fmt::format("cannot replace '{}': {}", path, ec.message()));
 }
 
-nlohmann::json number_or_null(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
+nlohmann::json number_or_null(double v) {
+    return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr);
+}
 
 int run_hotspots_in_arena(const HotspotArgs& a) {
     const auto t0 = std::chrono::steady_clock::now();
     const WeightsSpec spec = parse_weights_spec(a.weights);
     const bool grid = spec.kind == WeightsSpec::kGridRook || spec.kind == WeightsSpec::kGridQueen;
-    if (a.areas.empty() && !grid) throw UsageError("--areas FILE is needed for --weights " + a.weights + " (only grid:rook/grid:queen work without)");
+    if (a.areas.empty() && !grid)
+        throw UsageError("--areas FILE is needed for --weights " + a.weights +
+                         " (only grid:rook/grid:queen work without)");
     if (!a.areas.empty() && a.id_field.empty()) throw UsageError("--id-field FIELD is needed with --areas");
     if (a.permutations > spatial::kMaxPermutations) throw UsageError("--permutations: at most 99999");
     if (!(a.alpha > 0 && a.alpha < 1)) throw UsageError("--alpha: expected a number between 0 and 1");
-    if (!(a.snap >= 0) || !std::isfinite(a.snap)) throw UsageError("--snap: expected a distance >= 0 in metres");
+    if (!(a.snap >= 0) || !std::isfinite(a.snap))
+        throw UsageError("--snap: expected a distance >= 0 in metres");
 
     spatial::HotspotSettings settings;
     settings.permutations = a.permutations;
@@ -337,14 +353,16 @@ int run_hotspots_in_arena(const HotspotArgs& a) {
     } else if (a.alternative == "less") {
         settings.alternative = spatial::Alternative::kLess;
     } else {
-        throw UsageError(fmt::format("--alternative: expected folded, greater or less, found '{}'", a.alternative));
+        throw UsageError(
+            fmt::format("--alternative: expected folded, greater or less, found '{}'", a.alternative));
     }
     if (a.scaling == "n-1") {
         settings.scaling = spatial::MoranScaling::kNMinus1;
     } else if (a.scaling == "n") {
         settings.scaling = spatial::MoranScaling::kN;
     } else {
-        throw UsageError(fmt::format("--scaling: expected n-1 (PySAL/GeoDa) or n (spdep), found '{}'", a.scaling));
+        throw UsageError(
+            fmt::format("--scaling: expected n-1 (PySAL/GeoDa) or n (spdep), found '{}'", a.scaling));
     }
 
     // Areas and their ids.
@@ -358,20 +376,21 @@ int run_hotspots_in_arena(const HotspotArgs& a) {
         if (!field) {
             std::string names;
             for (const auto& f : layer.field_names) names += (names.empty() ? "" : ", ") + f;
-            throw InputError(a.areas, 0, 0, fmt::format("a field named '{}' (--id-field)", a.id_field), "fields " + names);
+            throw InputError(a.areas, 0, 0, fmt::format("a field named '{}' (--id-field)", a.id_field),
+                             "fields " + names);
         }
         std::unordered_map<std::string, std::int64_t> seen;
         ids.reserve(layer.features.size());
         for (const auto& f : layer.features) {
             if (f.is_null[*field] || trim(f.values[*field]).empty()) {
-                throw InputError(fmt::format("{}:layer {}:feature {}", a.areas, layer.layer_name, f.fid), 0, 0,
-                                 fmt::format("an id in field '{}'", a.id_field), "an empty value");
+                throw InputError(fmt::format("{}:layer {}:feature {}", a.areas, layer.layer_name, f.fid), 0,
+                                 0, fmt::format("an id in field '{}'", a.id_field), "an empty value");
             }
             std::string id(trim(f.values[*field]));
             const auto [it, inserted] = seen.emplace(id, f.fid);
             if (!inserted) {
-                throw InputError(fmt::format("{}:layer {}:feature {}", a.areas, layer.layer_name, f.fid), 0, 0,
-                                 fmt::format("distinct ids in field '{}'", a.id_field),
+                throw InputError(fmt::format("{}:layer {}:feature {}", a.areas, layer.layer_name, f.fid), 0,
+                                 0, fmt::format("distinct ids in field '{}'", a.id_field),
                                  fmt::format("'{}' also on feature {}", id, it->second));
             }
             ids.push_back(std::move(id));
@@ -393,21 +412,25 @@ int run_hotspots_in_arena(const HotspotArgs& a) {
         for (std::size_t i = 0; i < ids.size(); ++i) {
             const auto cell = parse_grid_cell(ids[i]);
             if (!cell) {
-                throw InputError(a.areas.empty() ? a.values : a.areas, 0, 0, "100 m cell codes such as E1993N3660 for --weights grid:...",
+                throw InputError(a.areas.empty() ? a.values : a.areas, 0, 0,
+                                 "100 m cell codes such as E1993N3660 for --weights grid:...",
                                  quote_found(ids[i]));
             }
             x[i] = cell->x100;
             y[i] = cell->y100;
         }
         try {
-            base = spatial::grid_weights(x, y, spec.kind == WeightsSpec::kGridRook ? spatial::GridNeighbourhood::kRook4
-                                                                                    : spatial::GridNeighbourhood::kQueen8);
+            base = spatial::grid_weights(x, y,
+                                         spec.kind == WeightsSpec::kGridRook
+                                             ? spatial::GridNeighbourhood::kRook4
+                                             : spatial::GridNeighbourhood::kQueen8);
         } catch (const std::invalid_argument& e) {
             throw InputError(a.areas.empty() ? a.values : a.areas, 0, 0, "each cell once", e.what());
         }
     } else if (spec.kind == WeightsSpec::kGal || spec.kind == WeightsSpec::kGwt) {
         const std::string text = csv::read_file(spec.file);
-        base = spec.kind == WeightsSpec::kGal ? spatial::parse_gal(text, ids, spec.file) : spatial::parse_gwt(text, ids, spec.file);
+        base = spec.kind == WeightsSpec::kGal ? spatial::parse_gal(text, ids, spec.file)
+                                              : spatial::parse_gwt(text, ids, spec.file);
     } else {
         const geo::AreaRings rings = geo::rings_of_layer(layer);
         no_geometry.resize(ids.size());
@@ -415,29 +438,47 @@ int run_hotspots_in_arena(const HotspotArgs& a) {
         const spatial::PolygonView pv{rings.xy, rings.ring_start, rings.area_start};
         try {
             switch (spec.kind) {
-                case WeightsSpec::kQueen: base = spatial::contiguity_weights(pv, spatial::Contiguity::kQueen, a.snap); break;
-                case WeightsSpec::kRook: base = spatial::contiguity_weights(pv, spatial::Contiguity::kRook, a.snap); break;
-                case WeightsSpec::kKnn: base = spatial::knn_weights(rings.centroid_x, rings.centroid_y, spec.k); break;
-                case WeightsSpec::kBand: base = spatial::distance_band_weights(rings.centroid_x, rings.centroid_y, spec.distance); break;
-                default: break;
+                case WeightsSpec::kQueen:
+                    base = spatial::contiguity_weights(pv, spatial::Contiguity::kQueen, a.snap);
+                    break;
+                case WeightsSpec::kRook:
+                    base = spatial::contiguity_weights(pv, spatial::Contiguity::kRook, a.snap);
+                    break;
+                case WeightsSpec::kKnn:
+                    base = spatial::knn_weights(rings.centroid_x, rings.centroid_y, spec.k);
+                    break;
+                case WeightsSpec::kBand:
+                    base = spatial::distance_band_weights(rings.centroid_x, rings.centroid_y, spec.distance);
+                    break;
+                default:
+                    break;
             }
         } catch (const std::invalid_argument& e) {
             throw UsageError(fmt::format("--weights {}: {}", a.weights, e.what()));
         }
-        const auto empty = static_cast<std::size_t>(std::count(no_geometry.begin(), no_geometry.end(), std::uint8_t{1}));
-        if (empty > 0) spdlog::warn("{} areas have an empty geometry: they are islands without local statistics (status no-geometry)", empty);
+        const auto empty =
+            static_cast<std::size_t>(std::count(no_geometry.begin(), no_geometry.end(), std::uint8_t{1}));
+        if (empty > 0)
+            spdlog::warn(
+                "{} areas have an empty geometry: they are islands without local statistics (status "
+                "no-geometry)",
+                empty);
     }
-    const double weights_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - tw).count();
+    const double weights_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - tw).count();
     const spatial::WeightsSummary ws = spatial::summarise(base);
-    spdlog::info("weights {}: {} links, neighbours min {} mean {:.2f} max {}, {} islands{} ({:.3f} s)", a.weights, ws.links,
-                 ws.min_neighbours, ws.mean_neighbours, ws.max_neighbours, ws.islands, ws.symmetric ? "" : ", not symmetric",
-                 weights_seconds);
+    spdlog::info("weights {}: {} links, neighbours min {} mean {:.2f} max {}, {} islands{} ({:.3f} s)",
+                 a.weights, ws.links, ws.min_neighbours, ws.mean_neighbours, ws.max_neighbours, ws.islands,
+                 ws.symmetric ? "" : ", not symmetric", weights_seconds);
     if (!a.write_weights.empty()) {
-        const bool gwt = a.write_weights.size() >= 4 && lower(a.write_weights.substr(a.write_weights.size() - 4)) == ".gwt";
-        write_text_atomically(a.write_weights, gwt ? spatial::format_gwt(base, ids, a.id_field.empty() ? "id" : a.id_field)
-                                                   : spatial::format_gal(base, ids, a.id_field.empty() ? "id" : a.id_field));
+        const bool gwt = a.write_weights.size() >= 4 &&
+                         lower(a.write_weights.substr(a.write_weights.size() - 4)) == ".gwt";
+        write_text_atomically(a.write_weights,
+                              gwt ? spatial::format_gwt(base, ids, a.id_field.empty() ? "id" : a.id_field)
+                                  : spatial::format_gal(base, ids, a.id_field.empty() ? "id" : a.id_field));
     }
-    if (settings.transform == spatial::Transform::kGeneral && base.transform != spatial::Transform::kGeneral) {
+    if (settings.transform == spatial::Transform::kGeneral &&
+        base.transform != spatial::Transform::kGeneral) {
         settings.transform = spatial::Transform::kBinary;  // "none" on binary weights is binary
     }
 
@@ -461,8 +502,13 @@ int run_hotspots_in_arena(const HotspotArgs& a) {
         {"missing", result.missing},
         {"islands", result.islands},
         {"no_geometry", result.no_geometry},
-        {"weights", {{"spec", a.weights}, {"transform", std::string(spatial::transform_name(settings.transform))},
-                     {"links", ws.links}, {"mean_neighbours", ws.mean_neighbours}, {"islands", ws.islands}, {"symmetric", ws.symmetric}}},
+        {"weights",
+         {{"spec", a.weights},
+          {"transform", std::string(spatial::transform_name(settings.transform))},
+          {"links", ws.links},
+          {"mean_neighbours", ws.mean_neighbours},
+          {"islands", ws.islands},
+          {"symmetric", ws.symmetric}}},
         {"global_moran",
          {{"I", number_or_null(g.I)},
           {"expected", number_or_null(g.expected)},
@@ -483,7 +529,8 @@ int run_hotspots_in_arena(const HotspotArgs& a) {
           {"I_fdr_cutoff", result.I_fdr_cutoff},
           {"Gstar_fdr_cutoff", result.G_fdr_cutoff},
           {"I_significant_fdr", std::count(result.I_fdr.begin(), result.I_fdr.end(), std::uint8_t{1})},
-          {"Gstar_significant_fdr", std::count(result.Gstar_fdr.begin(), result.Gstar_fdr.end(), std::uint8_t{1})}}},
+          {"Gstar_significant_fdr",
+           std::count(result.Gstar_fdr.begin(), result.Gstar_fdr.end(), std::uint8_t{1})}}},
         {"seed", a.seed},
         {"out", a.out},
     };
@@ -505,13 +552,17 @@ int run_hotspots_in_arena(const HotspotArgs& a) {
     if (a.json) {
         std::cout << summary.dump(2) << '\n';
     } else {
-        std::cout << fmt::format("Global Moran's I = {:.6f} (E[I] = {:.6f}), z = {:.3f}, p = {:.3g} (randomisation); ", g.I, g.expected,
-                                 g.z_randomisation, g.p_randomisation);
-        if (g.permutations > 0) std::cout << fmt::format("pseudo-p = {:.4g} ({} permutations)", g.p_sim_folded, g.permutations);
-        std::cout << fmt::format("\n{} areas with a value, {} islands, {} missing. Significant after FDR (alpha {}): {} local Moran, {} G_i*.\n",
-                                 result.sample_size, result.islands, result.missing, settings.alpha,
-                                 std::count(result.I_fdr.begin(), result.I_fdr.end(), std::uint8_t{1}),
-                                 std::count(result.Gstar_fdr.begin(), result.Gstar_fdr.end(), std::uint8_t{1}));
+        std::cout << fmt::format(
+            "Global Moran's I = {:.6f} (E[I] = {:.6f}), z = {:.3f}, p = {:.3g} (randomisation); ", g.I,
+            g.expected, g.z_randomisation, g.p_randomisation);
+        if (g.permutations > 0)
+            std::cout << fmt::format("pseudo-p = {:.4g} ({} permutations)", g.p_sim_folded, g.permutations);
+        std::cout << fmt::format(
+            "\n{} areas with a value, {} islands, {} missing. Significant after FDR (alpha {}): {} local "
+            "Moran, {} G_i*.\n",
+            result.sample_size, result.islands, result.missing, settings.alpha,
+            std::count(result.I_fdr.begin(), result.I_fdr.end(), std::uint8_t{1}),
+            std::count(result.Gstar_fdr.begin(), result.Gstar_fdr.end(), std::uint8_t{1}));
     }
     return 0;
 }
@@ -530,27 +581,47 @@ int run_hotspots(const HotspotArgs& a) {
 void add_hotspots_command(CLI::App& app, Action& action);
 void add_hotspots_command(CLI::App& app, Action& action) {
     auto a = std::make_shared<HotspotArgs>();
-    CLI::App* cmd = app.add_subcommand("hotspots", "Hot spots and clusters: global Moran's I, local Moran and Getis-Ord G_i* with permutation inference");
+    CLI::App* cmd = app.add_subcommand("hotspots",
+                                       "Hot spots and clusters: global Moran's I, local Moran and Getis-Ord "
+                                       "G_i* with permutation inference");
     cmd->footer(kHelp);
-    cmd->add_option("--areas", a->areas, "Polygon layer (any GDAL source: GeoPackage, shapefile, GeoJSON, ...)");
+    cmd->add_option("--areas", a->areas,
+                    "Polygon layer (any GDAL source: GeoPackage, shapefile, GeoJSON, ...)");
     cmd->add_option("--layer", a->layer, "Layer name when the source has several");
-    cmd->add_option("--id-field", a->id_field, "Field holding the area ids (matched with the id column of --values)");
+    cmd->add_option("--id-field", a->id_field,
+                    "Field holding the area ids (matched with the id column of --values)");
     cmd->add_option("--values", a->values, "CSV with header id,value (empty or NA = missing)")->required();
-    cmd->add_option("--weights", a->weights, "queen | rook | knn:K | band:METRES | grid:rook | grid:queen | gal:FILE | gwt:FILE")->required();
-    cmd->add_option("--transform", a->transform, "R (row-standardised) | B (binary) | none (GWT weights as given)")->capture_default_str();
-    cmd->add_option("--snap", a->snap, "Contiguity: join boundary points closer than METRES (0 = equal points only)")->capture_default_str();
-    cmd->add_option("--permutations", a->permutations, "Conditional permutations per area (0-99999)")->required();
-    cmd->add_option("--global-permutations", a->global_permutations, "Permutations for global Moran's I (default: --permutations)");
-    cmd->add_option("--seed", a->seed, "Random seed: same seed and permutations = same output, whatever --threads")->required();
+    cmd->add_option("--weights", a->weights,
+                    "queen | rook | knn:K | band:METRES | grid:rook | grid:queen | gal:FILE | gwt:FILE")
+        ->required();
+    cmd->add_option("--transform", a->transform,
+                    "R (row-standardised) | B (binary) | none (GWT weights as given)")
+        ->capture_default_str();
+    cmd->add_option("--snap", a->snap,
+                    "Contiguity: join boundary points closer than METRES (0 = equal points only)")
+        ->capture_default_str();
+    cmd->add_option("--permutations", a->permutations, "Conditional permutations per area (0-99999)")
+        ->required();
+    cmd->add_option("--global-permutations", a->global_permutations,
+                    "Permutations for global Moran's I (default: --permutations)");
+    cmd->add_option("--seed", a->seed,
+                    "Random seed: same seed and permutations = same output, whatever --threads")
+        ->required();
     cmd->add_option("--threads", a->threads, "Worker threads (default: all cores)");
     cmd->add_option("--out", a->out, "Output CSV, one row per area")->required();
-    cmd->add_option("--out-gpkg", a->out_gpkg, "Also write a GeoPackage layer 'hotspots' with the geometry (opens in QGIS)");
-    cmd->add_option("--write-weights", a->write_weights, "Also write the weights as GAL (or GWT when the name ends in .gwt)");
-    cmd->add_option("--alternative", a->alternative, "Pseudo-p reported and tested: folded | greater | less")->capture_default_str();
-    cmd->add_option("--scaling", a->scaling, "Local Moran scaling: n-1 (PySAL/GeoDa) | n (spdep)")->capture_default_str();
+    cmd->add_option("--out-gpkg", a->out_gpkg,
+                    "Also write a GeoPackage layer 'hotspots' with the geometry (opens in QGIS)");
+    cmd->add_option("--write-weights", a->write_weights,
+                    "Also write the weights as GAL (or GWT when the name ends in .gwt)");
+    cmd->add_option("--alternative", a->alternative, "Pseudo-p reported and tested: folded | greater | less")
+        ->capture_default_str();
+    cmd->add_option("--scaling", a->scaling, "Local Moran scaling: n-1 (PySAL/GeoDa) | n (spdep)")
+        ->capture_default_str();
     cmd->add_option("--alpha", a->alpha, "Level for the FDR and Bonferroni flags")->capture_default_str();
-    cmd->add_flag("--adjust-n", a->adjust_n, "Global Moran: leave islands out of n, as spdep moran.test's default adjust.n=TRUE");
-    cmd->add_flag("--json", a->json, "Print global Moran's I with its z and p (and a run summary) as JSON on standard output");
+    cmd->add_flag("--adjust-n", a->adjust_n,
+                  "Global Moran: leave islands out of n, as spdep moran.test's default adjust.n=TRUE");
+    cmd->add_flag("--json", a->json,
+                  "Print global Moran's I with its z and p (and a run summary) as JSON on standard output");
     cmd->callback([&action, a] { action = [a] { return run_hotspots(*a); }; });
 }
 

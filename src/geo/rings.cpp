@@ -21,7 +21,7 @@ constexpr std::uint32_t kEwkbSrid = 0x20000000U;
 
 // A cursor over WKB bytes; the byte order is set by each geometry header.
 class WkbCursor {
-public:
+  public:
     explicit WkbCursor(std::span<const std::uint8_t> bytes) : bytes_(bytes) {}
 
     std::size_t offset() const { return pos_; }
@@ -68,7 +68,7 @@ public:
         throw std::invalid_argument(fmt::format("WKB byte {}: expected {}", pos_, what));
     }
 
-private:
+  private:
     void need(std::size_t n) const {
         if (bytes_.size() - pos_ < n) fail(fmt::format("{} more bytes, found the end of the geometry", n));
     }
@@ -161,7 +161,8 @@ bool ring_is_counter_clockwise_at_cap(const double* xy, std::size_t count) {
         const bool same_lows = px(up_low) == px(down_low) && py(up_low) == py(down_low);
         if (same_low_hi || same_down_hi || same_lows) return false;
         // Is the falling segment's end to the left of the rising segment (up_low -> up_hi)?
-        const double det = (hi_x - px(up_low)) * (py(down_low) - py(up_low)) - (hi_y - py(up_low)) * (px(down_low) - px(up_low));
+        const double det = (hi_x - px(up_low)) * (py(down_low) - py(up_low)) -
+                           (hi_y - py(up_low)) * (px(down_low) - px(up_low));
         return det > 0;
     }
     return px(down_hi) - hi_x < 0;  // flat cap: its direction decides
@@ -240,11 +241,13 @@ void append_wkb_area(std::span<const std::uint8_t> wkb, AreaRings& out) {
                 const std::uint32_t parts = in.read_count(9);
                 for (std::uint32_t i = 0; i < parts; ++i) {
                     const GeometryHeader ph = read_header(in);
-                    if (ph.base_type != kPolygon) in.fail(fmt::format("a polygon inside a multipolygon, found type {}", ph.base_type));
+                    if (ph.base_type != kPolygon)
+                        in.fail(fmt::format("a polygon inside a multipolygon, found type {}", ph.base_type));
                     read_polygon_body(in, ph.dims, out, c);
                 }
             } else {
-                in.fail(fmt::format("a Polygon (3) or MultiPolygon (6), found geometry type {}", h.base_type));
+                in.fail(
+                    fmt::format("a Polygon (3) or MultiPolygon (6), found geometry type {}", h.base_type));
             }
         }
     } catch (...) {
@@ -288,8 +291,8 @@ AreaRings rings_of_layer(const VectorLayer& layer) {
         try {
             append_wkb_area(f.wkb, out);
         } catch (const std::invalid_argument& e) {
-            throw InputError(fmt::format("{}:layer {}:feature {}", layer.source, layer.layer_name, f.fid), 0, 0,
-                             "a readable polygon geometry", e.what());
+            throw InputError(fmt::format("{}:layer {}:feature {}", layer.source, layer.layer_name, f.fid), 0,
+                             0, "a readable polygon geometry", e.what());
         }
     }
     return out;

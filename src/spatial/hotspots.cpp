@@ -21,19 +21,25 @@ void push_number(Column& c, double v) {
 
 std::string_view status_name(AreaStatus s) {
     switch (s) {
-        case AreaStatus::kOk: return "ok";
-        case AreaStatus::kIsland: return "island";
-        case AreaStatus::kNoGeometry: return "no-geometry";
-        case AreaStatus::kMissingValue: return "missing";
+        case AreaStatus::kOk:
+            return "ok";
+        case AreaStatus::kIsland:
+            return "island";
+        case AreaStatus::kNoGeometry:
+            return "no-geometry";
+        case AreaStatus::kMissingValue:
+            return "missing";
     }
     return "?";
 }
 
-HotspotResult analyse_hotspots(std::span<const double> values, const Weights& base, std::span<const std::uint8_t> no_geometry,
-                               const HotspotSettings& settings) {
+HotspotResult analyse_hotspots(std::span<const double> values, const Weights& base,
+                               std::span<const std::uint8_t> no_geometry, const HotspotSettings& settings) {
     const std::size_t n = base.size();
-    if (values.size() != n) throw std::invalid_argument("analyse_hotspots: one value per area of the weights is needed");
-    if (!no_geometry.empty() && no_geometry.size() != n) throw std::invalid_argument("analyse_hotspots: no_geometry has the wrong length");
+    if (values.size() != n)
+        throw std::invalid_argument("analyse_hotspots: one value per area of the weights is needed");
+    if (!no_geometry.empty() && no_geometry.size() != n)
+        throw std::invalid_argument("analyse_hotspots: no_geometry has the wrong length");
     HotspotResult out;
     std::vector<std::uint8_t> keep(n, 0);
     for (std::size_t i = 0; i < n; ++i) keep[i] = std::isfinite(values[i]) ? 1 : 0;
@@ -57,10 +63,11 @@ HotspotResult analyse_hotspots(std::span<const double> values, const Weights& ba
         }
     }
     if (y.size() < 4) {
-        throw std::invalid_argument("too few areas with a value for spatial statistics (" + std::to_string(y.size()) +
-                                    "; at least 4 are needed)");
+        throw std::invalid_argument("too few areas with a value for spatial statistics (" +
+                                    std::to_string(y.size()) + "; at least 4 are needed)");
     }
-    if (out.islands == y.size()) throw std::invalid_argument("no area with a value has a neighbour with a value");
+    if (out.islands == y.size())
+        throw std::invalid_argument("no area with a value has a neighbour with a value");
 
     const Weights transformed = with_transform(sample_weights, settings.transform);
     GlobalMoranOptions go;
@@ -93,9 +100,11 @@ HotspotResult analyse_hotspots(std::span<const double> values, const Weights& ba
     return out;
 }
 
-Table hotspot_table(std::span<const std::string> ids, std::span<const double> values, const HotspotResult& r) {
+Table hotspot_table(std::span<const std::string> ids, std::span<const double> values,
+                    const HotspotResult& r) {
     const std::size_t n = r.status.size();
-    if (ids.size() != n || values.size() != n) throw std::invalid_argument("hotspot_table: ids and values must match the result");
+    if (ids.size() != n || values.size() != n)
+        throw std::invalid_argument("hotspot_table: ids and values must match the result");
     Table t;
     Column id("id", ColumnType::kText);
     Column value("value", ColumnType::kReal);
@@ -118,8 +127,9 @@ Table hotspot_table(std::span<const std::string> ids, std::span<const double> va
     Column Gs_bonf("Gstar_sig_bonferroni", ColumnType::kInt);
     Column cluster("cluster", ColumnType::kText);
     Column hotspot("hotspot", ColumnType::kText);
-    for (Column* c : {&id, &value, &status, &neighbours, &lag, &I, &I_z, &I_p, &I_z_sim, &quadrant, &I_fdr, &I_bonf, &G, &G_z,
-                      &Gs, &Gs_z, &Gs_p, &Gs_fdr, &Gs_bonf, &cluster, &hotspot}) {
+    for (Column* c :
+         {&id,     &value, &status, &neighbours, &lag,  &I,    &I_z,    &I_p,     &I_z_sim, &quadrant, &I_fdr,
+          &I_bonf, &G,     &G_z,    &Gs,         &Gs_z, &Gs_p, &Gs_fdr, &Gs_bonf, &cluster, &hotspot}) {
         c->reserve(n);
     }
     const auto& L = r.local;
@@ -134,8 +144,8 @@ Table hotspot_table(std::span<const std::string> ids, std::span<const double> va
             neighbours.push_int(L.cardinality[i]);
         }
         if (r.status[a] != AreaStatus::kOk) {
-            for (Column* c : {&lag, &I, &I_z, &I_p, &I_z_sim, &quadrant, &I_fdr, &I_bonf, &G, &G_z, &Gs, &Gs_z, &Gs_p, &Gs_fdr,
-                              &Gs_bonf, &cluster, &hotspot}) {
+            for (Column* c : {&lag, &I, &I_z, &I_p, &I_z_sim, &quadrant, &I_fdr, &I_bonf, &G, &G_z, &Gs,
+                              &Gs_z, &Gs_p, &Gs_fdr, &Gs_bonf, &cluster, &hotspot}) {
                 c->push_missing(Missing::kNotAvailable);
             }
             continue;
@@ -156,10 +166,13 @@ Table hotspot_table(std::span<const std::string> ids, std::span<const double> va
         Gs_fdr.push_int(r.Gstar_fdr[i]);
         Gs_bonf.push_int(r.Gstar_bonferroni[i]);
         cluster.push_text(r.I_fdr[i] != 0 ? std::string(quadrant_name(L.quadrant[i])) : std::string("ns"));
-        hotspot.push_text(r.Gstar_fdr[i] == 0 ? std::string("ns") : (L.Gstar_z[i] > 0 ? std::string("hot") : std::string("cold")));
+        hotspot.push_text(r.Gstar_fdr[i] == 0
+                              ? std::string("ns")
+                              : (L.Gstar_z[i] > 0 ? std::string("hot") : std::string("cold")));
     }
-    for (Column* c : {&id, &value, &status, &neighbours, &lag, &I, &I_z, &I_p, &I_z_sim, &quadrant, &I_fdr, &I_bonf, &G, &G_z,
-                      &Gs, &Gs_z, &Gs_p, &Gs_fdr, &Gs_bonf, &cluster, &hotspot}) {
+    for (Column* c :
+         {&id,     &value, &status, &neighbours, &lag,  &I,    &I_z,    &I_p,     &I_z_sim, &quadrant, &I_fdr,
+          &I_bonf, &G,     &G_z,    &Gs,         &Gs_z, &Gs_p, &Gs_fdr, &Gs_bonf, &cluster, &hotspot}) {
         t.add_column(std::move(*c));
     }
     return t;

@@ -24,7 +24,8 @@ std::string_view alternative_name(Alternative a);  // "folded", "greater", "less
 
 // (M + 1) / (R + 1), M counted as the alternative says, from the counts of permuted statistics at or
 // above (`at_least`) and at or below (`at_most`) the observed one. NaN when R = 0.
-double pseudo_p_value(std::uint32_t at_least, std::uint32_t at_most, std::uint32_t permutations, Alternative a);
+double pseudo_p_value(std::uint32_t at_least, std::uint32_t at_most, std::uint32_t permutations,
+                      Alternative a);
 
 // Benjamini-Hochberg false discovery rate as esda.fdr: with the m non-NaN p-values sorted ascending,
 // the cut-off is the largest p_(k) with p_(k) < k * alpha / m (strict, as esda). Areas with p <= cut-off

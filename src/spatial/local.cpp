@@ -25,7 +25,7 @@ constexpr std::size_t kDirectReadAreas = 65'536;
 // Partial Fisher-Yates over the virtual array 0..m-1, remembering only the displaced positions in a
 // small open-addressing map: k distinct values in O(k) time and memory, whatever m.
 class PartialShuffle {
-public:
+  public:
     explicit PartialShuffle(std::size_t k) {
         std::size_t cap = 16;
         while (cap < 2 * k + 2) cap <<= 1;
@@ -48,7 +48,7 @@ public:
         used_.clear();
     }
 
-private:
+  private:
     std::size_t slot(std::uint32_t key) const { return (key * 0x9e3779b1U) & mask_; }
     std::uint32_t get(std::uint32_t pos) const {
         for (std::size_t s = slot(pos);; s = (s + 1) & mask_) {
@@ -101,9 +101,11 @@ std::uint32_t draw_families(std::uint32_t permutations, std::size_t max_k) {
     return static_cast<std::uint32_t>(std::clamp(families, 1.0, 8.0));
 }
 
-PermutationTally tally_conditional_permutations(std::span<const double> z, const Weights& w, std::span<const std::uint8_t> active,
-                                                std::span<const std::uint8_t> uniform, std::span<const double> observed,
-                                                std::uint32_t permutations, std::uint64_t seed) {
+PermutationTally tally_conditional_permutations(std::span<const double> z, const Weights& w,
+                                                std::span<const std::uint8_t> active,
+                                                std::span<const std::uint8_t> uniform,
+                                                std::span<const double> observed, std::uint32_t permutations,
+                                                std::uint64_t seed) {
     const std::size_t n = z.size();
     PermutationTally t;
     t.at_least.assign(n, 0);
@@ -158,66 +160,78 @@ PermutationTally tally_conditional_permutations(std::span<const double> z, const
                                   }
                               }
                           });
-        tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 64), [&](const tbb::blocked_range<std::size_t>& range) {
-            double* acc = sums.local().data();
-            for (std::size_t i = range.begin(); i != range.end(); ++i) {
-                if (active[i] == 0) continue;
-                const std::size_t k = w.cardinality(i);
-                const auto self = static_cast<std::uint32_t>(i);
-                const std::size_t fbase = static_cast<std::size_t>(family[i]) * max_k * kBlock;
-                std::fill(acc, acc + nb, 0.0);
-                const double* wts = w.weights.data() + w.offsets[i];
-                for (std::size_t p = 0; p < k; ++p) {
-                    const std::uint32_t* d = draws.data() + fbase + p * kBlock;
-                    const double wp = uniform[i] != 0 ? 1.0 : wts[p];
-                    if (pregather) {
-                        // Branch-free: the comparison picks one of the pair (a branch would be
-                        // mispredicted half of the time).
-                        const double* pair = candidates.data() + 2 * (fbase + p * kBlock);
-                        if (uniform[i] != 0) {
-                            for (std::uint32_t r = 0; r < nb; ++r) acc[r] += pair[2 * r + (d[r] >= self ? 1U : 0U)];
+        tbb::parallel_for(
+            tbb::blocked_range<std::size_t>(0, n, 64), [&](const tbb::blocked_range<std::size_t>& range) {
+                double* acc = sums.local().data();
+                for (std::size_t i = range.begin(); i != range.end(); ++i) {
+                    if (active[i] == 0) continue;
+                    const std::size_t k = w.cardinality(i);
+                    const auto self = static_cast<std::uint32_t>(i);
+                    const std::size_t fbase = static_cast<std::size_t>(family[i]) * max_k * kBlock;
+                    std::fill(acc, acc + nb, 0.0);
+                    const double* wts = w.weights.data() + w.offsets[i];
+                    for (std::size_t p = 0; p < k; ++p) {
+                        const std::uint32_t* d = draws.data() + fbase + p * kBlock;
+                        const double wp = uniform[i] != 0 ? 1.0 : wts[p];
+                        if (pregather) {
+                            // Branch-free: the comparison picks one of the pair (a branch would be
+                            // mispredicted half of the time).
+                            const double* pair = candidates.data() + 2 * (fbase + p * kBlock);
+                            if (uniform[i] != 0) {
+                                for (std::uint32_t r = 0; r < nb; ++r)
+                                    acc[r] += pair[2 * r + (d[r] >= self ? 1U : 0U)];
+                            } else {
+                                for (std::uint32_t r = 0; r < nb; ++r)
+                                    acc[r] += wp * pair[2 * r + (d[r] >= self ? 1U : 0U)];
+                            }
+                        } else if (uniform[i] != 0) {
+                            for (std::uint32_t r = 0; r < nb; ++r)
+                                acc[r] += zp[d[r] + (d[r] >= self ? 1U : 0U)];
                         } else {
-                            for (std::uint32_t r = 0; r < nb; ++r) acc[r] += wp * pair[2 * r + (d[r] >= self ? 1U : 0U)];
+                            for (std::uint32_t r = 0; r < nb; ++r)
+                                acc[r] += wp * zp[d[r] + (d[r] >= self ? 1U : 0U)];
                         }
-                    } else if (uniform[i] != 0) {
-                        for (std::uint32_t r = 0; r < nb; ++r) acc[r] += zp[d[r] + (d[r] >= self ? 1U : 0U)];
-                    } else {
-                        for (std::uint32_t r = 0; r < nb; ++r) acc[r] += wp * zp[d[r] + (d[r] >= self ? 1U : 0U)];
                     }
+                    const double s = observed[i];
+                    std::uint32_t ge = 0;
+                    std::uint32_t le = 0;
+                    double sd = 0;
+                    double sd2 = 0;
+                    for (std::uint32_t r = 0; r < nb; ++r) {
+                        const double diff = acc[r] - s;
+                        ge += diff >= 0 ? 1U : 0U;
+                        le += diff <= 0 ? 1U : 0U;
+                        sd += diff;
+                        sd2 += diff * diff;
+                    }
+                    t.at_least[i] += ge;
+                    t.at_most[i] += le;
+                    t.sum_diff[i] += sd;
+                    t.sum_diff2[i] += sd2;
                 }
-                const double s = observed[i];
-                std::uint32_t ge = 0;
-                std::uint32_t le = 0;
-                double sd = 0;
-                double sd2 = 0;
-                for (std::uint32_t r = 0; r < nb; ++r) {
-                    const double diff = acc[r] - s;
-                    ge += diff >= 0 ? 1U : 0U;
-                    le += diff <= 0 ? 1U : 0U;
-                    sd += diff;
-                    sd2 += diff * diff;
-                }
-                t.at_least[i] += ge;
-                t.at_most[i] += le;
-                t.sum_diff[i] += sd;
-                t.sum_diff2[i] += sd2;
-            }
-        });
+            });
     }
     return t;
 }
 
 }  // namespace
 
-std::string_view scaling_name(MoranScaling s) { return s == MoranScaling::kN ? "n" : "n-1"; }
+std::string_view scaling_name(MoranScaling s) {
+    return s == MoranScaling::kN ? "n" : "n-1";
+}
 
 std::string_view quadrant_name(Quadrant q) {
     switch (q) {
-        case Quadrant::kHH: return "HH";
-        case Quadrant::kLH: return "LH";
-        case Quadrant::kLL: return "LL";
-        case Quadrant::kHL: return "HL";
-        case Quadrant::kNone: break;
+        case Quadrant::kHH:
+            return "HH";
+        case Quadrant::kLH:
+            return "LH";
+        case Quadrant::kLL:
+            return "LL";
+        case Quadrant::kHL:
+            return "HL";
+        case Quadrant::kNone:
+            break;
     }
     return "";
 }
@@ -232,13 +246,19 @@ double LocalStatistics::G_p(std::size_t i, Alternative a) const {
     return pseudo_p_value(G_at_least[i], G_at_most[i], permutations, a);
 }
 
-LocalStatistics local_statistics(std::span<const double> y, const Weights& base, Transform transform, const LocalOptions& options) {
+LocalStatistics local_statistics(std::span<const double> y, const Weights& base, Transform transform,
+                                 const LocalOptions& options) {
     const std::size_t n = y.size();
-    if (n != base.size()) throw std::invalid_argument("local_statistics: one value per area of the weights is needed");
-    if (base.self_included) throw std::invalid_argument("local_statistics: weights must not include self-links");
-    if (options.permutations > kMaxPermutations) throw std::invalid_argument("local_statistics: at most 99,999 permutations");
+    if (n != base.size())
+        throw std::invalid_argument("local_statistics: one value per area of the weights is needed");
+    if (base.self_included)
+        throw std::invalid_argument("local_statistics: weights must not include self-links");
+    if (options.permutations > kMaxPermutations)
+        throw std::invalid_argument("local_statistics: at most 99,999 permutations");
     for (double v : y) {
-        if (!std::isfinite(v)) throw std::invalid_argument("local_statistics: values must be finite (subset missing values first)");
+        if (!std::isfinite(v))
+            throw std::invalid_argument(
+                "local_statistics: values must be finite (subset missing values first)");
     }
     const Weights w = with_transform(base, transform);
     const Weights ws = with_transform(with_self(base), transform);
@@ -306,10 +326,11 @@ LocalStatistics local_statistics(std::span<const double> y, const Weights& base,
         const double zi = z[i];
         s.I[i] = c * zi * lag / m2;
         s.I_expected[i] = -c * (zi * zi * wi) / ((nd - 1.0) * m2);
-        s.I_variance[i] =
-            c * c * (zi / m2) * (zi / m2) * (nd / (nd - 2.0)) * (wi2 - wi * wi / (nd - 1.0)) * (m2 - zi * zi / (nd - 1.0));
+        s.I_variance[i] = c * c * (zi / m2) * (zi / m2) * (nd / (nd - 2.0)) * (wi2 - wi * wi / (nd - 1.0)) *
+                          (m2 - zi * zi / (nd - 1.0));
         s.I_z[i] = (s.I[i] - s.I_expected[i]) / std::sqrt(s.I_variance[i]);
-        s.quadrant[i] = zi > 0 ? (lag > 0 ? Quadrant::kHH : Quadrant::kHL) : (lag > 0 ? Quadrant::kLH : Quadrant::kLL);
+        s.quadrant[i] =
+            zi > 0 ? (lag > 0 ? Quadrant::kHH : Quadrant::kHL) : (lag > 0 ? Quadrant::kLH : Quadrant::kLL);
 
         // G_i (spdep::localG without self): mean and variance of the other n-1 values.
         const double mean_other_z = -zi / (nd - 1.0);  // mean of z_j, j != i
@@ -340,8 +361,8 @@ LocalStatistics local_statistics(std::span<const double> y, const Weights& base,
     }
 
     if (options.permutations == 0) return s;
-    const PermutationTally t =
-        tally_conditional_permutations(z, w, s.has_statistic, uniform, observed, options.permutations, options.seed);
+    const PermutationTally t = tally_conditional_permutations(z, w, s.has_statistic, uniform, observed,
+                                                              options.permutations, options.seed);
     const double r = options.permutations;
     for (std::size_t i = 0; i < n; ++i) {
         if (s.has_statistic[i] == 0) continue;

@@ -29,7 +29,7 @@
 namespace wz::spatial {
 
 enum class MoranScaling : std::uint8_t { kNMinus1, kN };  // PySAL/GeoDa (default), spdep
-std::string_view scaling_name(MoranScaling s);              // "n-1", "n"
+std::string_view scaling_name(MoranScaling s);            // "n-1", "n"
 
 // PySAL's numbering: 1 HH, 2 LH, 3 LL, 4 HL; H means z > 0 (for the area) and (Wz) > 0 (for its
 // neighbours), L means <= 0. kNone for an area without a statistic.
@@ -72,6 +72,7 @@ struct LocalStatistics {
 
 // `y`: one finite value per area of `base` (subset to the areas with values first). `base`: binary or
 // general weights without self-links; `transform` is applied to W and W*.
-LocalStatistics local_statistics(std::span<const double> y, const Weights& base, Transform transform, const LocalOptions& options);
+LocalStatistics local_statistics(std::span<const double> y, const Weights& base, Transform transform,
+                                 const LocalOptions& options);
 
 }  // namespace wz::spatial

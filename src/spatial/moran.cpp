@@ -38,9 +38,11 @@ double weight_of(const Weights& w, std::uint32_t from, std::uint32_t to) {
 
 GlobalMoran global_moran(std::span<const double> y, const Weights& w, const GlobalMoranOptions& options) {
     const std::size_t n_values = y.size();
-    if (n_values != w.size()) throw std::invalid_argument("global_moran: one value per area of the weights is needed");
+    if (n_values != w.size())
+        throw std::invalid_argument("global_moran: one value per area of the weights is needed");
     for (double v : y) {
-        if (!std::isfinite(v)) throw std::invalid_argument("global_moran: values must be finite (subset missing values first)");
+        if (!std::isfinite(v))
+            throw std::invalid_argument("global_moran: values must be finite (subset missing values first)");
     }
     const double nan = std::numeric_limits<double>::quiet_NaN();
     GlobalMoran g;
@@ -98,21 +100,23 @@ GlobalMoran global_moran(std::span<const double> y, const Weights& w, const Glob
         g.p_sim_folded = g.p_sim_greater = g.p_sim_less = g.sim_mean = g.sim_sd = g.z_sim = nan;
         return g;
     }
-    if (n_values >= std::numeric_limits<std::uint32_t>::max()) throw std::invalid_argument("global_moran: too many areas");
+    if (n_values >= std::numeric_limits<std::uint32_t>::max())
+        throw std::invalid_argument("global_moran: too many areas");
     std::vector<double> sim(options.permutations);
     tbb::enumerable_thread_specific<std::vector<double>> buffers;
-    tbb::parallel_for(tbb::blocked_range<std::uint32_t>(0, options.permutations, 4), [&](const tbb::blocked_range<std::uint32_t>& r) {
-        auto& buf = buffers.local();
-        for (std::uint32_t p = r.begin(); p != r.end(); ++p) {
-            buf.assign(z.begin(), z.end());
-            StreamRng rng(options.seed, StreamPurpose::kGlobalPermutation, p);
-            for (std::size_t i = n_values - 1; i > 0; --i) {
-                const std::uint32_t j = rng.below(static_cast<std::uint32_t>(i + 1));
-                std::swap(buf[i], buf[j]);
-            }
-            sim[p] = scale * cross_product(buf, w);
-        }
-    });
+    tbb::parallel_for(tbb::blocked_range<std::uint32_t>(0, options.permutations, 4),
+                      [&](const tbb::blocked_range<std::uint32_t>& r) {
+                          auto& buf = buffers.local();
+                          for (std::uint32_t p = r.begin(); p != r.end(); ++p) {
+                              buf.assign(z.begin(), z.end());
+                              StreamRng rng(options.seed, StreamPurpose::kGlobalPermutation, p);
+                              for (std::size_t i = n_values - 1; i > 0; --i) {
+                                  const std::uint32_t j = rng.below(static_cast<std::uint32_t>(i + 1));
+                                  std::swap(buf[i], buf[j]);
+                              }
+                              sim[p] = scale * cross_product(buf, w);
+                          }
+                      });
     double sum = 0;
     for (std::uint32_t p = 0; p < options.permutations; ++p) {
         sum += sim[p];
@@ -125,8 +129,10 @@ GlobalMoran global_moran(std::span<const double> y, const Weights& w, const Glob
     for (double s : sim) ss += (s - g.sim_mean) * (s - g.sim_mean);
     g.sim_sd = std::sqrt(ss / r);
     g.z_sim = (g.I - g.sim_mean) / g.sim_sd;
-    g.p_sim_folded = pseudo_p_value(g.sim_at_least, g.sim_at_most, options.permutations, Alternative::kFolded);
-    g.p_sim_greater = pseudo_p_value(g.sim_at_least, g.sim_at_most, options.permutations, Alternative::kGreater);
+    g.p_sim_folded =
+        pseudo_p_value(g.sim_at_least, g.sim_at_most, options.permutations, Alternative::kFolded);
+    g.p_sim_greater =
+        pseudo_p_value(g.sim_at_least, g.sim_at_most, options.permutations, Alternative::kGreater);
     g.p_sim_less = pseudo_p_value(g.sim_at_least, g.sim_at_most, options.permutations, Alternative::kLess);
     return g;
 }

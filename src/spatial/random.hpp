@@ -20,9 +20,10 @@ constexpr std::uint64_t mix64(std::uint64_t z) {
 enum class StreamPurpose : std::uint64_t { kLocalDraws = 1, kAreaFamily = 2, kGlobalPermutation = 3 };
 
 class StreamRng {
-public:
+  public:
     StreamRng(std::uint64_t seed, StreamPurpose purpose, std::uint64_t index)
-        : state_(mix64(mix64(seed ^ (static_cast<std::uint64_t>(purpose) * 0x9e3779b97f4a7c15ULL)) + index)) {}
+        : state_(mix64(mix64(seed ^ (static_cast<std::uint64_t>(purpose) * 0x9e3779b97f4a7c15ULL)) + index)) {
+    }
 
     std::uint64_t next() {
         state_ += 0x9e3779b97f4a7c15ULL;
@@ -44,7 +45,7 @@ public:
         return static_cast<std::uint32_t>(m >> 32);
     }
 
-private:
+  private:
     std::uint64_t state_;
 };
 

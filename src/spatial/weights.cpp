@@ -19,7 +19,9 @@ namespace {
 constexpr std::uint32_t kDropped = std::numeric_limits<std::uint32_t>::max();
 
 // -0.0 and +0.0 are the same point.
-std::uint64_t coordinate_bits(double v) { return std::bit_cast<std::uint64_t>(v + 0.0); }
+std::uint64_t coordinate_bits(double v) {
+    return std::bit_cast<std::uint64_t>(v + 0.0);
+}
 
 std::uint32_t checked_u32(std::size_t v, const char* what) {
     if (v >= kDropped) throw std::invalid_argument(std::string("too many ") + what + " for 32-bit indices");
@@ -39,7 +41,8 @@ std::vector<std::uint32_t> area_of_points(const PolygonView& pv) {
     std::vector<std::uint32_t> area(pv.xy.size() / 2, kDropped);
     for (std::size_t a = 0; a < pv.area_count(); ++a) {
         for (std::size_t r = pv.area_start[a]; r < pv.area_start[a + 1]; ++r) {
-            for (std::size_t p = pv.ring_start[r]; p < pv.ring_start[r + 1]; ++p) area[p] = static_cast<std::uint32_t>(a);
+            for (std::size_t p = pv.ring_start[r]; p < pv.ring_start[r + 1]; ++p)
+                area[p] = static_cast<std::uint32_t>(a);
         }
     }
     return area;
@@ -61,7 +64,8 @@ struct VertexRecord {
     std::uint32_t point;
 };
 
-std::vector<std::uint32_t> exact_vertex_ids(const PolygonView& pv, const std::vector<std::uint32_t>& point_area,
+std::vector<std::uint32_t> exact_vertex_ids(const PolygonView& pv,
+                                            const std::vector<std::uint32_t>& point_area,
                                             std::vector<std::uint64_t>* queen_links) {
     std::vector<VertexRecord> records;
     records.reserve(pv.xy.size() / 2);
@@ -69,7 +73,8 @@ std::vector<std::uint32_t> exact_vertex_ids(const PolygonView& pv, const std::ve
         const std::size_t b = pv.ring_start[r];
         const std::size_t m = open_ring_length(pv, r);
         for (std::size_t p = b; p < b + m; ++p) {
-            records.push_back({coordinate_bits(pv.xy[2 * p]), coordinate_bits(pv.xy[2 * p + 1]), static_cast<std::uint32_t>(p)});
+            records.push_back({coordinate_bits(pv.xy[2 * p]), coordinate_bits(pv.xy[2 * p + 1]),
+                               static_cast<std::uint32_t>(p)});
         }
     }
     tbb::parallel_sort(records.begin(), records.end(), [](const VertexRecord& a, const VertexRecord& b) {
@@ -95,14 +100,15 @@ std::vector<std::uint32_t> exact_vertex_ids(const PolygonView& pv, const std::ve
 
 // Points sorted by grid cell, for neighbourhood searches with a fixed radius.
 class CellIndex {
-public:
+  public:
     struct Entry {
         std::int64_t cx;
         std::int64_t cy;
         std::uint32_t point;
     };
 
-    CellIndex(std::span<const double> x, std::span<const double> y, double cell, const std::vector<std::uint8_t>* skip)
+    CellIndex(std::span<const double> x, std::span<const double> y, double cell,
+              const std::vector<std::uint8_t>* skip)
         : x_(x), y_(y), cell_(cell) {
         entries_.reserve(x.size());
         for (std::size_t i = 0; i < x.size(); ++i) {
@@ -116,7 +122,8 @@ public:
 
     std::int64_t cell_of(double v) const {
         const double c = std::floor(v / cell_);
-        if (!(std::fabs(c) < 9.0e15)) throw std::invalid_argument("coordinates too far apart for the search radius");
+        if (!(std::fabs(c) < 9.0e15))
+            throw std::invalid_argument("coordinates too far apart for the search radius");
         return static_cast<std::int64_t>(c);
     }
 
@@ -130,11 +137,12 @@ public:
                                        [](const Entry& e, const std::pair<std::int64_t, std::int64_t>& k) {
                                            return e.cx != k.first ? e.cx < k.first : e.cy < k.second;
                                        });
-            for (auto it = lo; it != entries_.end() && it->cx == cx + dx && it->cy <= cy + 1; ++it) f(it->point);
+            for (auto it = lo; it != entries_.end() && it->cx == cx + dx && it->cy <= cy + 1; ++it)
+                f(it->point);
         }
     }
 
-private:
+  private:
     std::span<const double> x_;
     std::span<const double> y_;
     double cell_;
@@ -175,18 +183,20 @@ std::vector<std::uint64_t> close_point_pairs(const PolygonView& pv, double tol) 
     }
     const CellIndex index(x, y, tol, &skip);
     tbb::enumerable_thread_specific<std::vector<std::uint64_t>> local;
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n_points, 4096), [&](const tbb::blocked_range<std::size_t>& range) {
-        auto& out = local.local();
-        for (std::size_t p = range.begin(); p != range.end(); ++p) {
-            if (skip[p] != 0) continue;
-            index.for_each_candidate(p, [&](std::uint32_t q) {
-                if (q <= p) return;
-                const double dx = x[p] - x[q];
-                const double dy = y[p] - y[q];
-                if (std::sqrt(dx * dx + dy * dy) <= tol) out.push_back(pack_link(static_cast<std::uint32_t>(p), q));
-            });
-        }
-    });
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n_points, 4096),
+                      [&](const tbb::blocked_range<std::size_t>& range) {
+                          auto& out = local.local();
+                          for (std::size_t p = range.begin(); p != range.end(); ++p) {
+                              if (skip[p] != 0) continue;
+                              index.for_each_candidate(p, [&](std::uint32_t q) {
+                                  if (q <= p) return;
+                                  const double dx = x[p] - x[q];
+                                  const double dy = y[p] - y[q];
+                                  if (std::sqrt(dx * dx + dy * dy) <= tol)
+                                      out.push_back(pack_link(static_cast<std::uint32_t>(p), q));
+                              });
+                          }
+                      });
     std::vector<std::uint64_t> pairs;
     for (auto& v : local) pairs.insert(pairs.end(), v.begin(), v.end());
     tbb::parallel_sort(pairs.begin(), pairs.end());
@@ -230,7 +240,7 @@ void link_shared_edges(const PolygonView& pv, const std::vector<std::uint32_t>& 
 
 // Open-addressing map from a grid cell key to its index.
 class CellKeyMap {
-public:
+  public:
     explicit CellKeyMap(std::size_t n) {
         std::size_t cap = 16;
         while (cap < 2 * n) cap <<= 1;
@@ -239,7 +249,8 @@ public:
         mask_ = cap - 1;
     }
     static std::uint64_t key_of(std::int32_t x, std::int32_t y) {
-        return (static_cast<std::uint64_t>(static_cast<std::uint32_t>(x)) << 32) | static_cast<std::uint32_t>(y);
+        return (static_cast<std::uint64_t>(static_cast<std::uint32_t>(x)) << 32) |
+               static_cast<std::uint32_t>(y);
     }
     // Inserts; returns the index already stored for the key, or kDropped when new.
     std::uint32_t insert(std::uint64_t key, std::uint32_t value) {
@@ -259,7 +270,7 @@ public:
         }
     }
 
-private:
+  private:
     std::size_t slot(std::uint64_t key) const {
         key ^= key >> 33;
         key *= 0xff51afd7ed558ccdULL;
@@ -276,18 +287,20 @@ template <class Count, class Fill>
 Weights build_rows(std::size_t n, Count count, Fill fill) {
     Weights w;
     w.offsets.assign(n + 1, 0);
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 1024), [&](const tbb::blocked_range<std::size_t>& r) {
-        for (std::size_t i = r.begin(); i != r.end(); ++i) w.offsets[i + 1] = count(i);
-    });
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 1024),
+                      [&](const tbb::blocked_range<std::size_t>& r) {
+                          for (std::size_t i = r.begin(); i != r.end(); ++i) w.offsets[i + 1] = count(i);
+                      });
     for (std::size_t i = 0; i < n; ++i) w.offsets[i + 1] += w.offsets[i];
     w.neighbours.resize(w.offsets[n]);
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 1024), [&](const tbb::blocked_range<std::size_t>& r) {
-        for (std::size_t i = r.begin(); i != r.end(); ++i) {
-            std::uint32_t* row = w.neighbours.data() + w.offsets[i];
-            fill(i, row);
-            std::sort(row, w.neighbours.data() + w.offsets[i + 1]);
-        }
-    });
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 1024),
+                      [&](const tbb::blocked_range<std::size_t>& r) {
+                          for (std::size_t i = r.begin(); i != r.end(); ++i) {
+                              std::uint32_t* row = w.neighbours.data() + w.offsets[i];
+                              fill(i, row);
+                              std::sort(row, w.neighbours.data() + w.offsets[i + 1]);
+                          }
+                      });
     w.weights.assign(w.neighbours.size(), 1.0);
     w.transform = Transform::kBinary;
     return w;
@@ -297,9 +310,12 @@ Weights build_rows(std::size_t n, Count count, Fill fill) {
 
 std::string_view transform_name(Transform t) {
     switch (t) {
-        case Transform::kBinary: return "B";
-        case Transform::kRowStandardised: return "R";
-        case Transform::kGeneral: return "general";
+        case Transform::kBinary:
+            return "B";
+        case Transform::kRowStandardised:
+            return "R";
+        case Transform::kGeneral:
+            return "general";
     }
     return "?";
 }
@@ -333,7 +349,8 @@ Weights weights_from_links(std::size_t n, std::vector<std::uint64_t> links, bool
         links.reserve(2 * m);
         for (std::size_t k = 0; k < m; ++k) links.push_back((links[k] << 32) | (links[k] >> 32));
     }
-    links.erase(std::remove_if(links.begin(), links.end(), [](std::uint64_t l) { return (l >> 32) == (l & 0xffffffffULL); }),
+    links.erase(std::remove_if(links.begin(), links.end(),
+                               [](std::uint64_t l) { return (l >> 32) == (l & 0xffffffffULL); }),
                 links.end());
     tbb::parallel_sort(links.begin(), links.end());
     links.erase(std::unique(links.begin(), links.end()), links.end());
@@ -381,23 +398,27 @@ Weights contiguity_weights(const PolygonView& pv, Contiguity kind, double snap_t
     // Rook with tolerance: merge close points, then match edges of merged points; identical
     // coordinates are merged as well (distance 0 <= tolerance).
     UnionFind uf(pv.xy.size() / 2);
-    for (std::uint64_t pq : pairs) uf.unite(static_cast<std::uint32_t>(pq >> 32), static_cast<std::uint32_t>(pq & 0xffffffffULL));
+    for (std::uint64_t pq : pairs)
+        uf.unite(static_cast<std::uint32_t>(pq >> 32), static_cast<std::uint32_t>(pq & 0xffffffffULL));
     std::vector<std::uint32_t> vid(pv.xy.size() / 2);
     for (std::size_t p = 0; p < vid.size(); ++p) vid[p] = uf.find(static_cast<std::uint32_t>(p));
     link_shared_edges(pv, vid, point_area, links);
     return weights_from_links(n, std::move(links), true);
 }
 
-Weights grid_weights(std::span<const std::int32_t> x100, std::span<const std::int32_t> y100, GridNeighbourhood kind) {
+Weights grid_weights(std::span<const std::int32_t> x100, std::span<const std::int32_t> y100,
+                     GridNeighbourhood kind) {
     if (x100.size() != y100.size()) throw std::invalid_argument("grid_weights: x and y differ in length");
     const std::size_t n = x100.size();
     checked_u32(n, "cells");
     CellKeyMap map(n);
     for (std::size_t i = 0; i < n; ++i) {
-        const std::uint32_t before = map.insert(CellKeyMap::key_of(x100[i], y100[i]), static_cast<std::uint32_t>(i));
+        const std::uint32_t before =
+            map.insert(CellKeyMap::key_of(x100[i], y100[i]), static_cast<std::uint32_t>(i));
         if (before != kDropped) {
-            throw std::invalid_argument("cell E" + std::to_string(x100[i]) + "N" + std::to_string(y100[i]) + " given twice (positions " +
-                                        std::to_string(before + 1) + " and " + std::to_string(i + 1) + ")");
+            throw std::invalid_argument("cell E" + std::to_string(x100[i]) + "N" + std::to_string(y100[i]) +
+                                        " given twice (positions " + std::to_string(before + 1) + " and " +
+                                        std::to_string(i + 1) + ")");
         }
     }
     static constexpr int kDx[] = {-1, 1, 0, 0, -1, -1, 1, 1};
@@ -440,7 +461,9 @@ Weights knn_weights(std::span<const double> x, std::span<const double> y, std::s
         max_y = std::max(max_y, y[i]);
     }
     const std::size_t kk = valid.empty() ? 0 : std::min(k, valid.size() - 1);
-    if (kk == 0) return build_rows(n, [](std::size_t) { return std::size_t{0}; }, [](std::size_t, std::uint32_t*) {});
+    if (kk == 0)
+        return build_rows(
+            n, [](std::size_t) { return std::size_t{0}; }, [](std::size_t, std::uint32_t*) {});
 
     // A dense grid of about two points per cell (collinear points: cells along the line) over the
     // central 98% of the points: far outliers (a broken geometry's centroid) go to the edge cells
@@ -472,7 +495,9 @@ Weights knn_weights(std::span<const double> x, std::span<const double> y, std::s
     const auto ny = static_cast<std::int64_t>(std::floor(height / cell)) + 1;
     auto cell_index = [cell](double v, double origin, std::int64_t count) {
         const double c = std::floor((v - origin) / cell);
-        return c <= 0 ? std::int64_t{0} : c >= static_cast<double>(count - 1) ? count - 1 : static_cast<std::int64_t>(c);
+        return c <= 0                                ? std::int64_t{0}
+               : c >= static_cast<double>(count - 1) ? count - 1
+                                                     : static_cast<std::int64_t>(c);
     };
     auto cx_of = [&](double v) { return cell_index(v, min_x, nx); };
     auto cy_of = [&](double v) { return cell_index(v, min_y, ny); };
@@ -482,7 +507,8 @@ Weights knn_weights(std::span<const double> x, std::span<const double> y, std::s
     std::vector<std::uint32_t> cell_points(valid.size());
     {
         std::vector<std::size_t> fill(cell_start.begin(), cell_start.end() - 1);
-        for (std::uint32_t i : valid) cell_points[fill[static_cast<std::size_t>(cy_of(y[i]) * nx + cx_of(x[i]))]++] = i;
+        for (std::uint32_t i : valid)
+            cell_points[fill[static_cast<std::size_t>(cy_of(y[i]) * nx + cx_of(x[i]))]++] = i;
     }
 
     std::vector<std::uint8_t> is_valid(n, 0);
@@ -547,7 +573,8 @@ Weights knn_weights(std::span<const double> x, std::span<const double> y, std::s
 
 Weights distance_band_weights(std::span<const double> x, std::span<const double> y, double max_distance) {
     if (x.size() != y.size()) throw std::invalid_argument("distance_band_weights: x and y differ in length");
-    if (!(max_distance > 0) || !std::isfinite(max_distance)) throw std::invalid_argument("distance band must be a finite distance > 0");
+    if (!(max_distance > 0) || !std::isfinite(max_distance))
+        throw std::invalid_argument("distance band must be a finite distance > 0");
     const std::size_t n = x.size();
     checked_u32(n, "points");
     std::vector<std::uint8_t> skip(n, 0);
@@ -563,13 +590,15 @@ Weights distance_band_weights(std::span<const double> x, std::span<const double>
         n,
         [&](std::size_t i) {
             std::size_t k = 0;
-            if (skip[i] == 0) index.for_each_candidate(i, [&](std::uint32_t j) { k += within(i, j) ? 1 : 0; });
+            if (skip[i] == 0)
+                index.for_each_candidate(i, [&](std::uint32_t j) { k += within(i, j) ? 1 : 0; });
             return k;
         },
         [&](std::size_t i, std::uint32_t* row) {
-            if (skip[i] == 0) index.for_each_candidate(i, [&](std::uint32_t j) {
-                if (within(i, j)) *row++ = j;
-            });
+            if (skip[i] == 0)
+                index.for_each_candidate(i, [&](std::uint32_t j) {
+                    if (within(i, j)) *row++ = j;
+                });
         });
 }
 
@@ -624,7 +653,8 @@ Weights with_self(const Weights& w) {
     return out;
 }
 
-Weights subset_weights(const Weights& w, std::span<const std::uint8_t> keep, std::vector<std::uint32_t>* new_index) {
+Weights subset_weights(const Weights& w, std::span<const std::uint8_t> keep,
+                       std::vector<std::uint32_t>* new_index) {
     if (keep.size() != w.size()) throw std::invalid_argument("subset_weights: keep has the wrong length");
     std::vector<std::uint32_t> index(w.size(), kDropped);
     std::uint32_t next = 0;

@@ -77,7 +77,8 @@ Weights contiguity_weights(const PolygonView& polygons, Contiguity kind, double 
 // in the code E####N####): rook = 4 cells sharing an edge, queen = also the 4 sharing a corner. A cell
 // given twice is an error (std::invalid_argument naming both positions).
 enum class GridNeighbourhood : std::uint8_t { kRook4, kQueen8 };
-Weights grid_weights(std::span<const std::int32_t> x100, std::span<const std::int32_t> y100, GridNeighbourhood kind);
+Weights grid_weights(std::span<const std::int32_t> x100, std::span<const std::int32_t> y100,
+                     GridNeighbourhood kind);
 
 // k nearest neighbours of each point (Euclidean; ties broken by the lower index). Points with a
 // non-finite coordinate (an area without geometry) get no neighbours and are nobody's neighbour.
@@ -99,7 +100,8 @@ Weights with_self(const Weights& w);
 // removed (as spdep's subset.listw). `new_index` (optional) receives the new number of each kept
 // area and UINT32_MAX for dropped ones. The transform is not re-applied: subset the binary (or
 // general) weights, then transform.
-Weights subset_weights(const Weights& w, std::span<const std::uint8_t> keep, std::vector<std::uint32_t>* new_index = nullptr);
+Weights subset_weights(const Weights& w, std::span<const std::uint8_t> keep,
+                       std::vector<std::uint32_t>* new_index = nullptr);
 
 // Summary for reports: n, links, min/mean/max neighbours, islands, symmetry.
 struct WeightsSummary {

@@ -1,10 +1,9 @@
 // The `wijkzicht hotspots` command end to end: outputs, JSON, statuses, bad input, thread invariance.
 #include <gtest/gtest.h>
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -21,13 +20,15 @@ std::string grid_geojson(bool with_island) {
     std::ostringstream s;
     s << R"({"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::28992"}},"features":[)";
     auto square = [&](const std::string& id, double x, double y, bool comma) {
-        s << R"({"type":"Feature","properties":{"code":")" << id << R"("},"geometry":{"type":"Polygon","coordinates":[[)";
-        s << '[' << x << ',' << y << "],[" << x + 100 << ',' << y << "],[" << x + 100 << ',' << y + 100 << "],[" << x << ','
-          << y + 100 << "],[" << x << ',' << y << "]]]}}" << (comma ? "," : "");
+        s << R"({"type":"Feature","properties":{"code":")" << id
+          << R"("},"geometry":{"type":"Polygon","coordinates":[[)";
+        s << '[' << x << ',' << y << "],[" << x + 100 << ',' << y << "],[" << x + 100 << ',' << y + 100
+          << "],[" << x << ',' << y + 100 << "],[" << x << ',' << y << "]]]}}" << (comma ? "," : "");
     };
     for (int r = 0; r < 3; ++r) {
         for (int c = 0; c < 3; ++c) {
-            square("c" + std::to_string(r * 3 + c), 150000 + 100 * c, 450000 + 100 * r, with_island || r * 3 + c < 8);
+            square("c" + std::to_string(r * 3 + c), 150000 + 100 * c, 450000 + 100 * r,
+                   with_island || r * 3 + c < 8);
         }
     }
     if (with_island) square("far", 160000, 460000, false);
@@ -50,7 +51,8 @@ std::vector<std::map<std::string, std::string>> read_rows(const std::string& pat
         std::size_t start = 0;
         while (true) {
             const std::size_t comma = line.find(',', start);
-            row[header.at(c++)] = line.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+            row[header.at(c++)] =
+                line.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
             if (comma == std::string::npos) break;
             start = comma + 1;
         }
@@ -59,10 +61,12 @@ std::vector<std::map<std::string, std::string>> read_rows(const std::string& pat
     return rows;
 }
 
-std::size_t line_count(const std::string& s) { return static_cast<std::size_t>(std::count(s.begin(), s.end(), '\n')); }
+std::size_t line_count(const std::string& s) {
+    return static_cast<std::size_t>(std::count(s.begin(), s.end(), '\n'));
+}
 
 class SpatialCli : public ::testing::Test {
-protected:
+  protected:
     TempDir dir;
     std::string areas = dir.file("grid.geojson");
     std::string values = dir.file("values.csv");
@@ -90,8 +94,8 @@ TEST_F(SpatialCli, CheckerboardGivesMinusOneAndAllColumns) {
 
     const auto rows = read_rows(out);
     ASSERT_EQ(rows.size(), 9U);
-    for (const char* c : {"id", "value", "neighbours", "I", "I_z", "I_p", "quadrant", "Gstar_z", "Gstar_p", "I_sig_fdr",
-                          "Gstar_sig_fdr", "status"}) {
+    for (const char* c : {"id", "value", "neighbours", "I", "I_z", "I_p", "quadrant", "Gstar_z", "Gstar_p",
+                          "I_sig_fdr", "Gstar_sig_fdr", "status"}) {
         EXPECT_TRUE(rows[0].count(c)) << c;
     }
     const std::vector<std::string> neighbours{"2", "3", "2", "3", "4", "3", "2", "3", "2"};
@@ -178,11 +182,14 @@ TEST_F(SpatialCli, GridWeightsFromCellCodes) {
     // A 3 x 3 block of cells without any polygon file; values 0..8 row by row.
     std::string v = "id,value\n";
     for (int r = 0; r < 3; ++r) {
-        for (int c = 0; c < 3; ++c) v += "E" + std::to_string(1993 + c) + "N" + std::to_string(3660 + r) + "," + std::to_string(r * 3 + c) + "\n";
+        for (int c = 0; c < 3; ++c)
+            v += "E" + std::to_string(1993 + c) + "N" + std::to_string(3660 + r) + "," +
+                 std::to_string(r * 3 + c) + "\n";
     }
     write_file(values, v);
     const CommandResult r =
-        run_wijkzicht("hotspots --values " + values + " --weights grid:queen --permutations 99 --seed 1 --out " + out + " --json");
+        run_wijkzicht("hotspots --values " + values +
+                      " --weights grid:queen --permutations 99 --seed 1 --out " + out + " --json");
     ASSERT_EQ(r.status, 0) << r.err;
     const auto j = nlohmann::json::parse(r.out);
     EXPECT_EQ(j["weights"]["links"].get<int>(), 40);
@@ -195,7 +202,8 @@ TEST_F(SpatialCli, GridWeightsFromCellCodes) {
     EXPECT_EQ(rows[8].at("quadrant"), "HH");
     // A value id that is no cell code.
     write_file(values, "id,value\nE1993N3660,1\nBU00140000,2\n");
-    const CommandResult bad = run_wijkzicht("hotspots --values " + values + " --weights grid:rook --permutations 9 --seed 1 --out " + out);
+    const CommandResult bad = run_wijkzicht("hotspots --values " + values +
+                                            " --weights grid:rook --permutations 9 --seed 1 --out " + out);
     EXPECT_EQ(bad.status, 2);
     EXPECT_NE(bad.err.find("expected 100 m cell codes"), std::string::npos) << bad.err;
 }
@@ -216,8 +224,8 @@ TEST_F(SpatialCli, GalRoundTripGivesTheSameOutput) {
 TEST_F(SpatialCli, HelpTeachesTheConventions) {
     const CommandResult r = run_wijkzicht("hotspots --help");
     EXPECT_EQ(r.status, 0);
-    for (const char* phrase : {"Global Moran's I", "Getis-Ord G_i*", "(n-1)", "folded", "Benjamini-Hochberg", "island", "knn:K",
-                               "band:METRES", "grid:rook", "--threads"}) {
+    for (const char* phrase : {"Global Moran's I", "Getis-Ord G_i*", "(n-1)", "folded", "Benjamini-Hochberg",
+                               "island", "knn:K", "band:METRES", "grid:rook", "--threads"}) {
         EXPECT_NE(r.out.find(phrase), std::string::npos) << phrase;
     }
 }
@@ -232,14 +240,17 @@ TEST_F(SpatialCli, ThreadCountDoesNotChangeTheOutputOnRealBuurten) {
     for (const auto& f : layer.features) {
         const std::string& code = f.values[field];
         const long long num = std::stoll(code.substr(2));
-        v += code + "," + std::to_string(static_cast<double>((num / 10000) % 97) + static_cast<double>(num % 89) / 89.0) + "\n";
+        v += code + "," +
+             std::to_string(static_cast<double>((num / 10000) % 97) + static_cast<double>(num % 89) / 89.0) +
+             "\n";
     }
     write_file(values, v);
     std::string reference;
     for (int threads : {1, 2, 16}) {
-        const CommandResult r = run_wijkzicht("hotspots --areas " + gpkg + " --id-field statcode --values " + values +
-                                              " --weights queen --permutations 999 --seed 11 --threads " + std::to_string(threads) +
-                                              " --out " + out);
+        const CommandResult r =
+            run_wijkzicht("hotspots --areas " + gpkg + " --id-field statcode --values " + values +
+                          " --weights queen --permutations 999 --seed 11 --threads " +
+                          std::to_string(threads) + " --out " + out);
         ASSERT_EQ(r.status, 0) << r.err;
         const std::string got = read_all(out);
         if (reference.empty()) {

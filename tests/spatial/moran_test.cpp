@@ -1,6 +1,8 @@
 // Hand-computed cases for global Moran's I, local Moran, G_i and G_i*, permutation inference and
 // multiple testing. Every expected number is worked out in the comments from the definitions in
 // docs/spatial.md (spdep / PySAL formulas).
+#include "spatial/moran.hpp"
+
 #include <gtest/gtest.h>
 #include <tbb/global_control.h>
 #include <tbb/task_arena.h>
@@ -13,7 +15,6 @@
 #include "spatial/hotspots.hpp"
 #include "spatial/inference.hpp"
 #include "spatial/local.hpp"
-#include "spatial/moran.hpp"
 #include "spatial/spatial_test_support.hpp"
 #include "spatial/weights.hpp"
 
@@ -22,7 +23,9 @@ namespace {
 
 constexpr double kTol = 1e-12;
 
-Weights line_of_five() { return contiguity_weights(test::view_of(test::square_grid(1, 5)), Contiguity::kRook); }
+Weights line_of_five() {
+    return contiguity_weights(test::view_of(test::square_grid(1, 5)), Contiguity::kRook);
+}
 
 // Line 0-1-2-3-4, y = 1..5: mean 3, z = (-2,-1,0,1,2), sum z^2 = 10.
 // Binary weights: S0 = 8, sum_ij w_ij z_i z_j = 2 (z0 z1 + z1 z2 + z2 z3 + z3 z4) = 2 (2 + 0 + 0 + 2) = 8,
@@ -32,7 +35,8 @@ Weights line_of_five() { return contiguity_weights(test::view_of(test::square_gr
 //   -> z_N = 0.75 / 0.375 = 2.
 // K = n sum z^4 / (sum z^2)^2 = 5 * 34 / 100 = 1.7;
 // Var_R = [n((n^2-3n+3) S1 - n S2 + 3 S0^2) - K((n^2-n) S1 - 2n S2 + 6 S0^2)] / ((n-1)(n-2)(n-3) S0^2) - E^2
-//       = [5 (208 - 280 + 192) - 1.7 (320 - 560 + 384)] / 1536 - 1/16 = (600 - 244.8) / 1536 - 0.0625 = 0.16875.
+//       = [5 (208 - 280 + 192) - 1.7 (320 - 560 + 384)] / 1536 - 1/16 = (600 - 244.8) / 1536 - 0.0625 =
+//       0.16875.
 TEST(MoranGlobal, LineOfFiveBinaryByHand) {
     const std::vector<double> y{1, 2, 3, 4, 5};
     GlobalMoranOptions o;
@@ -88,8 +92,10 @@ TEST(MoranGlobal, CheckerboardOnAThreeByThreeGrid) {
     const geo::AreaRings rings = test::square_grid(3, 3);
     GlobalMoranOptions o;
     o.permutations = 0;
-    EXPECT_NEAR(global_moran(y, contiguity_weights(test::view_of(rings), Contiguity::kRook), o).I, -1.0, kTol);
-    EXPECT_NEAR(global_moran(y, contiguity_weights(test::view_of(rings), Contiguity::kQueen), o).I, -0.19, kTol);
+    EXPECT_NEAR(global_moran(y, contiguity_weights(test::view_of(rings), Contiguity::kRook), o).I, -1.0,
+                kTol);
+    EXPECT_NEAR(global_moran(y, contiguity_weights(test::view_of(rings), Contiguity::kQueen), o).I, -0.19,
+                kTol);
 }
 
 TEST(MoranGlobal, PermutationPValueOfPerfectDispersion) {
@@ -150,7 +156,8 @@ TEST(MoranLocal, LineOfFiveByHand) {
     EXPECT_NEAR(s.Gstar_z[4], std::sqrt(3.0), kTol);
     EXPECT_NEAR(s.I_z[4], s.I_z[0], kTol);
     // Quadrants (PySAL: H when > 0): LL, LL, LL (z = 0 and lag = 0 count as L), HH, HH.
-    EXPECT_EQ(s.quadrant, (std::vector<Quadrant>{Quadrant::kLL, Quadrant::kLL, Quadrant::kLL, Quadrant::kHH, Quadrant::kHH}));
+    EXPECT_EQ(s.quadrant, (std::vector<Quadrant>{Quadrant::kLL, Quadrant::kLL, Quadrant::kLL, Quadrant::kHH,
+                                                 Quadrant::kHH}));
 
     // PySAL/GeoDa scaling: I times (n-1)/n, the same z-values.
     o.scaling = MoranScaling::kNMinus1;
@@ -275,22 +282,22 @@ auto with_threads(std::size_t threads, F f) {
 
 LocalStatistics grid_statistics(std::size_t threads, std::uint64_t seed, std::uint32_t permutations) {
     return with_threads(threads, [&] {
-    const int side = 40;
-    std::vector<std::int32_t> x;
-    std::vector<std::int32_t> yy;
-    std::vector<double> v;
-    for (int r = 0; r < side; ++r) {
-        for (int c = 0; c < side; ++c) {
-            x.push_back(c);
-            yy.push_back(r);
-            v.push_back(std::sin(0.3 * c) + std::cos(0.2 * r) + 0.1 * ((c * 7 + r * 13) % 11));
+        const int side = 40;
+        std::vector<std::int32_t> x;
+        std::vector<std::int32_t> yy;
+        std::vector<double> v;
+        for (int r = 0; r < side; ++r) {
+            for (int c = 0; c < side; ++c) {
+                x.push_back(c);
+                yy.push_back(r);
+                v.push_back(std::sin(0.3 * c) + std::cos(0.2 * r) + 0.1 * ((c * 7 + r * 13) % 11));
+            }
         }
-    }
-    const Weights w = grid_weights(x, yy, GridNeighbourhood::kQueen8);
-    LocalOptions o;
-    o.permutations = permutations;
-    o.seed = seed;
-    return local_statistics(v, w, Transform::kRowStandardised, o);
+        const Weights w = grid_weights(x, yy, GridNeighbourhood::kQueen8);
+        LocalOptions o;
+        o.permutations = permutations;
+        o.seed = seed;
+        return local_statistics(v, w, Transform::kRowStandardised, o);
     });
 }
 
@@ -303,7 +310,9 @@ TEST(MoranPermutation, ResultsDependOnSeedAndCountNotOnThreads) {
         EXPECT_EQ(many.G_at_least, one.G_at_least) << threads;
         // Bitwise equal, not just close.
         for (std::size_t i = 0; i < one.I_z_sim.size(); ++i) {
-            ASSERT_EQ(std::bit_cast<std::uint64_t>(many.I_z_sim[i]), std::bit_cast<std::uint64_t>(one.I_z_sim[i])) << i;
+            ASSERT_EQ(std::bit_cast<std::uint64_t>(many.I_z_sim[i]),
+                      std::bit_cast<std::uint64_t>(one.I_z_sim[i]))
+                << i;
         }
     }
     const LocalStatistics other_seed = grid_statistics(2, 100, 999);
@@ -316,8 +325,9 @@ TEST(MoranPermutation, ResultsDependOnSeedAndCountNotOnThreads) {
 
 TEST(MoranPermutation, GlobalPermutationsIgnoreTheThreadCount) {
     const std::vector<double> y{5, 3, 8, 1, 9, 2, 7, 4, 6};
-    const Weights w = with_transform(contiguity_weights(test::view_of(test::square_grid(3, 3)), Contiguity::kQueen),
-                                     Transform::kRowStandardised);
+    const Weights w =
+        with_transform(contiguity_weights(test::view_of(test::square_grid(3, 3)), Contiguity::kQueen),
+                       Transform::kRowStandardised);
     GlobalMoranOptions o;
     o.permutations = 999;
     o.seed = 5;
@@ -341,7 +351,8 @@ TEST(SpatialMultipleTesting, BenjaminiHochbergAsEsda) {
     const double nan = std::numeric_limits<double>::quiet_NaN();
     EXPECT_DOUBLE_EQ(fdr_cutoff(std::vector<double>{0.02, nan, nan, 0.04}, 0.05), 0.04);
     EXPECT_DOUBLE_EQ(bonferroni_cutoff(std::vector<double>{0.02, nan, 0.3, 0.04}, 0.06), 0.02);
-    EXPECT_EQ(flag_at_or_below(std::vector<double>{0.02, nan, 0.3, 0.04}, 0.02), (std::vector<std::uint8_t>{1, 0, 0, 0}));
+    EXPECT_EQ(flag_at_or_below(std::vector<double>{0.02, nan, 0.3, 0.04}, 0.02),
+              (std::vector<std::uint8_t>{1, 0, 0, 0}));
 }
 
 TEST(SpatialMultipleTesting, PseudoPValues) {
@@ -364,8 +375,8 @@ TEST(SpatialHotspots, MissingValuesAreLeftOutAndIslandsMarked) {
     settings.permutations = 99;
     settings.global_permutations = 0;
     const HotspotResult r = analyse_hotspots(values, w, no_geometry, settings);
-    EXPECT_EQ(r.status, (std::vector<AreaStatus>{AreaStatus::kOk, AreaStatus::kOk, AreaStatus::kMissingValue, AreaStatus::kOk,
-                                                 AreaStatus::kOk, AreaStatus::kNoGeometry}));
+    EXPECT_EQ(r.status, (std::vector<AreaStatus>{AreaStatus::kOk, AreaStatus::kOk, AreaStatus::kMissingValue,
+                                                 AreaStatus::kOk, AreaStatus::kOk, AreaStatus::kNoGeometry}));
     EXPECT_EQ(r.sample_size, 5U);
     EXPECT_EQ(r.missing, 1U);
     EXPECT_EQ(r.islands, 1U);

@@ -11,7 +11,7 @@
 namespace wz::test {
 
 class WkbWriter {
-public:
+  public:
     explicit WkbWriter(bool big_endian = false) : big_(big_endian) {}
     void byte_order() { bytes_.push_back(big_ ? 0 : 1); }
     void u32(std::uint32_t v) {
@@ -30,7 +30,7 @@ public:
     }
     std::vector<std::uint8_t>& bytes() { return bytes_; }
 
-private:
+  private:
     bool big_;
     std::vector<std::uint8_t> bytes_;
 };
@@ -39,7 +39,8 @@ using Ring = std::vector<std::pair<double, double>>;
 using PolygonRings = std::vector<Ring>;  // shell first, then holes
 
 // ISO WKB MultiPolygon of the given polygons.
-inline std::vector<std::uint8_t> multipolygon_wkb(const std::vector<PolygonRings>& polygons, bool big_endian = false) {
+inline std::vector<std::uint8_t> multipolygon_wkb(const std::vector<PolygonRings>& polygons,
+                                                  bool big_endian = false) {
     WkbWriter w(big_endian);
     w.byte_order();
     w.u32(6);

@@ -35,7 +35,8 @@ struct CsvColumns {
     }
     std::vector<double> numbers(const std::string& name) const {
         std::vector<double> out;
-        for (const auto& s : at(name)) out.push_back(s == "NA" ? std::nan("") : std::strtod(s.c_str(), nullptr));
+        for (const auto& s : at(name))
+            out.push_back(s == "NA" ? std::nan("") : std::strtod(s.c_str(), nullptr));
         return out;
     }
 };
@@ -82,7 +83,8 @@ NeighbourChecksum checksum(const Weights& w, std::size_t i) {
 }
 
 // How many areas differ from the reference neighbour sets named `prefix`.
-std::size_t neighbour_mismatches(const Weights& w, const CsvColumns& ref, const std::string& prefix, std::string* first) {
+std::size_t neighbour_mismatches(const Weights& w, const CsvColumns& ref, const std::string& prefix,
+                                 std::string* first) {
     const auto card = ref.numbers(prefix + "_card");
     const auto sum = ref.numbers(prefix + "_sum");
     const auto sumsq = ref.numbers(prefix + "_sumsq");
@@ -91,7 +93,8 @@ std::size_t neighbour_mismatches(const Weights& w, const CsvColumns& ref, const 
         const NeighbourChecksum c = checksum(w, i);
         if (static_cast<double>(c.card) != card[i] || c.sum != sum[i] || c.sumsq != sumsq[i]) {
             if (bad == 0 && first != nullptr) {
-                *first = ref.at("id")[i] + ": ours " + std::to_string(c.card) + " neighbours, spdep " + std::to_string(card[i]);
+                *first = ref.at("id")[i] + ": ours " + std::to_string(c.card) + " neighbours, spdep " +
+                         std::to_string(card[i]);
             }
             ++bad;
         }
@@ -100,7 +103,7 @@ std::size_t neighbour_mismatches(const Weights& w, const CsvColumns& ref, const 
 }
 
 class SpatialSpdep : public ::testing::Test {
-protected:
+  protected:
     struct Data {
         std::vector<std::string> ids;
         geo::AreaRings rings;
@@ -113,12 +116,13 @@ protected:
     static void SetUpTestSuite() {
         if (!test::have_real_data()) return;
         auto d = std::make_unique<Data>();
-        const geo::VectorLayer layer =
-            geo::read_polygon_layer(test::real_data("cbs-boundaries-2014-2015/buurt_2014.gpkg"), geo::VectorReadOptions{});
+        const geo::VectorLayer layer = geo::read_polygon_layer(
+            test::real_data("cbs-boundaries-2014-2015/buurt_2014.gpkg"), geo::VectorReadOptions{});
         const std::size_t field = *layer.field_index("statcode");
         for (const auto& f : layer.features) d->ids.push_back(f.values[field]);
         d->rings = geo::rings_of_layer(layer);
-        d->queen = contiguity_weights(PolygonView{d->rings.xy, d->rings.ring_start, d->rings.area_start}, Contiguity::kQueen);
+        d->queen = contiguity_weights(PolygonView{d->rings.xy, d->rings.ring_start, d->rings.area_start},
+                                      Contiguity::kQueen);
         for (const auto& id : d->ids) d->values.push_back(reference_value(id));
         d->local = read_csv_columns(kReferenceDir + "buurt2014_spdep_local.csv");
         d->global = read_csv_columns(kReferenceDir + "buurt2014_spdep_global.csv");
@@ -173,7 +177,8 @@ TEST_F(SpatialSpdep, QueenNeighboursAreSpdepPoly2nb) {
     std::string first;
     EXPECT_EQ(neighbour_mismatches(d.queen, d.local, "queen", &first), 0U) << first;
     // The GAL file spdep wrote (write.nb.gal) reads back to the very same weights.
-    const Weights gal = parse_gal(csv::read_file(kReferenceDir + "buurt2014_queen_spdep.gal"), d.ids, "spdep.gal");
+    const Weights gal =
+        parse_gal(csv::read_file(kReferenceDir + "buurt2014_queen_spdep.gal"), d.ids, "spdep.gal");
     EXPECT_EQ(gal.offsets, d.queen.offsets);
     EXPECT_EQ(gal.neighbours, d.queen.neighbours);
     // Islands: the 545 empty geometries and 3 buurten without a neighbour.
@@ -204,12 +209,17 @@ TEST_F(SpatialSpdep, RookKnnAndBandNeighbours) {
         ASSERT_GE(spdep_card[i], ours) << d.ids[i];
         ASSERT_GE(spdep_distinct_card[i], ours) << d.ids[i];
     }
-    std::cout << "[ spdep ] rook: same sets as PySAL (repeats removed); areas with extra neighbours in PySAL on raw rings "
-              << pysal_raw << ", in spdep poly2nb(queen = FALSE) " << spdep_raw << ", in spdep's rule with distinct points "
-              << spdep_distinct << '\n';
+    std::cout << "[ spdep ] rook: same sets as PySAL (repeats removed); areas with extra neighbours in PySAL "
+                 "on raw rings "
+              << pysal_raw << ", in spdep poly2nb(queen = FALSE) " << spdep_raw
+              << ", in spdep's rule with distinct points " << spdep_distinct << '\n';
     // Centroids (area-weighted, holes subtracted, as GEOS/sf st_centroid) -> 6 nearest and 2 km band.
-    EXPECT_EQ(neighbour_mismatches(knn_weights(d.rings.centroid_x, d.rings.centroid_y, 6), d.local, "knn6", &first), 0U) << first;
-    EXPECT_EQ(neighbour_mismatches(distance_band_weights(d.rings.centroid_x, d.rings.centroid_y, 2000.0), d.local, "band2000", &first),
+    EXPECT_EQ(
+        neighbour_mismatches(knn_weights(d.rings.centroid_x, d.rings.centroid_y, 6), d.local, "knn6", &first),
+        0U)
+        << first;
+    EXPECT_EQ(neighbour_mismatches(distance_band_weights(d.rings.centroid_x, d.rings.centroid_y, 2000.0),
+                                   d.local, "band2000", &first),
               0U)
         << first;
 }
@@ -222,7 +232,8 @@ TEST_F(SpatialSpdep, GlobalMoranMatchesMoranTest) {
     for (std::size_t i = 0; i < names.size(); ++i) ref[names[i]] = values[i];
     double max_diff = 0;
     for (const char* style : {"W", "B"}) {
-        const Weights w = with_transform(queen, std::string(style) == "W" ? Transform::kRowStandardised : Transform::kBinary);
+        const Weights w = with_transform(
+            queen, std::string(style) == "W" ? Transform::kRowStandardised : Transform::kBinary);
         for (bool adjust : {false, true}) {
             GlobalMoranOptions o;
             o.permutations = 0;
@@ -255,7 +266,8 @@ TEST_F(SpatialSpdep, LocalMoranAndGetisOrdMatchLocalmoranAndLocalG) {
     const LocalStatistics s = local_statistics(y, queen, Transform::kRowStandardised, o);
     const auto& d = data();
     std::map<std::string, std::vector<double>> ref;
-    for (const char* c : {"Ii_n", "E_Ii_n", "Var_Ii_n", "Z_Ii", "G", "G_z", "Gstar", "Gstar_z"}) ref[c] = d.local.numbers(c);
+    for (const char* c : {"Ii_n", "E_Ii_n", "Var_Ii_n", "Z_Ii", "G", "G_z", "Gstar", "Gstar_z"})
+        ref[c] = d.local.numbers(c);
     std::map<std::string, double> max_diff;
     std::size_t compared = 0;
     std::size_t k = 0;  // sample index
@@ -292,8 +304,10 @@ double ks_distance(std::vector<double> a, std::vector<double> b) {
     double worst = 0;
     for (int k = 1; k <= 1000; ++k) {
         const double t = k / 1000.0 + 1e-12;
-        const double fa = static_cast<double>(std::upper_bound(a.begin(), a.end(), t) - a.begin()) / static_cast<double>(a.size());
-        const double fb = static_cast<double>(std::upper_bound(b.begin(), b.end(), t) - b.begin()) / static_cast<double>(b.size());
+        const double fa = static_cast<double>(std::upper_bound(a.begin(), a.end(), t) - a.begin()) /
+                          static_cast<double>(a.size());
+        const double fb = static_cast<double>(std::upper_bound(b.begin(), b.end(), t) - b.begin()) /
+                          static_cast<double>(b.size());
         worst = std::max(worst, std::fabs(fa - fb));
     }
     return worst;
@@ -322,13 +336,15 @@ TEST_F(SpatialSpdep, PseudoPValuesAgreeInDistributionWithLocalmoranPerm) {
         abs_diff_i += std::fabs(ours_i.back() - theirs_i.back());
     }
     const auto share_below = [](const std::vector<double>& p, double t) {
-        return static_cast<double>(std::count_if(p.begin(), p.end(), [t](double v) { return v <= t; })) / static_cast<double>(p.size());
+        return static_cast<double>(std::count_if(p.begin(), p.end(), [t](double v) { return v <= t; })) /
+               static_cast<double>(p.size());
     };
     const double ks_i = ks_distance(ours_i, theirs_i);
     const double ks_g = ks_distance(ours_g, theirs_g);
     const double mean_abs_diff = abs_diff_i / static_cast<double>(ours_i.size());
-    std::cout << "[ spdep ] pseudo-p local Moran: KS " << ks_i << ", share <= 0.05 ours " << share_below(ours_i, 0.05) << " spdep "
-              << share_below(theirs_i, 0.05) << ", mean |diff| per area " << mean_abs_diff << "; G: KS " << ks_g << '\n';
+    std::cout << "[ spdep ] pseudo-p local Moran: KS " << ks_i << ", share <= 0.05 ours "
+              << share_below(ours_i, 0.05) << " spdep " << share_below(theirs_i, 0.05)
+              << ", mean |diff| per area " << mean_abs_diff << "; G: KS " << ks_g << '\n';
     RecordProperty("ks_local_moran", std::to_string(ks_i));
     RecordProperty("ks_G", std::to_string(ks_g));
     // Monte Carlo noise with 999 draws and 11,089 areas keeps the KS distance near 0.01.

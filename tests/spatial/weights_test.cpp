@@ -1,3 +1,5 @@
+#include "spatial/weights.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -7,7 +9,6 @@
 #include "core/error.hpp"
 #include "geo/rings.hpp"
 #include "spatial/spatial_test_support.hpp"
-#include "spatial/weights.hpp"
 #include "spatial/weights_io.hpp"
 
 namespace wz::spatial {
@@ -129,7 +130,8 @@ TEST(WeightsGrid, DuplicateCellIsAnError) {
         (void)grid_weights(x, y, GridNeighbourhood::kRook4);
         FAIL() << "expected an error";
     } catch (const std::invalid_argument& e) {
-        EXPECT_NE(std::string(e.what()).find("E1993N3660 given twice (positions 1 and 3)"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("E1993N3660 given twice (positions 1 and 3)"), std::string::npos)
+            << e.what();
     }
 }
 
@@ -176,8 +178,10 @@ TEST(WeightsTransform, RowStandardiseSelfAndSubset) {
     const Weights b = contiguity_weights(view_of(rings), Contiguity::kRook);
     const Weights r = with_transform(b, Transform::kRowStandardised);
     EXPECT_EQ(r.transform, Transform::kRowStandardised);
-    EXPECT_EQ(std::vector<double>(r.weights_of(0).begin(), r.weights_of(0).end()), (std::vector<double>{1.0}));
-    EXPECT_EQ(std::vector<double>(r.weights_of(2).begin(), r.weights_of(2).end()), (std::vector<double>{0.5, 0.5}));
+    EXPECT_EQ(std::vector<double>(r.weights_of(0).begin(), r.weights_of(0).end()),
+              (std::vector<double>{1.0}));
+    EXPECT_EQ(std::vector<double>(r.weights_of(2).begin(), r.weights_of(2).end()),
+              (std::vector<double>{0.5, 0.5}));
 
     const Weights star = with_transform(with_self(b), Transform::kRowStandardised);
     EXPECT_TRUE(star.self_included);
