@@ -143,10 +143,6 @@ WeightsSpec parse_weights_spec(const std::string& text) {
     throw bad();
 }
 
-std::string lower(std::string s) {
-    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-}
 
 // Values per area (NaN = missing) from the id,value file, checked against the area ids.
 std::vector<double> read_values(const std::string& path, const std::vector<std::string>& ids,
@@ -159,7 +155,7 @@ std::vector<double> read_values(const std::string& path, const std::vector<std::
     std::optional<std::size_t> id_col;
     std::optional<std::size_t> value_col;
     for (std::size_t c = 0; c < fields.size(); ++c) {
-        const std::string name = lower(std::string(trim(fields[c].text)));
+        const std::string name = to_lower(trim(fields[c].text));
         if (name == "id" && !id_col) id_col = c;
         if (name == "value" && !value_col) value_col = c;
     }
@@ -336,7 +332,7 @@ int run_hotspots_in_arena(const HotspotArgs& a) {
     settings.seed = a.seed;
     settings.alpha = a.alpha;
     settings.adjust_n_for_islands = a.adjust_n;
-    const std::string tr = lower(a.transform);
+    const std::string tr = to_lower(a.transform);
     if (tr == "r" || tr == "w") {
         settings.transform = spatial::Transform::kRowStandardised;
     } else if (tr == "b") {
@@ -472,7 +468,7 @@ int run_hotspots_in_arena(const HotspotArgs& a) {
                  ws.symmetric ? "" : ", not symmetric", weights_seconds);
     if (!a.write_weights.empty()) {
         const bool gwt = a.write_weights.size() >= 4 &&
-                         lower(a.write_weights.substr(a.write_weights.size() - 4)) == ".gwt";
+                         to_lower(a.write_weights.substr(a.write_weights.size() - 4)) == ".gwt";
         write_text_atomically(a.write_weights,
                               gwt ? spatial::format_gwt(base, ids, a.id_field.empty() ? "id" : a.id_field)
                                   : spatial::format_gal(base, ids, a.id_field.empty() ? "id" : a.id_field));

@@ -29,12 +29,6 @@ int parse_uint(std::string_view s) {
     return v;
 }
 
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
-
 }  // namespace
 
 std::string_view level_name(Level level) {
@@ -86,7 +80,7 @@ std::optional<Level> parse_level(std::string_view text) {
         {"pc4", Level::kPc4},
         {"postcode4", Level::kPc4},
     }};
-    const std::string key = lower(trim(text));
+    const std::string key = to_lower(trim(text));
     for (const auto& [name, level] : kNames) {
         if (key == name) return level;
     }
@@ -156,6 +150,12 @@ std::optional<std::string> parent_code_from_code(std::string_view code, Level pa
     if (parent == Level::kWijk && buurt) return fmt::format("WK{}", code.substr(2, 6));
     if (parent == Level::kGemeente && (buurt || wijk)) return fmt::format("GM{}", code.substr(2, 4));
     return std::nullopt;
+}
+
+std::string to_lower(std::string_view text) {
+    std::string out(text);
+    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
 }
 
 std::string_view trim(std::string_view text) {

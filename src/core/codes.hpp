@@ -41,6 +41,8 @@ std::optional<std::string> parent_code_from_code(std::string_view code, Level pa
 
 // Removes surrounding spaces (CBS pads codes in some exports: "BU00140000  ").
 std::string_view trim(std::string_view text);
+// ASCII lower case (for matching column and field names case-insensitively).
+std::string to_lower(std::string_view text);
 
 // A 100 m grid cell: lower-left corner at (x100 * 100, y100 * 100) in RD New (EPSG:28992).
 struct GridCell {

@@ -13,6 +13,7 @@
 #include <memory>
 #include <mutex>
 
+#include "core/codes.hpp"
 #include "core/error.hpp"
 
 namespace wz::geo {
@@ -25,12 +26,6 @@ void register_gdal_once() {
         CPLSetConfigOption("OGR_GEOJSON_MAX_OBJ_SIZE", "0");
         CPLSetErrorHandler(CPLQuietErrorHandler);
     });
-}
-
-std::string lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return s;
 }
 
 bool ends_with(const std::string& s, const std::string& suffix) {
@@ -48,7 +43,7 @@ DatasetPtr open_vector(const std::string& path) {
     const std::string gdal_path = gdal_path_for(path);
     const char* csv_options[] = {"GEOM_POSSIBLE_NAMES=geometry,wkt,the_geom,geom,WKT,GEOMETRY",
                                  "KEEP_GEOM_COLUMNS=NO", nullptr};
-    const bool is_csv = ends_with(lower(path), ".csv");
+    const bool is_csv = ends_with(to_lower(path), ".csv");
     CPLErrorReset();
     auto* ds = static_cast<GDALDataset*>(GDALOpenEx(gdal_path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY,
                                                     nullptr, is_csv ? csv_options : nullptr, nullptr));
@@ -73,15 +68,15 @@ bool looks_geographic(const OGREnvelope& env) {
 }  // namespace
 
 std::optional<std::size_t> VectorLayer::field_index(const std::string& name) const {
-    const std::string want = lower(name);
+    const std::string want = to_lower(name);
     for (std::size_t i = 0; i < field_names.size(); ++i) {
-        if (lower(field_names[i]) == want) return i;
+        if (to_lower(field_names[i]) == want) return i;
     }
     return std::nullopt;
 }
 
 std::string gdal_path_for(const std::string& path) {
-    const std::string l = lower(path);
+    const std::string l = to_lower(path);
     if (l.rfind("/vsi", 0) == 0 || l.rfind("topojson:", 0) == 0) return path;
     if (ends_with(l, ".zip")) return "/vsizip/" + std::filesystem::absolute(path).string();
     if (ends_with(l, ".topojson")) return "TopoJSON:" + path;

@@ -11,12 +11,6 @@
 namespace wz {
 namespace {
 
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
-
 bool is_digit(char c) {
     return c >= '0' && c <= '9';
 }
@@ -42,7 +36,7 @@ std::optional<std::pair<std::string, int>> split_year(const std::string& name) {
 }
 
 bool is_dropped_column(const std::string& name) {
-    const std::string n = lower(name);
+    const std::string n = to_lower(name);
     return n.empty() || n.rfind("column_", 0) == 0 || n == "objectid" || n == "fid" || n == "geometry" ||
            n == "wkt" || n == "geom" || n == "x" || n == "y" || n == "shape_area" || n == "shape_length";
 }
@@ -66,7 +60,7 @@ Dataset import_grid_stats(const std::string& path, const GridStatsOptions& optio
     // The cell code column.
     std::size_t code_col = names.size();
     for (std::size_t i = 0; i < names.size(); ++i) {
-        const std::string n = lower(names[i]);
+        const std::string n = to_lower(names[i]);
         if (n == "c28992r100" || n == "vierkant" || n == "crs28992res100m" || n == "code" || n == "cell") {
             code_col = i;
             break;

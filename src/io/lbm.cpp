@@ -16,12 +16,6 @@
 namespace wz {
 namespace {
 
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
-
 bool all_digits(std::string_view s) {
     return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
@@ -55,8 +49,8 @@ ReadFile read_lbm_csv(const std::string& path, csv::Encoding encoding, const std
     for (const auto& n : f.names) {
         if (n.rfind("KL", 0) == 0 || n.rfind("VKL", 0) == 0) read.int_columns.push_back(n);
     }
-    if (lower(f.names.front()) != lower(code_name) &&
-        !(code_name == "CODE" && lower(f.names.front()) == "gbd")) {
+    if (to_lower(f.names.front()) != to_lower(code_name) &&
+        !(code_name == "CODE" && to_lower(f.names.front()) == "gbd")) {
         throw InputError(path, 1, 1, fmt::format("the area code column '{}' first", code_name),
                          quote_found(f.names.front()));
     }
@@ -152,7 +146,7 @@ std::vector<Dataset> import_lbm2(const std::string& classes_path, const std::str
     Column year("year", ColumnType::kInt);
     Column kl("kl", ColumnType::kInt);
     std::vector<Column> dims;
-    for (const auto& d : kDims) dims.emplace_back(lower(d), ColumnType::kReal);
+    for (const auto& d : kDims) dims.emplace_back(to_lower(d), ColumnType::kReal);
     for (const auto& c : codes) {
         for (int y : years) {
             code.push_text(c);
@@ -265,7 +259,7 @@ Dataset import_lbm3(const std::string& path, const Lbm3Options& options) {
                 throw InputError(path, line, 1, "a JSON object per record", quote_found(obj.dump()));
             Row row{line, std::vector<std::string>(names.size())};
             for (auto it = obj.begin(); it != obj.end(); ++it) {
-                const std::string key = lower(it.key());
+                const std::string key = to_lower(it.key());
                 auto pos = std::find(names.begin(), names.end(), key);
                 if (pos == names.end()) {
                     names.push_back(key);
@@ -320,7 +314,7 @@ Dataset import_lbm3(const std::string& path, const Lbm3Options& options) {
         csv::Reader reader(data, delim);
         std::vector<csv::Field> fields;
         if (!reader.next(fields)) throw InputError(path, 1, 1, "a header row", "an empty file");
-        for (const auto& f : fields) names.push_back(lower(trim(f.text)));
+        for (const auto& f : fields) names.push_back(to_lower(trim(f.text)));
         while (reader.next(fields)) {
             if (fields.size() == 1 && trim(fields[0].text).empty()) continue;
             if (fields.size() != names.size()) {

@@ -25,12 +25,6 @@ std::string load_text(const std::string& path, csv::Encoding encoding, std::stri
 
 namespace {
 
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
-
 bool is_value_like(std::string_view text) {
     const CellRules rules{true, true, true};
     const CellMeaning m = classify_cell(text, rules);
@@ -187,7 +181,7 @@ Dataset import_statline(const std::string& path, const StatlineOptions& options)
             }
             if (present == 0) continue;
             const double share = static_cast<double>(codes) / static_cast<double>(present) +
-                                 (lower(col.name()).find("cod") != std::string::npos ? 1e-6 : 0.0);
+                                 (to_lower(col.name()).find("cod") != std::string::npos ? 1e-6 : 0.0);
             if (share >= best) {
                 best = share;
                 code_col = c;
@@ -206,7 +200,7 @@ Dataset import_statline(const std::string& path, const StatlineOptions& options)
         year_col = column_index(options.year_column);
     } else {
         for (std::size_t c = 0; c < raw.columns().size() && year_col == raw.columns().size(); ++c) {
-            const std::string n = lower(raw.columns()[c].name());
+            const std::string n = to_lower(raw.columns()[c].name());
             if (c != code_col &&
                 (n == "perioden" || n == "periode" || n == "jaar" || n == "year" || n == "peiljaar")) {
                 year_col = c;
