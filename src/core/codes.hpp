@@ -13,18 +13,18 @@ enum class Level : std::uint8_t {
     kBuurt,
     kWijk,
     kGemeente,
+    kCoropPlus,  // finer than COROP: some COROP regions are split in two
     kCorop,
-    kCoropPlus,
     kProvincie,
     kNederland,
     kPc4
 };
 
 inline constexpr Level kAllLevels[] = {Level::kGrid,      Level::kBuurt,     Level::kWijk,
-                                       Level::kGemeente,  Level::kCorop,     Level::kCoropPlus,
+                                       Level::kGemeente,  Level::kCoropPlus, Level::kCorop,
                                        Level::kProvincie, Level::kNederland, Level::kPc4};
 
-// "grid", "buurt", "wijk", "gemeente", "corop", "corop_plus", "provincie", "nederland", "pc4".
+// "grid", "buurt", "wijk", "gemeente", "corop_plus", "corop", "provincie", "nederland", "pc4".
 std::string_view level_name(Level level);
 // Accepts the names above and common aliases (gm, wk, bu, province, coropplus, cell, postcode4).
 std::optional<Level> parse_level(std::string_view text);

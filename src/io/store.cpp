@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <gdal_priv.h>
 #include <ogrsf_frmts.h>
 #include <sodium.h>
@@ -9,6 +10,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -647,6 +649,66 @@ Dataset read_dataset(const std::string& store_path, const std::string& name) {
         }
     }
     return ds;
+}
+
+std::vector<int> area_vintages(const std::string& store_path, Level level) {
+    if (!fs::exists(store_path)) throw UsageError(fmt::format("no store at '{}'", store_path));
+    check_is_geopackage(store_path);
+    Db db = open_db(store_path, false);
+    std::vector<int> out;
+    if (!table_exists(db.get(), "wz_area_layers")) return out;
+    Stmt s = prepare(db.get(), "SELECT vintage FROM wz_area_layers WHERE level=? ORDER BY vintage");
+    bind_text(s.get(), 1, std::string(level_name(level)));
+    while (sqlite3_step(s.get()) == SQLITE_ROW) out.push_back(sqlite3_column_int(s.get(), 0));
+    return out;
+}
+
+AreaLayer read_area_layer(const std::string& store_path, Level level, int vintage) {
+    const std::vector<int> vintages = area_vintages(store_path, level);
+    if (vintages.empty()) {
+        throw UsageError(
+            fmt::format("the store '{}' has no {} boundaries (import them with: wijkzicht import "
+                        "boundaries FILE --level {} ...)",
+                        store_path, level_name(level), level_name(level)));
+    }
+    if (vintage == 0) vintage = vintages.back();
+    if (std::find(vintages.begin(), vintages.end(), vintage) == vintages.end()) {
+        throw UsageError(fmt::format("the store has no {} boundaries of vintage {} (it has: {})",
+                                     level_name(level), vintage, fmt::join(vintages, ", ")));
+    }
+    gdal_init();
+    GdalPtr ds(static_cast<GDALDataset*>(
+        GDALOpenEx(store_path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr)));
+    if (!ds) throw UsageError(fmt::format("cannot open store '{}': {}", store_path, CPLGetLastErrorMsg()));
+    const std::string name = area_layer_name(level, vintage);
+    OGRLayer* in = ds->GetLayerByName(name.c_str());
+    if (in == nullptr) throw UsageError(fmt::format("the store has no layer '{}'", name));
+    AreaLayer layer;
+    layer.level = level;
+    layer.vintage = vintage;
+    layer.source_crs = "EPSG:28992";
+    in->ResetReading();
+    const auto text = [](const OGRFeature& f, const char* field) {
+        const int i = f.GetFieldIndex(field);
+        return i >= 0 && f.IsFieldSetAndNotNull(i) ? std::string(f.GetFieldAsString(i)) : std::string();
+    };
+    while (OGRFeature* raw = in->GetNextFeature()) {
+        std::unique_ptr<OGRFeature> f(raw);
+        Area a;
+        a.code = text(*f, "code");
+        a.name = text(*f, "name");
+        a.wijk = text(*f, "wijk");
+        a.gemeente = text(*f, "gemeente");
+        a.corop = text(*f, "corop");
+        a.corop_plus = text(*f, "corop_plus");
+        a.provincie = text(*f, "provincie");
+        if (const OGRGeometry* g = f->GetGeometryRef(); g != nullptr && !g->IsEmpty()) {
+            a.wkb.resize(static_cast<std::size_t>(g->WkbSize()));
+            g->exportToWkb(wkbNDR, a.wkb.data(), wkbVariantIso);
+        }
+        layer.areas.push_back(std::move(a));
+    }
+    return layer;
 }
 
 }  // namespace wz

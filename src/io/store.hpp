@@ -49,4 +49,11 @@ nlohmann::json store_inventory(const std::string& store_path);
 // Reads a dataset back as a table (types, units and missing reasons as stored).
 Dataset read_dataset(const std::string& store_path, const std::string& name);
 
+// The vintages of the area layers of one level in the store, ascending (empty when there are none).
+std::vector<int> area_vintages(const std::string& store_path, Level level);
+
+// Reads the area layer `areas_<level>_<vintage>` back (codes, names, parent codes, WKB geometry).
+// vintage 0 = the newest vintage of that level. Throws UsageError naming the layers that exist.
+AreaLayer read_area_layer(const std::string& store_path, Level level, int vintage = 0);
+
 }  // namespace wz
