@@ -9,7 +9,10 @@
 #include <fstream>
 #include <stdexcept>
 
+#include "core/codes.hpp"
 #include "core/error.hpp"
+#include "io/importers.hpp"
+#include "io/typed_table.hpp"
 
 namespace wz {
 namespace {
@@ -112,6 +115,31 @@ Table stack_tables(const Table& a, const Table& b) {
         out.add_column(std::move(col));
     }
     return out;
+}
+
+Table read_table_csv(const std::string& path, const std::vector<std::string>& text_columns) {
+    const std::string data = load_text(path, csv::Encoding::kAuto);
+    const char delim = csv::sniff_delimiter(data);
+    csv::Reader reader(data, delim);
+    std::vector<csv::Field> fields;
+    if (!reader.next(fields) || fields.empty() || (fields.size() == 1 && trim(fields[0].text).empty())) {
+        throw InputError(path, 1, 1, "a header line", "an empty file");
+    }
+    std::vector<std::string> names;
+    for (const auto& f : fields) {
+        names.emplace_back(trim(f.text));
+        if (names.back().empty())
+            throw InputError(path, 1, f.column, "a column name", "an empty header field");
+        if (std::count(names.begin(), names.end(), names.back()) > 1) {
+            throw InputError(path, 1, f.column, "distinct column names",
+                             quote_found(names.back()) + " twice");
+        }
+    }
+    TableReadOptions options;
+    options.text_columns = text_columns;
+    options.cells.statline_symbols = false;
+    options.cells.cbs_secrecy = false;
+    return read_typed_records(reader, names, options, path);
 }
 
 }  // namespace wz

@@ -1,0 +1,309 @@
+#include "liveability/score.hpp"
+
+#include <fmt/format.h>
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+
+#include <Eigen/Core>
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+
+#include "core/codes.hpp"
+#include "core/error.hpp"
+
+namespace wz::liveability {
+namespace {
+
+constexpr std::size_t kBlock = 4096;
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+std::size_t block_count(std::size_t rows) {
+    return (rows + kBlock - 1) / kBlock;
+}
+
+// Weighted sums per year of one block: [year] (sum w*v, sum w) over rows with a finite value.
+struct YearSums {
+    std::vector<double> wv, w;
+};
+
+}  // namespace
+
+std::optional<Transform> parse_transform(std::string_view text) {
+    const std::string t = to_lower(trim(text));
+    if (t == "identity" || t == "none" || t == "linear" || t.empty()) return Transform::kIdentity;
+    if (t == "log" || t == "ln") return Transform::kLog;
+    if (t == "logit") return Transform::kLogit;
+    return std::nullopt;
+}
+
+std::string_view transform_name(Transform t) {
+    switch (t) {
+        case Transform::kIdentity:
+            return "identity";
+        case Transform::kLog:
+            return "log";
+        case Transform::kLogit:
+            return "logit";
+    }
+    return "identity";
+}
+
+ScoringModel scoring_model_from_weights(const Table& weights, const ModelPreset& preset,
+                                        const std::string& dimension_column, double offset, int base_year) {
+    const Column& ind = weights.column("indicator");
+    const Column& tr = weights.column("transform");
+    const Column& w = weights.column("weight");
+    const Column& dim = weights.column(dimension_column);
+    const Column* centre = weights.find("center");
+    if (centre == nullptr) centre = weights.find("centre");
+    ScoringModel model;
+    for (const auto& d : preset.dimensions) model.dimensions.push_back(d.code);
+    model.offset = offset;
+    model.base_year = base_year;
+    model.classes = preset.classes;
+    model.development = preset.development;
+    std::size_t with_centre = 0;
+    for (std::size_t r = 0; r < weights.row_count(); ++r) {
+        const std::string where = fmt::format("weights row {}", r + 1);
+        if (ind.is_missing(r)) throw UsageError(where + ": no indicator name");
+        IndicatorWeight iw;
+        iw.indicator = ind.to_text(r);
+        const auto t = parse_transform(tr.to_text(r));
+        if (!t) {
+            throw UsageError(fmt::format("{} ({}): transform '{}' is not identity, log or logit", where,
+                                         iw.indicator, tr.to_text(r)));
+        }
+        iw.transform = *t;
+        const std::string d = to_lower(trim(dim.to_text(r)));
+        const auto it = std::find(model.dimensions.begin(), model.dimensions.end(), d);
+        if (it == model.dimensions.end()) {
+            throw UsageError(fmt::format("{} ({}): dimension '{}' is not one of the {} dimensions ({})",
+                                         where, iw.indicator, d, preset.title,
+                                         fmt::join(model.dimensions, ", ")));
+        }
+        iw.dimension = static_cast<int>(it - model.dimensions.begin());
+        const double wv = w.number_at(r);
+        if (!std::isfinite(wv)) throw UsageError(fmt::format("{} ({}): no weight", where, iw.indicator));
+        iw.weight = wv;
+        if (centre != nullptr && !centre->is_missing(r)) {
+            iw.centre = centre->number_at(r);
+            ++with_centre;
+        }
+        model.indicators.push_back(std::move(iw));
+    }
+    if (model.indicators.empty()) throw UsageError("the weights table has no rows");
+    if (with_centre != 0 && with_centre != model.indicators.size()) {
+        throw UsageError(fmt::format("the weights give a centre for {} of {} indicators: give all or none",
+                                     with_centre, model.indicators.size()));
+    }
+    return model;
+}
+
+CellScores score_cell_years(const CellYearPanel& panel, const ScoringModel& model) {
+    const std::size_t n = panel.rows;
+    const std::size_t nd = model.dimensions.size();
+    const std::size_t ny = panel.years.size();
+    const std::size_t nk = model.indicators.size();
+    if (panel.indicators.size() != nk)
+        throw std::invalid_argument("panel and model disagree on the indicators");
+    const auto wts = panel.weights();
+    const bool fixed_centres = nk > 0 && model.indicators.front().centre.has_value();
+
+    CellScores out;
+    out.score.assign(n, 0.0);
+    out.dims.assign(nd, std::vector<double>(n, 0.0));
+    // Pass 1: raw dimension parts D_d = sum_j w_j (T_j - c_j) with c_j = the fixed centre or 0.
+    const std::size_t blocks = block_count(n);
+    std::vector<std::size_t> missing_in_block(blocks, 0), invalid_in_block(blocks, 0);
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, blocks, 1),
+                      [&](const tbb::blocked_range<std::size_t>& br) {
+                          Eigen::ArrayXd t(static_cast<Eigen::Index>(kBlock));
+                          std::vector<std::uint8_t> miss(kBlock);
+                          for (std::size_t b = br.begin(); b != br.end(); ++b) {
+                              const std::size_t r0 = b * kBlock, m = std::min(kBlock, n - r0);
+                              const auto len = static_cast<Eigen::Index>(m);
+                              std::fill(miss.begin(), miss.begin() + static_cast<std::ptrdiff_t>(m), 0);
+                              for (std::size_t j = 0; j < nk; ++j) {
+                                  const IndicatorWeight& iw = model.indicators[j];
+                                  Eigen::Map<const Eigen::ArrayXd> x(panel.indicators[j].data() + r0, len);
+                                  switch (iw.transform) {
+                                      case Transform::kIdentity:
+                                          t.head(len) = x;
+                                          break;
+                                      case Transform::kLog:
+                                          t.head(len) = x.log();
+                                          break;
+                                      case Transform::kLogit:
+                                          t.head(len) = x.log() - (1.0 - x).log();
+                                          break;
+                                  }
+                                  const double c = iw.centre.value_or(0.0);
+                                  Eigen::Map<Eigen::ArrayXd> acc(
+                                      out.dims[static_cast<std::size_t>(iw.dimension)].data() + r0, len);
+                                  acc += iw.weight * (t.head(len) - c);
+                                  if (j < panel.missing.size() && !panel.missing[j].empty()) {
+                                      const std::uint8_t* s = panel.missing[j].data() + r0;
+                                      for (std::size_t i = 0; i < m; ++i) miss[i] |= s[i];
+                                  }
+                              }
+                              // A missing value, or a transform undefined for the value (log of <= 0, logit
+                              // outside (0, 1)), leaves the row without a score.
+                              std::size_t missing = 0, invalid = 0;
+                              for (std::size_t i = 0; i < m; ++i) {
+                                  bool finite = true;
+                                  for (std::size_t d = 0; d < nd; ++d)
+                                      finite = finite && std::isfinite(out.dims[d][r0 + i]);
+                                  if (miss[i] != 0) {
+                                      ++missing;
+                                  } else if (!finite) {
+                                      ++invalid;
+                                  } else {
+                                      continue;
+                                  }
+                                  for (std::size_t d = 0; d < nd; ++d) out.dims[d][r0 + i] = kNaN;
+                              }
+                              missing_in_block[b] = missing;
+                              invalid_in_block[b] = invalid;
+                          }
+                      });
+    for (std::size_t v : missing_in_block) out.missing_rows += v;
+
+    // Weighted per-year means of each raw dimension part, summed per block then in block order.
+    const auto year_means = [&](const std::vector<std::vector<double>>& parts) {
+        std::vector<YearSums> sums(blocks);
+        tbb::parallel_for(
+            tbb::blocked_range<std::size_t>(0, blocks, 1), [&](const tbb::blocked_range<std::size_t>& br) {
+                for (std::size_t b = br.begin(); b != br.end(); ++b) {
+                    YearSums s{std::vector<double>(ny * parts.size(), 0.0), std::vector<double>(ny, 0.0)};
+                    const std::size_t r0 = b * kBlock, r1 = std::min(n, r0 + kBlock);
+                    for (std::size_t r = r0; r < r1; ++r) {
+                        bool finite = true;
+                        for (const auto& p : parts) finite = finite && std::isfinite(p[r]);
+                        if (!finite || wts[r] <= 0) continue;
+                        const std::size_t y = panel.year[r];
+                        s.w[y] += wts[r];
+                        for (std::size_t d = 0; d < parts.size(); ++d)
+                            s.wv[y * parts.size() + d] += wts[r] * parts[d][r];
+                    }
+                    sums[b] = std::move(s);
+                }
+            });
+        std::vector<std::vector<double>> means(ny, std::vector<double>(parts.size(), kNaN));
+        std::vector<double> wv(ny * parts.size(), 0.0), w(ny, 0.0);
+        for (const auto& s : sums) {
+            for (std::size_t i = 0; i < wv.size(); ++i) wv[i] += s.wv[i];
+            for (std::size_t y = 0; y < ny; ++y) w[y] += s.w[y];
+        }
+        for (std::size_t y = 0; y < ny; ++y) {
+            if (w[y] <= 0) continue;
+            for (std::size_t d = 0; d < parts.size(); ++d) means[y][d] = wv[y * parts.size() + d] / w[y];
+        }
+        return means;
+    };
+    for (std::size_t v : invalid_in_block) out.invalid_rows += v;
+    std::vector<std::vector<double>> raw_means = year_means(out.dims);
+    // Centres: with computed centres, the base year's weighted mean of each dimension part is subtracted
+    // (sum_j w_j mean(T_j) over the dimension's indicators), so the base year's national mean is `offset`.
+    std::vector<double> k(nd, 0.0);
+    out.centres.assign(nk, 0.0);
+    if (!fixed_centres) {
+        const auto by = std::find(panel.years.begin(), panel.years.end(), model.base_year);
+        if (by == panel.years.end()) {
+            throw UsageError(fmt::format("the base year {} is not among the measurement years ({})",
+                                         model.base_year, fmt::join(panel.years, ", ")));
+        }
+        const auto yi = static_cast<std::size_t>(by - panel.years.begin());
+        for (std::size_t d = 0; d < nd; ++d) k[d] = raw_means[yi][d];
+    } else {
+        for (std::size_t j = 0; j < nk; ++j) out.centres[j] = *model.indicators[j].centre;
+    }
+    out.national_dim_mean.assign(ny, std::vector<double>(nd, kNaN));
+    out.national_mean.assign(ny, kNaN);
+    for (std::size_t y = 0; y < ny; ++y) {
+        double total = model.offset;
+        for (std::size_t d = 0; d < nd; ++d) {
+            out.national_dim_mean[y][d] = raw_means[y][d] - k[d];
+            total += out.national_dim_mean[y][d];
+        }
+        out.national_mean[y] = total;
+    }
+    // Pass 2: absolute score, relative dimension contributions, classes.
+    out.rel.assign(n, 0.0);
+    out.cls.assign(n, 0);
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, kBlock),
+                      [&](const tbb::blocked_range<std::size_t>& br) {
+                          for (std::size_t r = br.begin(); r != br.end(); ++r) {
+                              const std::size_t y = panel.year[r];
+                              if (std::isnan(out.dims[0][r])) {
+                                  out.score[r] = kNaN;
+                                  out.rel[r] = kNaN;
+                                  continue;
+                              }
+                              double s = model.offset, rel = 0;
+                              for (std::size_t d = 0; d < nd; ++d) {
+                                  const double part = out.dims[d][r] - k[d];
+                                  s += part;
+                                  const double rd = part - out.national_dim_mean[y][d];
+                                  out.dims[d][r] = rd;
+                                  rel += rd;
+                              }
+                              out.score[r] = s;
+                              out.rel[r] = rel;
+                              out.cls[r] = static_cast<std::uint8_t>(model.classes.classify(s));
+                          }
+                      });
+    return out;
+}
+
+std::vector<std::int32_t> row_index(const CellYearPanel& panel) {
+    std::vector<std::int32_t> at(panel.years.size() * panel.cells, -1);
+    for (std::size_t r = 0; r < panel.rows; ++r) {
+        at[panel.year[r] * panel.cells + static_cast<std::size_t>(panel.cell[r])] =
+            static_cast<std::int32_t>(r);
+    }
+    return at;
+}
+
+CellDevelopment develop_cells(const CellYearPanel& panel, const CellScores& scores,
+                              const ClassRule& development) {
+    CellDevelopment out;
+    const std::size_t ny = panel.years.size(), nc = panel.cells;
+    const std::vector<std::int32_t> at = row_index(panel);
+    const std::size_t k = development.edges.size() + 1;
+    for (std::size_t a = 0; a < ny; ++a) {
+        for (std::size_t b = a + 1; b < ny; ++b) {
+            out.pairs.emplace_back(panel.years[a], panel.years[b]);
+            std::vector<std::uint8_t> cls(nc, 0);
+            const std::size_t blocks = block_count(nc);
+            std::vector<std::vector<double>> res(blocks, std::vector<double>(k, 0.0));
+            tbb::parallel_for(tbb::blocked_range<std::size_t>(0, blocks, 1),
+                              [&](const tbb::blocked_range<std::size_t>& br) {
+                                  for (std::size_t blk = br.begin(); blk != br.end(); ++blk) {
+                                      const std::size_t c0 = blk * kBlock, c1 = std::min(nc, c0 + kBlock);
+                                      for (std::size_t c = c0; c < c1; ++c) {
+                                          const std::int32_t ra = at[a * nc + c], rb = at[b * nc + c];
+                                          if (ra < 0 || rb < 0) continue;
+                                          const double sa = scores.score[static_cast<std::size_t>(ra)];
+                                          const double sb = scores.score[static_cast<std::size_t>(rb)];
+                                          if (std::isnan(sa) || std::isnan(sb)) continue;
+                                          const int d = development.classify(sb - sa);
+                                          cls[c] = static_cast<std::uint8_t>(d);
+                                          res[blk][static_cast<std::size_t>(d - 1)] +=
+                                              panel.residents[static_cast<std::size_t>(rb)];
+                                      }
+                                  }
+                              });
+            std::vector<double> total(k, 0.0);
+            for (const auto& r : res) {
+                for (std::size_t i = 0; i < k; ++i) total[i] += r[i];
+            }
+            out.cls.push_back(std::move(cls));
+            out.residents_by_class.push_back(std::move(total));
+        }
+    }
+    return out;
+}
+
+}  // namespace wz::liveability

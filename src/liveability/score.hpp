@@ -1,0 +1,97 @@
+#pragma once
+// Scoring (METHODS.md §2 "Model form"): every cell and measurement year gets
+//   absolute score = offset + sum_j weight_j * (T_j(x_j) - centre_j),
+// with T_j the indicator's transform (identity, log, logit) and centre_j the weighted national mean of
+// T_j in the base year (or a centre given with the weights). Dimension scores are contributions relative
+// to the national weighted mean of the year, so they add up to the total's deviation from that mean:
+//   rel = score - mean_year(score) = sum_d dim_d.
+// The input is one row per cell and year (any order); arrays are indexed by that row.
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/table.hpp"
+#include "liveability/model.hpp"
+
+namespace wz::liveability {
+
+enum class Transform : std::uint8_t { kIdentity, kLog, kLogit };
+std::optional<Transform> parse_transform(std::string_view text);
+std::string_view transform_name(Transform t);
+
+struct IndicatorWeight {
+    std::string indicator;  // column name in the indicator table ("ind001")
+    Transform transform = Transform::kIdentity;
+    int dimension = 0;  // index into ScoringModel::dimensions
+    double weight = 0;
+    std::optional<double> centre;  // fixed centre of T; nullopt = weighted mean in the base year
+};
+
+struct ScoringModel {
+    std::vector<std::string> dimensions;  // dimension codes ("won", "bev", ...)
+    std::vector<IndicatorWeight> indicators;
+    double offset = 0;  // the absolute score of a cell at the centres
+    int base_year = 0;  // the year whose weighted means are the centres
+    ClassRule classes;
+    ClassRule development;
+};
+
+// Builds a scoring model from a weights table with columns `indicator`, `transform`, `weight`, the
+// dimension column (`dimension` by default) and optionally `center`/`centre`. Dimensions are taken from
+// the preset's dimension codes (an indicator in an unknown dimension is an error naming it). Either every
+// indicator has a centre or none has.
+ScoringModel scoring_model_from_weights(const Table& weights, const ModelPreset& preset,
+                                        const std::string& dimension_column, double offset, int base_year);
+
+struct CellYearPanel {
+    std::size_t rows = 0;
+    std::size_t cells = 0;                            // cell index range 0..cells-1
+    std::vector<int> years;                           // ascending
+    std::vector<std::int32_t> cell;                   // per row: the cell index
+    std::vector<std::uint8_t> year;                   // per row: index into years
+    std::vector<double> residents;                    // per row (0 = unpopulated)
+    std::vector<double> weight;                       // per row weight of national means; empty = residents
+    std::vector<std::span<const double>> indicators;  // per model indicator: raw values per row
+    std::vector<std::span<const std::uint8_t>>
+        missing;  // per model indicator: nonzero = missing (may be empty)
+
+    std::span<const double> weights() const {
+        return weight.empty() ? std::span(residents) : std::span(weight);
+    }
+};
+
+struct CellScores {
+    std::vector<double> score;              // absolute; NaN = no score (missing or invalid indicator)
+    std::vector<double> rel;                // score - national weighted mean of the year
+    std::vector<std::vector<double>> dims;  // [dimension][row] relative contributions, sum = rel
+    std::vector<std::uint8_t> cls;          // 1..9; 0 = no score
+    std::vector<double> national_mean;      // [year] weighted mean of the score
+    // [year][dimension] weighted national mean of the base-centred dimension part; they add up to
+    // national_mean - offset, so the change of the national mean splits into dimension changes.
+    std::vector<std::vector<double>> national_dim_mean;
+    std::vector<double> centres;   // per model indicator: the centre used
+    std::size_t missing_rows = 0;  // rows with a missing indicator value
+    std::size_t invalid_rows = 0;  // rows whose transform is undefined (log of <= 0, logit outside (0,1))
+};
+
+// Scores every row. Parallel over blocks of rows; the result does not depend on the thread count.
+CellScores score_cell_years(const CellYearPanel& panel, const ScoringModel& model);
+
+// Development classes of every cell between every pair of years (from < to).
+struct CellDevelopment {
+    std::vector<std::pair<int, int>> pairs;      // (from_year, to_year)
+    std::vector<std::vector<std::uint8_t>> cls;  // [pair][cell] 1..k, 0 = no score in one of the years
+    std::vector<std::vector<double>> residents_by_class;  // [pair][class-1] residents (to_year) per class
+};
+CellDevelopment develop_cells(const CellYearPanel& panel, const CellScores& scores,
+                              const ClassRule& development);
+
+// Row index of every (cell, year): [year * cells + cell], -1 when absent.
+std::vector<std::int32_t> row_index(const CellYearPanel& panel);
+
+}  // namespace wz::liveability
