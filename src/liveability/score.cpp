@@ -1,6 +1,7 @@
 #include "liveability/score.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
 

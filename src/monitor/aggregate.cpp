@@ -2,8 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
+#include <map>
 #include <stdexcept>
 
 namespace wz::monitor {
@@ -110,8 +112,9 @@ std::vector<AreaScores> aggregate_to_levels(const liveability::CellYearPanel& pa
 Table area_scores_table(const AreaScores& areas, const std::vector<std::string>& dimensions) {
     Table t;
     Column code("code", ColumnType::kText), year("year", ColumnType::kInt),
-        residents("residents", ColumnType::kReal), cells("cells", ColumnType::kInt),
-        score("score", ColumnType::kReal), rel("rel", ColumnType::kReal), cls("class", ColumnType::kInt);
+        residents("residents", ColumnType::kReal), weight("weight", ColumnType::kReal),
+        cells("cells", ColumnType::kInt), score("score", ColumnType::kReal), rel("rel", ColumnType::kReal),
+        cls("class", ColumnType::kInt);
     std::vector<Column> dims, rk, ck;
     for (const auto& d : dimensions) dims.emplace_back(d, ColumnType::kReal);
     for (int k = 1; k <= 9; ++k) {
@@ -124,6 +127,7 @@ Table area_scores_table(const AreaScores& areas, const std::vector<std::string>&
             code.push_text(areas.codes[a]);
             year.push_int(areas.years[y]);
             residents.push_real(areas.residents[i]);
+            weight.push_real(areas.weight[i]);
             cells.push_int(static_cast<std::int64_t>(areas.cells[i]));
             const bool shown = areas.cls[i] != 0;
             const auto real_or_hidden = [&](Column& c, double v) {
@@ -150,6 +154,7 @@ Table area_scores_table(const AreaScores& areas, const std::vector<std::string>&
     t.add_column(std::move(code));
     t.add_column(std::move(year));
     t.add_column(std::move(residents));
+    t.add_column(std::move(weight));
     t.add_column(std::move(cells));
     t.add_column(std::move(score));
     t.add_column(std::move(rel));
@@ -186,6 +191,67 @@ Table area_development_table(const AreaScores& areas, const liveability::ClassRu
     t.add_column(std::move(change));
     t.add_column(std::move(cls));
     return t;
+}
+
+AreaScores area_scores_from_table(const Table& table, Level level,
+                                  const std::vector<std::string>& dimensions) {
+    AreaScores a;
+    a.level = level;
+    const Column& code = table.column("code");
+    const Column& year = table.column("year");
+    std::map<std::string, std::size_t> area;
+    for (std::size_t r = 0; r < table.row_count(); ++r) {
+        area.emplace(code.to_text(r), 0);
+        const int y = static_cast<int>(year.number_at(r));
+        if (std::find(a.years.begin(), a.years.end(), y) == a.years.end()) a.years.push_back(y);
+    }
+    std::sort(a.years.begin(), a.years.end());
+    for (auto& [c, at] : area) {
+        at = a.codes.size();
+        a.codes.push_back(c);
+    }
+    const std::size_t n = a.codes.size() * a.years.size();
+    a.residents.assign(n, 0.0);
+    a.weight.assign(n, 0.0);
+    a.cells.assign(n, 0.0);
+    a.score.assign(n, kNaN);
+    a.rel.assign(n, kNaN);
+    a.dims.assign(dimensions.size(), std::vector<double>(n, kNaN));
+    a.cls.assign(n, 0);
+    a.res_by_class.assign(n, {});
+    a.cells_by_class.assign(n, {});
+    const Column& residents = table.column("residents");
+    const Column& weight = table.column("weight");
+    const Column& cells = table.column("cells");
+    const Column& score = table.column("score");
+    const Column& rel = table.column("rel");
+    const Column& cls = table.column("class");
+    std::vector<const Column*> dims, rk, ck;
+    for (const auto& d : dimensions) dims.push_back(&table.column(d));
+    for (int k = 1; k <= 9; ++k) {
+        rk.push_back(&table.column(fmt::format("res_k{}", k)));
+        ck.push_back(&table.column(fmt::format("cells_k{}", k)));
+    }
+    for (std::size_t r = 0; r < table.row_count(); ++r) {
+        const auto y = static_cast<std::size_t>(
+            std::lower_bound(a.years.begin(), a.years.end(), static_cast<int>(year.number_at(r))) -
+            a.years.begin());
+        const std::size_t i = a.at(area.at(code.to_text(r)), y);
+        a.residents[i] = residents.number_at(r);
+        a.weight[i] = weight.number_at(r);
+        a.cells[i] = cells.number_at(r);
+        if (!cls.is_missing(r)) {
+            a.cls[i] = static_cast<std::uint8_t>(cls.number_at(r));
+            a.score[i] = score.number_at(r);
+            a.rel[i] = rel.number_at(r);
+            for (std::size_t d = 0; d < dims.size(); ++d) a.dims[d][i] = dims[d]->number_at(r);
+        }
+        for (std::size_t k = 0; k < 9; ++k) {
+            a.res_by_class[i][k] = rk[k]->number_at(r);
+            a.cells_by_class[i][k] = ck[k]->number_at(r);
+        }
+    }
+    return a;
 }
 
 }  // namespace wz::monitor

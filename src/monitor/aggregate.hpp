@@ -50,10 +50,14 @@ std::vector<AreaScores> aggregate_to_levels(const liveability::CellYearPanel& pa
                                             std::span<const std::int32_t> cell_area,
                                             const AreaHierarchy& hierarchy, const AggregateOptions& options);
 
-// The area scores as a table: code, year, residents, cells, score, rel, <dimensions>, class,
+// The area scores as a table: code, year, residents, weight, cells, score, rel, <dimensions>, class,
 // res_k1..res_k9, cells_k1..cells_k9. Hidden areas have score, rel, dimensions and class missing
 // (reason secret-x) but keep their counts.
 Table area_scores_table(const AreaScores& areas, const std::vector<std::string>& dimensions);
+
+// The inverse of area_scores_table (for commands that work on stored scores).
+AreaScores area_scores_from_table(const Table& table, Level level,
+                                  const std::vector<std::string>& dimensions);
 
 // Development of the area scores between every pair of years: code, from_year, to_year, change,
 // development_class (areas shown in both years only).

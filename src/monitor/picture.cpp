@@ -52,6 +52,23 @@ Table picture_classes(const liveability::CellYearPanel& panel, const liveability
         {std::move(year), std::move(cls), std::move(name), std::move(residents), std::move(share)});
 }
 
+AreaCounts count_onvoldoende_areas(const AreaScores& areas, const PictureOptions& options) {
+    const std::size_t ny = areas.years.size();
+    AreaCounts out{std::vector<std::int64_t>(ny, 0), std::vector<std::int64_t>(ny, 0)};
+    for (std::size_t a = 0; a < areas.codes.size(); ++a) {
+        for (std::size_t y = 0; y < ny; ++y) {
+            const std::size_t i = areas.at(a, y);
+            if (areas.residents[i] > 0) ++out.populated[y];
+            double onv = 0;
+            for (int k = 1; k <= options.onvoldoende_max_class; ++k) {
+                onv += areas.res_by_class[i][static_cast<std::size_t>(k - 1)];
+            }
+            if (onv >= options.onvoldoende_area_residents) ++out.onvoldoende[y];
+        }
+    }
+    return out;
+}
+
 Table picture_years(const liveability::CellYearPanel& panel, const liveability::CellScores& scores,
                     const std::vector<std::string>& dimensions, const AreaScores& areas,
                     const PictureOptions& options) {
@@ -75,17 +92,7 @@ Table picture_years(const liveability::CellYearPanel& panel, const liveability::
         if (k == options.zwak_class) t.zwak += res;
         if (k >= options.good_min_class) t.good += res;
     }
-    std::vector<std::size_t> onv_areas(ny, 0), populated(ny, 0);
-    for (std::size_t a = 0; a < areas.codes.size(); ++a) {
-        for (std::size_t y = 0; y < ny; ++y) {
-            const std::size_t i = areas.at(a, y);
-            if (areas.residents[i] > 0) ++populated[y];
-            double onv = 0;
-            for (int k = 1; k <= options.onvoldoende_max_class; ++k)
-                onv += areas.res_by_class[i][static_cast<std::size_t>(k - 1)];
-            if (onv >= options.onvoldoende_area_residents) ++onv_areas[y];
-        }
-    }
+    const AreaCounts counts = count_onvoldoende_areas(areas, options);
     std::vector<Column> cols;
     for (const char* n : {"year"}) cols.emplace_back(n, ColumnType::kInt);
     for (const char* n :
@@ -112,8 +119,8 @@ Table picture_years(const liveability::CellYearPanel& panel, const liveability::
         push_real_or_missing(cols[c++], t.zwak * share);
         cols[c++].push_real(t.good);
         push_real_or_missing(cols[c++], t.good * share);
-        cols[c++].push_int(static_cast<std::int64_t>(onv_areas[y]));
-        cols[c++].push_int(static_cast<std::int64_t>(populated[y]));
+        cols[c++].push_int(counts.onvoldoende[y]);
+        cols[c++].push_int(counts.populated[y]);
         if (y == 0) {
             for (; c < cols.size(); ++c) cols[c].push_missing(Missing::kEmpty);
             continue;

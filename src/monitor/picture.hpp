@@ -34,6 +34,13 @@ Table picture_years(const liveability::CellYearPanel& panel, const liveability::
                     const std::vector<std::string>& dimensions, const AreaScores& areas,
                     const PictureOptions& options);
 
+// Per year, the number of areas with at least `onvoldoende_area_residents` residents in onvoldoende
+// cells, and the number of populated areas.
+struct AreaCounts {
+    std::vector<std::int64_t> onvoldoende, populated;
+};
+AreaCounts count_onvoldoende_areas(const AreaScores& areas, const PictureOptions& options);
+
 // Development of areas between two years by group (e.g. G4, G40, overig) and starting class: group,
 // start_class, areas, mean_start_score, mean_change, plus per group a row with start_class missing that
 // gives weak (class <= 4) minus strong (class >= 7) mean change ("gap": > 0 means weak areas catch up).

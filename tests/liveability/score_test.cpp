@@ -1,0 +1,163 @@
+// Scoring, hand-computed: transforms, base-year centres, additivity of the dimension contributions,
+// classes, development and aggregation.
+#include "liveability/score.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "monitor/aggregate.hpp"
+#include "monitor/picture.hpp"
+
+namespace wz::liveability {
+namespace {
+
+// Two dimensions ("a", "b"); indicator 0 identity in a (weight 0.1), indicator 1 log in b (weight 0.2),
+// indicator 2 logit in b (weight -0.05). Offset 4.0, classes at 3.9 / 4.0 / 4.1 (4 classes), development
+// edges at +-0.05.
+ScoringModel small_model() {
+    ScoringModel m;
+    m.dimensions = {"a", "b"};
+    m.indicators = {{"x", Transform::kIdentity, 0, 0.1, std::nullopt},
+                    {"y", Transform::kLog, 1, 0.2, std::nullopt},
+                    {"z", Transform::kLogit, 1, -0.05, std::nullopt}};
+    m.offset = 4.0;
+    m.base_year = 2016;
+    m.classes.edges = {3.9, 4.0, 4.1};
+    m.development.edges = {-0.05, 0.05};
+    return m;
+}
+
+struct SmallPanel {
+    std::vector<double> x{1, 2, 3, 1.5, 2.5, 4}, y{1, std::exp(1.0), 1, 1, 1, std::exp(2.0)},
+        z{0.5, 0.5, 0.5, 0.5, 1.0 / (1.0 + std::exp(-1.0)), 0.5};
+    CellYearPanel panel;
+    SmallPanel() {
+        // 3 cells x 2 years (2016 = base, 2018); rows year-major; residents 10, 20, 30 and 10, 20, 0.
+        panel.rows = 6;
+        panel.cells = 3;
+        panel.years = {2016, 2018};
+        panel.cell = {0, 1, 2, 0, 1, 2};
+        panel.year = {0, 0, 0, 1, 1, 1};
+        panel.residents = {10, 20, 30, 10, 20, 0};
+        panel.indicators = {std::span<const double>(x), std::span<const double>(y),
+                            std::span<const double>(z)};
+    }
+};
+
+TEST(Score, HandComputedCellScoresCentresAndAdditivity) {
+    SmallPanel p;
+    const ScoringModel m = small_model();
+    const CellScores s = score_cell_years(p.panel, m);
+    // Raw parts: a = 0.1 x; b = 0.2 log y - 0.05 logit z.
+    const double a[6] = {0.1, 0.2, 0.3, 0.15, 0.25, 0.4};
+    const double b[6] = {0, 0.2, 0, 0, -0.05, 0.4};
+    // Base-year (2016) resident-weighted means: a (1+4+9)/60 = 14/60; b 4/60.
+    const double ka = (10 * 0.1 + 20 * 0.2 + 30 * 0.3) / 60, kb = (20 * 0.2) / 60;
+    for (int r = 0; r < 6; ++r) {
+        EXPECT_NEAR(s.score[r], 4.0 + a[r] - ka + b[r] - kb, 1e-12) << r;
+        EXPECT_NEAR(s.rel[r], s.dims[0][r] + s.dims[1][r], 1e-12) << r;
+    }
+    EXPECT_NEAR(s.national_mean[0], 4.0, 1e-12);
+    // 2018: cell 2 has no residents, so only cells 0 and 1 count: (10 s3 + 20 s4) / 30.
+    const double mean18 = (10 * s.score[3] + 20 * s.score[4]) / 30;
+    EXPECT_NEAR(s.national_mean[1], mean18, 1e-12);
+    EXPECT_NEAR(s.rel[5], s.score[5] - mean18, 1e-12);
+    EXPECT_NEAR(s.national_dim_mean[1][0] + s.national_dim_mean[1][1], mean18 - 4.0, 1e-12);
+    // Weighted mean of each dimension contribution is 0 in every year.
+    for (int d = 0; d < 2; ++d) {
+        EXPECT_NEAR(10 * s.dims[d][0] + 20 * s.dims[d][1] + 30 * s.dims[d][2], 0, 1e-12);
+        EXPECT_NEAR(10 * s.dims[d][3] + 20 * s.dims[d][4], 0, 1e-12);
+    }
+    // Classes: class = 1 + number of edges <= score.
+    for (int r = 0; r < 6; ++r) {
+        const int expected = 1 + (s.score[r] >= 3.9) + (s.score[r] >= 4.0) + (s.score[r] >= 4.1);
+        EXPECT_EQ(s.cls[r], expected) << r << " score " << s.score[r];
+    }
+}
+
+TEST(Score, FixedCentresAreUsedAsGiven) {
+    SmallPanel p;
+    ScoringModel m = small_model();
+    m.indicators[0].centre = 1.0;
+    m.indicators[1].centre = 0.0;
+    m.indicators[2].centre = 0.0;
+    const CellScores s = score_cell_years(p.panel, m);
+    EXPECT_NEAR(s.score[0], 4.0 + 0.1 * (1 - 1.0), 1e-12);
+    EXPECT_NEAR(s.score[1], 4.0 + 0.1 * (2 - 1.0) + 0.2, 1e-12);
+    EXPECT_NEAR(s.score[4], 4.0 + 0.1 * 1.5 - 0.05, 1e-12);
+}
+
+TEST(Score, MissingAndInvalidValuesGiveNoScoreAndAreCounted) {
+    SmallPanel p;
+    p.y[2] = -1;  // log of a negative number
+    std::vector<std::uint8_t> miss{0, 0, 0, 1, 0, 0};
+    p.panel.missing = {std::span<const std::uint8_t>(miss), {}, {}};
+    const CellScores s = score_cell_years(p.panel, small_model());
+    EXPECT_EQ(s.missing_rows, 1u);
+    EXPECT_EQ(s.invalid_rows, 1u);
+    EXPECT_TRUE(std::isnan(s.score[2]));
+    EXPECT_TRUE(std::isnan(s.score[3]));
+    EXPECT_EQ(s.cls[2], 0);
+    EXPECT_EQ(s.cls[3], 0);
+    EXPECT_FALSE(std::isnan(s.score[4]));
+}
+
+TEST(Score, BaseYearMustBeMeasured) {
+    SmallPanel p;
+    ScoringModel m = small_model();
+    m.base_year = 2020;
+    EXPECT_THROW(score_cell_years(p.panel, m), std::exception);
+}
+
+TEST(Score, DevelopmentForEveryPairOfYears) {
+    SmallPanel p;
+    const ScoringModel m = small_model();
+    const CellScores s = score_cell_years(p.panel, m);
+    const CellDevelopment d = develop_cells(p.panel, s, m.development);
+    ASSERT_EQ(d.pairs.size(), 1u);
+    EXPECT_EQ(d.pairs[0], std::make_pair(2016, 2018));
+    for (int c = 0; c < 3; ++c) {
+        const double ch = s.score[3 + c] - s.score[c];
+        EXPECT_EQ(d.cls[0][c], 1 + (ch >= -0.05) + (ch >= 0.05)) << c;
+    }
+}
+
+TEST(Aggregate, ResidentWeightedMeansRollUpAndSmallAreasAreHidden) {
+    SmallPanel p;
+    const ScoringModel m = small_model();
+    const CellScores s = score_cell_years(p.panel, m);
+    // Cells 0, 1 in buurt 0; cell 2 in buurt 1; both buurten in gemeente 0.
+    monitor::AreaHierarchy h;
+    h.levels = {Level::kBuurt, Level::kGemeente};
+    h.codes = {{"BU00010001", "BU00010002"}, {"GM0001"}};
+    h.parent = {{0, 0}};
+    const std::vector<std::int32_t> cell_area{0, 0, 1};
+    monitor::AggregateOptions o;
+    o.min_residents = 25;
+    const auto areas = monitor::aggregate_to_levels(p.panel, s, m, cell_area, h, o);
+    ASSERT_EQ(areas.size(), 2u);
+    const auto& bu = areas[0];
+    // Buurt 0, 2016: (10 s0 + 20 s1) / 30; 30 residents >= 25: shown.
+    EXPECT_NEAR(bu.score[bu.at(0, 0)], (10 * s.score[0] + 20 * s.score[1]) / 30, 1e-12);
+    EXPECT_NEAR(bu.dims[0][bu.at(0, 0)] + bu.dims[1][bu.at(0, 0)], bu.rel[bu.at(0, 0)], 1e-12);
+    // Buurt 1, 2018: no residents: hidden.
+    EXPECT_EQ(bu.cls[bu.at(1, 1)], 0);
+    EXPECT_TRUE(std::isnan(bu.score[bu.at(1, 1)]));
+    // Gemeente 2016 = national mean (every cell is in it).
+    const auto& gm = areas[1];
+    EXPECT_NEAR(gm.score[gm.at(0, 0)], s.national_mean[0], 1e-12);
+    EXPECT_DOUBLE_EQ(gm.residents[gm.at(0, 0)], 60);
+    // Residents by class add up.
+    double sum = 0;
+    for (double v : gm.res_by_class[gm.at(0, 0)]) sum += v;
+    EXPECT_DOUBLE_EQ(sum, 60);
+    const Table t = monitor::area_scores_table(bu, m.dimensions);
+    EXPECT_EQ(t.row_count(), 4u);
+    EXPECT_EQ(t.column("class").missing_reason(3), Missing::kSecret);
+    const Table dev = monitor::area_development_table(bu, m.development);
+    EXPECT_EQ(dev.row_count(), 1u);  // buurt 1 is hidden in 2018
+}
+
+}  // namespace
+}  // namespace wz::liveability

@@ -1,0 +1,234 @@
+// `wijkzicht score` on the synthetic country with the true model weights: cell scores equal a direct
+// recomputation from the indicator files and truth.json, area scores are the resident-weighted means of
+// their cells, and the national picture equals a direct recount from the cells.
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "io/store.hpp"
+#include "test_support.hpp"
+
+namespace wz {
+namespace {
+namespace fs = std::filesystem;
+
+struct Country {
+    std::string dir, store, weights;
+    nlohmann::json truth;
+};
+
+std::vector<std::string> split(const std::string& line, char sep) {
+    std::vector<std::string> out;
+    std::stringstream ss(line);
+    std::string f;
+    while (std::getline(ss, f, sep)) out.push_back(f);
+    return out;
+}
+
+// Generates the country at scale 0.01, imports it as its README says, writes the true weights as CSV.
+const Country& country() {
+    static const Country c = [] {
+        Country k;
+        k.dir = (fs::temp_directory_path() / ("wz_score_synth_" + std::to_string(::getpid()))).string();
+        fs::remove_all(k.dir);
+        const auto r = test::run_wijkzicht("synth --scale 0.01 --seed 7 --out " + k.dir);
+        EXPECT_EQ(r.status, 0) << r.err;
+        k.store = k.dir + "/store.gpkg";
+        std::ifstream readme(k.dir + "/README.md");
+        std::string line;
+        while (std::getline(readme, line)) {
+            if (line.rfind("wijkzicht import ", 0) != 0) continue;
+            // The README's paths are relative to the country's folder.
+            std::string args;
+            const auto tokens = split(line.substr(10), ' ');
+            for (std::size_t t = 0; t < tokens.size(); ++t) {
+                const fs::path p = fs::path(k.dir) / tokens[t];
+                args += " " + (t >= 2 && fs::exists(p) ? p.string() : tokens[t]);  // not "import KIND"
+            }
+            const auto imp = test::run_wijkzicht(args + " --store " + k.store);
+            EXPECT_EQ(imp.status, 0) << line << "\n" << imp.err;
+        }
+        std::ifstream t(k.dir + "/truth.json");
+        k.truth = nlohmann::json::parse(t);
+        k.weights = k.dir + "/true_weights.csv";
+        std::ofstream w(k.weights);
+        w.precision(17);
+        w << "indicator,transform,dimension,weight,center\n";
+        for (const auto& i : k.truth["model"]["indicators"]) {
+            w << i["id"].get<std::string>() << ',' << i["transform"].get<std::string>() << ','
+              << i["dimension_lbm2"].get<std::string>() << ',' << i["weight"].get<double>() << ','
+              << i["center"].get<double>() << '\n';
+        }
+        return k;
+    }();
+    return c;
+}
+
+const Column& col(const Dataset& d, const char* name) {
+    return d.table.column(name);
+}
+
+TEST(ScoreSynth, CellScoresEqualTheTrueModelRecomputedFromTheFiles) {
+    const Country& c = country();
+    const std::string before = test::file_fingerprint(c.store);
+    const auto r = test::run_wijkzicht("score --store " + c.store + " --weights " + c.weights +
+                                       " --out-dir " + c.dir + "/scores --json");
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_NE(test::file_fingerprint(c.store), before);
+    const auto summary = nlohmann::json::parse(r.out);
+    EXPECT_EQ(summary["base_year"], 2016);
+    EXPECT_EQ(summary["rows_missing"], 0);
+
+    // Direct recomputation: absolute = 4.1847 + sum_j w_j (T_j(x_j) - c_j) (docs/synth.md).
+    std::map<std::string, std::pair<std::string, std::pair<double, double>>> model;  // id -> transform, w, c
+    for (const auto& i : c.truth["model"]["indicators"]) {
+        model[i["id"]] = {i["transform"], {i["weight"].get<double>(), i["center"].get<double>()}};
+    }
+    std::map<std::pair<std::string, int>, double> expected;
+    for (int year = 2012; year <= 2022; year += 2) {
+        std::ifstream in(c.dir + "/liveability/indicators_" + std::to_string(year) + ".csv");
+        std::string line;
+        std::getline(in, line);
+        const auto header = split(line, ',');
+        while (std::getline(in, line)) {
+            const auto f = split(line, ',');
+            double s = 4.1847;
+            for (std::size_t j = 1; j < f.size(); ++j) {
+                const auto& [tr, wc] = model.at(header[j]);
+                const double x = std::stod(f[j]);
+                const double t = tr == "log" ? std::log(x) : tr == "logit" ? std::log(x / (1 - x)) : x;
+                s += wc.first * (t - wc.second);
+            }
+            expected[{f[0], year}] = s;
+        }
+    }
+    const Dataset cells = read_dataset(c.store, "score_grid");
+    ASSERT_EQ(cells.table.row_count(), expected.size());
+    double worst = 0;
+    for (std::size_t i = 0; i < cells.table.row_count(); ++i) {
+        const auto key =
+            std::make_pair(col(cells, "code").text_at(i), static_cast<int>(col(cells, "year").int_at(i)));
+        worst = std::max(worst, std::abs(col(cells, "score").real_at(i) - expected.at(key)));
+        // Dimension contributions add up to rel.
+        double sum = 0;
+        for (const char* d : {"won", "bev", "vrz", "vei", "fys"}) sum += col(cells, d).real_at(i);
+        ASSERT_NEAR(sum, col(cells, "rel").real_at(i), 1e-9);
+    }
+    EXPECT_LT(worst, 1e-9);
+    // The planted type-2 buurt has onvoldoende cells in every year (docs/synth.md).
+    for (const auto& p : c.truth["typology"]["plants"]) {
+        if (p["id"] != "type2_meet") continue;
+        const std::string code = p["code"];
+        const Dataset bu = read_dataset(c.store, "score_buurt");
+        for (std::size_t i = 0; i < bu.table.row_count(); ++i) {
+            if (col(bu, "code").text_at(i) != code) continue;
+            const double onv =
+                col(bu, "res_k1").real_at(i) + col(bu, "res_k2").real_at(i) + col(bu, "res_k3").real_at(i);
+            EXPECT_GT(onv, 0) << code << " " << col(bu, "year").int_at(i);
+            EXPECT_LE(col(bu, "class").int_at(i), 4) << code << " " << col(bu, "year").int_at(i);
+        }
+    }
+}
+
+TEST(ScoreSynth, AreasAndTheNationalPictureEqualARecountFromTheCells) {
+    const Country& c = country();
+    if (!fs::exists(c.dir + "/scores")) {
+        const auto r = test::run_wijkzicht("score --store " + c.store + " --weights " + c.weights);
+        ASSERT_EQ(r.status, 0) << r.err;
+    }
+    const Dataset cells = read_dataset(c.store, "score_grid");
+    // Recount per year: residents per class, weighted score sums per buurt, onvoldoende residents per buurt.
+    std::map<int, std::array<double, 10>> by_class;
+    std::map<std::pair<std::string, int>, std::array<double, 3>>
+        buurt;  // residents, sum res*score, onv residents
+    for (std::size_t i = 0; i < cells.table.row_count(); ++i) {
+        const int year = static_cast<int>(col(cells, "year").int_at(i));
+        const double res = col(cells, "residents").real_at(i);
+        if (col(cells, "class").is_missing(i)) continue;
+        const auto k = col(cells, "class").int_at(i);
+        by_class[year][static_cast<std::size_t>(k)] += res;
+        auto& b = buurt[{col(cells, "buurt").text_at(i), year}];
+        b[0] += res;
+        b[1] += res * col(cells, "score").real_at(i);
+        if (k <= 3) b[2] += res;
+    }
+    const Dataset classes = read_dataset(c.store, "picture_classes");
+    ASSERT_EQ(classes.table.row_count(), 6u * 9u);
+    for (std::size_t i = 0; i < classes.table.row_count(); ++i) {
+        const int year = static_cast<int>(col(classes, "year").int_at(i));
+        const auto k = static_cast<std::size_t>(col(classes, "class").int_at(i));
+        EXPECT_NEAR(col(classes, "residents").real_at(i), by_class[year][k], 1e-6) << year << " class " << k;
+    }
+    const Dataset years = read_dataset(c.store, "picture_years");
+    ASSERT_EQ(years.table.row_count(), 6u);
+    for (std::size_t i = 0; i < years.table.row_count(); ++i) {
+        const int year = static_cast<int>(col(years, "year").int_at(i));
+        double total = 0, onv = 0, zwak = 0, good = 0;
+        for (std::size_t k = 1; k <= 9; ++k) {
+            total += by_class[year][k];
+            onv += k <= 3 ? by_class[year][k] : 0;
+            zwak += k == 4 ? by_class[year][k] : 0;
+            good += k >= 6 ? by_class[year][k] : 0;
+        }
+        EXPECT_NEAR(col(years, "residents").real_at(i), total, 1e-6);
+        EXPECT_NEAR(col(years, "onvoldoende_share").real_at(i), onv / total, 1e-12);
+        EXPECT_NEAR(col(years, "zwak_share").real_at(i), zwak / total, 1e-12);
+        EXPECT_NEAR(col(years, "ruim_voldoende_plus_share").real_at(i), good / total, 1e-12);
+        std::int64_t onv_buurten = 0;
+        for (const auto& [key, b] : buurt) onv_buurten += key.second == year && b[2] >= 100;
+        EXPECT_EQ(col(years, "onvoldoende_areas").int_at(i), onv_buurten) << year;
+        if (i > 0) {
+            double parts = 0;
+            for (const char* d : {"won", "bev", "vrz", "vei", "fys"})
+                parts += col(years, ("change_" + std::string(d)).c_str()).real_at(i);
+            EXPECT_NEAR(parts, col(years, "change_mean_score").real_at(i), 1e-12);
+        }
+    }
+    // Buurt scores are resident-weighted means of their cells (shown when >= 100 residents).
+    const Dataset bu = read_dataset(c.store, "score_buurt");
+    std::size_t shown = 0;
+    for (std::size_t i = 0; i < bu.table.row_count(); ++i) {
+        const auto& b = buurt[{col(bu, "code").text_at(i), static_cast<int>(col(bu, "year").int_at(i))}];
+        if (b[0] < 100) {
+            EXPECT_TRUE(col(bu, "score").is_missing(i));
+            continue;
+        }
+        ++shown;
+        EXPECT_NEAR(col(bu, "score").real_at(i), b[1] / b[0], 1e-9);
+    }
+    EXPECT_GT(shown, 100u);
+    // Nederland = the whole country.
+    const Dataset nl = read_dataset(c.store, "score_nederland");
+    ASSERT_EQ(nl.table.row_count(), 6u);
+}
+
+TEST(ScoreSynth, BadWeightsLeaveTheStoreUnchanged) {
+    const Country& c = country();
+    const std::string before = test::file_fingerprint(c.store);
+    test::TempDir tmp;
+    test::write_file(tmp.file("w.csv"),
+                     "indicator,transform,dimension,weight\nind001,log,won,0.1\nind999,log,won,0.1\n");
+    auto r = test::run_wijkzicht("score --store " + c.store + " --weights " + tmp.file("w.csv"));
+    EXPECT_EQ(r.status, 2);
+    EXPECT_NE(r.err.find("ind999"), std::string::npos) << r.err;
+    test::write_file(tmp.file("w.csv"), "indicator,transform,dimension,weight\nind001,sqrt,won,0.1\n");
+    r = test::run_wijkzicht("score --store " + c.store + " --weights " + tmp.file("w.csv"));
+    EXPECT_EQ(r.status, 2);
+    EXPECT_NE(r.err.find("sqrt"), std::string::npos) << r.err;
+    test::write_file(tmp.file("w.csv"), "indicator,transform,dimension,weight\nind001,log,safety,0.1\n");
+    r = test::run_wijkzicht("score --store " + c.store + " --weights " + tmp.file("w.csv"));
+    EXPECT_EQ(r.status, 2);
+    EXPECT_NE(r.err.find("safety"), std::string::npos) << r.err;
+    r = test::run_wijkzicht("score --store " + c.store + " --weights no_such_dataset");
+    EXPECT_EQ(r.status, 2);
+    EXPECT_EQ(test::file_fingerprint(c.store), before);
+}
+
+}  // namespace
+}  // namespace wz
