@@ -11,11 +11,15 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
+#include <bit>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -114,7 +118,30 @@ CREATE INDEX IF NOT EXISTS wz_missing_dataset ON wz_missing(dataset);
 CREATE TABLE IF NOT EXISTS wz_area_layers (fid INTEGER PRIMARY KEY AUTOINCREMENT, layer_name TEXT NOT NULL UNIQUE,
   level TEXT NOT NULL, vintage INTEGER NOT NULL, area_count INTEGER NOT NULL, empty_geometries INTEGER NOT NULL,
   parent_links TEXT NOT NULL, source_crs TEXT, run_id INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS wz_blocks (fid INTEGER PRIMARY KEY AUTOINCREMENT, dataset TEXT NOT NULL,
+  column_name TEXT NOT NULL, block INTEGER NOT NULL, "values" BLOB NOT NULL, status BLOB);
+CREATE INDEX IF NOT EXISTS wz_blocks_key ON wz_blocks(dataset, column_name, block);
 )sql";
+
+bool has_column(sqlite3* db, const std::string& table, const std::string& column) {
+    Stmt s = prepare(db, "PRAGMA table_info(" + quote_ident(table) + ")");
+    while (sqlite3_step(s.get()) == SQLITE_ROW) {
+        if (column_text(s.get(), 1) == column) return true;
+    }
+    return false;
+}
+
+// Creates the catalogue tables when missing and adds the columns newer versions use to older stores:
+// wz_datasets.storage ('rows': attribute table ds_<name>; 'blocks': wz_blocks) and
+// wz_datasets.missing_reasons (JSON counts by reason of a block dataset, whose reasons live in its
+// status bytes instead of wz_missing).
+void create_or_upgrade_schema(sqlite3* db) {
+    exec(db, kSchema);
+    if (!has_column(db, "wz_datasets", "storage"))
+        exec(db, "ALTER TABLE wz_datasets ADD COLUMN storage TEXT NOT NULL DEFAULT 'rows'");
+    if (!has_column(db, "wz_datasets", "missing_reasons"))
+        exec(db, "ALTER TABLE wz_datasets ADD COLUMN missing_reasons TEXT");
+}
 
 void register_attributes(sqlite3* db, const std::string& table, const std::string& description) {
     Stmt del = prepare(db, "DELETE FROM gpkg_contents WHERE table_name=?");
@@ -220,7 +247,7 @@ std::string sql_type(ColumnType t) {
 
 void drop_dataset(sqlite3* db, const std::string& name) {
     exec(db, "DROP TABLE IF EXISTS " + quote_ident("ds_" + name));
-    for (const char* table : {"wz_datasets", "wz_dataset_columns", "wz_missing"}) {
+    for (const char* table : {"wz_datasets", "wz_dataset_columns", "wz_missing", "wz_blocks"}) {
         Stmt s = prepare(db, fmt::format("DELETE FROM {} WHERE {}=?", table,
                                          std::string(table) == "wz_datasets" ? "name" : "dataset"));
         bind_text(s.get(), 1, name);
@@ -231,10 +258,91 @@ void drop_dataset(sqlite3* db, const std::string& name) {
     step_done(db, s.get());
 }
 
-void write_dataset(sqlite3* db, const Dataset& ds, std::int64_t run_id) {
-    drop_dataset(db, ds.name);
+static_assert(std::endian::native == std::endian::little, "wz_blocks holds little-endian values");
+
+bool any_missing(const Column& col, std::size_t r0, std::size_t n) {
+    const std::uint8_t* st = col.status().data() + r0;
+    return std::any_of(st, st + n, [](std::uint8_t v) { return v != 0; });
+}
+
+// Writes every column in blocks of `block_rows` rows: int64 or double values (0 or NaN where missing)
+// or length-prefixed text (uint32 length, bytes), and the status bytes (NULL when none is missing).
+void write_blocks(sqlite3* db, const Dataset& ds, std::size_t block_rows) {
     const Table& t = ds.table;
-    t.check_shape();
+    const std::size_t rows = t.row_count();
+    Stmt ins = prepare(
+        db, "INSERT INTO wz_blocks(dataset, column_name, block, \"values\", status) VALUES (?,?,?,?,?)");
+    std::vector<unsigned char> buf;
+    for (const Column& col : t.columns()) {
+        std::int64_t block = 0;
+        for (std::size_t r0 = 0; r0 < rows; r0 += block_rows, ++block) {
+            const std::size_t n = std::min(block_rows, rows - r0);
+            const bool missing = any_missing(col, r0, n);
+            const void* data = nullptr;
+            std::size_t bytes = 0;
+            switch (col.type()) {
+                case ColumnType::kReal:
+                    data = col.reals().data() + r0;
+                    bytes = n * sizeof(double);
+                    if (missing) {
+                        buf.resize(bytes);
+                        std::vector<double> v(col.reals().begin() + static_cast<std::ptrdiff_t>(r0),
+                                              col.reals().begin() + static_cast<std::ptrdiff_t>(r0 + n));
+                        for (std::size_t i = 0; i < n; ++i) {
+                            if (col.is_missing(r0 + i)) v[i] = std::numeric_limits<double>::quiet_NaN();
+                        }
+                        std::memcpy(buf.data(), v.data(), bytes);
+                        data = buf.data();
+                    }
+                    break;
+                case ColumnType::kInt:
+                    data = col.ints().data() + r0;
+                    bytes = n * sizeof(std::int64_t);
+                    if (missing) {
+                        std::vector<std::int64_t> v(col.ints().begin() + static_cast<std::ptrdiff_t>(r0),
+                                                    col.ints().begin() + static_cast<std::ptrdiff_t>(r0 + n));
+                        for (std::size_t i = 0; i < n; ++i) {
+                            if (col.is_missing(r0 + i)) v[i] = 0;
+                        }
+                        buf.resize(bytes);
+                        std::memcpy(buf.data(), v.data(), bytes);
+                        data = buf.data();
+                    }
+                    break;
+                case ColumnType::kText: {
+                    buf.clear();
+                    for (std::size_t i = 0; i < n; ++i) {
+                        const std::string& v = col.text_at(r0 + i);
+                        const auto len =
+                            col.is_missing(r0 + i) ? std::uint32_t{0} : static_cast<std::uint32_t>(v.size());
+                        unsigned char head[4];
+                        std::memcpy(head, &len, 4);
+                        buf.insert(buf.end(), head, head + 4);
+                        if (len > 0) buf.insert(buf.end(), v.begin(), v.end());
+                    }
+                    data = buf.data();
+                    bytes = buf.size();
+                    break;
+                }
+            }
+            bind_text(ins.get(), 1, ds.name);
+            bind_text(ins.get(), 2, col.name());
+            sqlite3_bind_int64(ins.get(), 3, block);
+            sqlite3_bind_blob64(ins.get(), 4, data, bytes, SQLITE_STATIC);
+            if (missing) {
+                sqlite3_bind_blob64(ins.get(), 5, col.status().data() + r0, n, SQLITE_STATIC);
+            } else {
+                sqlite3_bind_null(ins.get(), 5);
+            }
+            step_done(db, ins.get());
+        }
+    }
+}
+
+// Writes the rows of the dataset into its attribute table ds_<name> and the reasons of missing values
+// other than 'empty' into wz_missing.
+void write_rows(sqlite3* db, const Dataset& ds) {
+    const Table& t = ds.table;
     const std::string table = "ds_" + ds.name;
     std::string create = "CREATE TABLE " + quote_ident(table) + " (fid INTEGER PRIMARY KEY AUTOINCREMENT";
     std::string insert = "INSERT INTO " + quote_ident(table) + " (";
@@ -282,6 +390,30 @@ void write_dataset(sqlite3* db, const Dataset& ds, std::int64_t run_id) {
             throw std::runtime_error(fmt::format("store: {}", sqlite3_errmsg(db)));
         sqlite3_reset(ins.get());
     }
+    register_attributes(db, table, fmt::format("wijkzicht dataset {} ({})", ds.name, ds.kind));
+}
+
+void write_dataset(sqlite3* db, const Dataset& ds, std::int64_t run_id, const StoreOptions& options) {
+    drop_dataset(db, ds.name);
+    const Table& t = ds.table;
+    t.check_shape();
+    const std::size_t rows = t.row_count();
+    const bool blocks = rows > options.block_threshold_rows;
+    nlohmann::json reasons = nlohmann::json::object();
+    if (blocks) {
+        write_blocks(db, ds, std::max<std::size_t>(options.block_rows, 1));
+        std::array<std::size_t, kMissingKinds> counts{};
+        for (const Column& col : t.columns()) {
+            for (std::uint8_t v : col.status()) ++counts[v < kMissingKinds ? v : 0];
+        }
+        for (int k = 2; k < kMissingKinds; ++k) {  // 'empty' (1) is not counted, as in wz_missing
+            if (counts[static_cast<std::size_t>(k)] > 0)
+                reasons[std::string(missing_name(static_cast<Missing>(k)))] =
+                    counts[static_cast<std::size_t>(k)];
+        }
+    } else {
+        write_rows(db, ds);
+    }
     Stmt cols =
         prepare(db,
                 "INSERT INTO wz_dataset_columns(dataset, position, name, type, unit, description, missing) "
@@ -298,9 +430,9 @@ void write_dataset(sqlite3* db, const Dataset& ds, std::int64_t run_id) {
         step_done(db, cols.get());
     }
     nlohmann::json years = dataset_years(t);
-    Stmt cat = prepare(
-        db,
-        "INSERT INTO wz_datasets(name, kind, level, row_count, years, meta, run_id) VALUES (?,?,?,?,?,?,?)");
+    Stmt cat = prepare(db,
+                       "INSERT INTO wz_datasets(name, kind, level, row_count, years, meta, run_id, storage, "
+                       "missing_reasons) VALUES (?,?,?,?,?,?,?,?,?)");
     bind_text(cat.get(), 1, ds.name);
     bind_text(cat.get(), 2, ds.kind);
     if (ds.level) bind_text(cat.get(), 3, std::string(level_name(*ds.level)));
@@ -308,8 +440,9 @@ void write_dataset(sqlite3* db, const Dataset& ds, std::int64_t run_id) {
     bind_text(cat.get(), 5, years.dump());
     bind_text(cat.get(), 6, ds.meta.dump());
     sqlite3_bind_int64(cat.get(), 7, run_id);
+    bind_text(cat.get(), 8, blocks ? "blocks" : "rows");
+    if (blocks) bind_text(cat.get(), 9, reasons.dump());
     step_done(db, cat.get());
-    register_attributes(db, table, fmt::format("wijkzicht dataset {} ({})", ds.name, ds.kind));
 }
 
 void record_area_layer(sqlite3* db, const AreaLayer& layer, std::int64_t run_id) {
@@ -403,6 +536,101 @@ void fsync_file(const std::string& path) {
     }
 }
 
+[[noreturn]] void corrupt_block(const std::string& dataset, const std::string& column, std::int64_t block) {
+    throw std::runtime_error(
+        fmt::format("store: block {} of column '{}' of dataset '{}' is damaged", block, column, dataset));
+}
+
+// Reads a block dataset's columns (created with their names and types) from wz_blocks.
+void read_blocks(sqlite3* db, const std::string& name, std::size_t rows, Table& table) {
+    Stmt s = prepare(db,
+                     "SELECT block, \"values\", status FROM wz_blocks WHERE dataset=? AND column_name=? "
+                     "ORDER BY block");
+    std::vector<std::uint8_t> zeros;
+    std::vector<double> reals;
+    for (Column& col : table.columns()) {
+        col.reserve(rows);
+        bind_text(s.get(), 1, name);
+        bind_text(s.get(), 2, col.name());
+        std::int64_t expected = 0;
+        while (sqlite3_step(s.get()) == SQLITE_ROW) {
+            const std::int64_t block = sqlite3_column_int64(s.get(), 0);
+            if (block != expected++) corrupt_block(name, col.name(), block);
+            const auto* v = static_cast<const unsigned char*>(sqlite3_column_blob(s.get(), 1));
+            const auto vbytes = static_cast<std::size_t>(sqlite3_column_bytes(s.get(), 1));
+            const auto* st = static_cast<const std::uint8_t*>(sqlite3_column_blob(s.get(), 2));
+            const auto sbytes = static_cast<std::size_t>(sqlite3_column_bytes(s.get(), 2));
+            const auto status_ok = [&](std::size_t n) {
+                if (st != nullptr && sbytes != n) corrupt_block(name, col.name(), block);
+                if (st != nullptr) {
+                    for (std::size_t i = 0; i < n; ++i) {
+                        if (st[i] >= kMissingKinds) corrupt_block(name, col.name(), block);
+                    }
+                }
+            };
+            switch (col.type()) {
+                case ColumnType::kReal: {
+                    if (vbytes % sizeof(double) != 0) corrupt_block(name, col.name(), block);
+                    const std::size_t n = vbytes / sizeof(double);
+                    status_ok(n);
+                    if (zeros.size() < n) zeros.assign(n, 0);
+                    const double* values = nullptr;
+                    if (reinterpret_cast<std::uintptr_t>(v) % alignof(double) == 0) {
+                        values = reinterpret_cast<const double*>(v);  // SQLite's buffer (malloc'ed)
+                    } else {
+                        reals.resize(n);
+                        if (n > 0) std::memcpy(reals.data(), v, vbytes);
+                        values = reals.data();
+                    }
+                    col.append_block(values, st != nullptr ? st : zeros.data(), n);
+                    break;
+                }
+                case ColumnType::kInt: {
+                    if (vbytes % sizeof(std::int64_t) != 0) corrupt_block(name, col.name(), block);
+                    const std::size_t n = vbytes / sizeof(std::int64_t);
+                    status_ok(n);
+                    for (std::size_t i = 0; i < n; ++i) {
+                        if (st != nullptr && st[i] != 0) {
+                            col.push_missing(static_cast<Missing>(st[i]));
+                            continue;
+                        }
+                        std::int64_t x = 0;
+                        std::memcpy(&x, v + i * sizeof(x), sizeof(x));
+                        col.push_int(x);
+                    }
+                    break;
+                }
+                case ColumnType::kText: {
+                    std::size_t at = 0, n = 0;
+                    while (at < vbytes) {
+                        std::uint32_t len = 0;
+                        if (vbytes - at < 4) corrupt_block(name, col.name(), block);
+                        std::memcpy(&len, v + at, 4);
+                        at += 4;
+                        if (vbytes - at < len) corrupt_block(name, col.name(), block);
+                        const std::uint8_t why = st != nullptr && n < sbytes ? st[n] : 0;
+                        if (why != 0) {
+                            if (why >= kMissingKinds) corrupt_block(name, col.name(), block);
+                            col.push_missing(static_cast<Missing>(why));
+                        } else {
+                            col.push_text(std::string(reinterpret_cast<const char*>(v + at), len));
+                        }
+                        at += len;
+                        ++n;
+                    }
+                    status_ok(n);
+                    break;
+                }
+            }
+        }
+        sqlite3_reset(s.get());
+        if (col.size() != rows) {
+            throw std::runtime_error(fmt::format("store: column '{}' of dataset '{}' has {} of {} rows",
+                                                 col.name(), name, col.size(), rows));
+        }
+    }
+}
+
 }  // namespace
 
 std::string utc_now() {
@@ -437,15 +665,44 @@ InputFile describe_input(const std::string& path) {
     return InputFile{path, hex, total};
 }
 
-std::int64_t apply_to_store(const std::string& store_path, const StoreUpdate& update) {
-    const fs::path store = fs::absolute(store_path);
-    if (store.has_parent_path() && !fs::exists(store.parent_path())) {
-        throw UsageError(
-            fmt::format("--store: the folder '{}' does not exist", store.parent_path().string()));
+namespace {
+
+// Writes the catalogue, the run record and every dataset inside the open transaction.
+std::int64_t write_update(sqlite3* db, const StoreUpdate& update, const StoreOptions& options) {
+    create_or_upgrade_schema(db);
+    for (const char* t : {"wz_runs", "wz_run_inputs", "wz_datasets", "wz_area_layers"}) {
+        register_attributes(db, t, "wijkzicht catalogue and provenance");
     }
-    StoreLock lock(store.string());
-    const bool existed = fs::exists(store);
-    if (existed) check_is_geopackage(store.string());
+    const std::int64_t run_id = record_run(db, update.run);
+    for (const auto& layer : update.area_layers) record_area_layer(db, layer, run_id);
+    for (const auto& ds : update.datasets) write_dataset(db, ds, run_id, options);
+    return run_id;
+}
+
+// An update without area layers on an existing store: one transaction on the store itself. SQLite's
+// rollback journal keeps the original pages, so an error (rolled back here) or a crash (rolled back
+// when the store is next opened) leaves the store as it was.
+std::int64_t apply_in_place(const std::string& store, const StoreUpdate& update,
+                            const StoreOptions& options) {
+    Db db = open_db(store, true);
+    sqlite3_busy_timeout(db.get(), 10000);
+    exec(db.get(), "PRAGMA synchronous=FULL; PRAGMA cache_size=-262144;");
+    exec(db.get(), "BEGIN IMMEDIATE");
+    std::int64_t run_id = 0;
+    try {
+        run_id = write_update(db.get(), update, options);
+        exec(db.get(), "COMMIT");
+    } catch (...) {
+        sqlite3_exec(db.get(), "ROLLBACK", nullptr, nullptr, nullptr);
+        throw;
+    }
+    return run_id;
+}
+
+// A new store, or an update with area layers (GDAL writes them in its own transactions): the update is
+// made on a copy that replaces the store only when all of it succeeded.
+std::int64_t apply_on_copy(const fs::path& store, bool existed, const StoreUpdate& update,
+                           const StoreOptions& options) {
     const std::string tmp = store.string() + fmt::format(".tmp-{}", ::getpid());
     std::error_code ec;
     fs::remove(tmp, ec);
@@ -458,15 +715,9 @@ std::int64_t apply_to_store(const std::string& store_path, const StoreUpdate& up
         }
         for (const auto& layer : update.area_layers) write_area_layer(tmp, layer);
         Db db = open_db(tmp, true);
-        exec(db.get(), "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;");
+        exec(db.get(), "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-262144;");
         exec(db.get(), "BEGIN");
-        exec(db.get(), kSchema);
-        for (const char* t : {"wz_runs", "wz_run_inputs", "wz_datasets", "wz_area_layers"}) {
-            register_attributes(db.get(), t, "wijkzicht catalogue and provenance");
-        }
-        run_id = record_run(db.get(), update.run);
-        for (const auto& layer : update.area_layers) record_area_layer(db.get(), layer, run_id);
-        for (const auto& ds : update.datasets) write_dataset(db.get(), ds, run_id);
+        run_id = write_update(db.get(), update, options);
         exec(db.get(), "COMMIT");
         db.reset();
         fsync_file(tmp);
@@ -476,6 +727,26 @@ std::int64_t apply_to_store(const std::string& store_path, const StoreUpdate& up
         throw;
     }
     return run_id;
+}
+
+}  // namespace
+
+std::int64_t apply_to_store(const std::string& store_path, const StoreUpdate& update) {
+    return apply_to_store(store_path, update, StoreOptions{});
+}
+
+std::int64_t apply_to_store(const std::string& store_path, const StoreUpdate& update,
+                            const StoreOptions& options) {
+    const fs::path store = fs::absolute(store_path);
+    if (store.has_parent_path() && !fs::exists(store.parent_path())) {
+        throw UsageError(
+            fmt::format("--store: the folder '{}' does not exist", store.parent_path().string()));
+    }
+    StoreLock lock(store.string());
+    const bool existed = fs::exists(store);
+    if (existed) check_is_geopackage(store.string());
+    if (existed && update.area_layers.empty()) return apply_in_place(store.string(), update, options);
+    return apply_on_copy(store, existed, update, options);
 }
 
 nlohmann::json store_inventory(const std::string& store_path) {
@@ -506,9 +777,11 @@ nlohmann::json store_inventory(const std::string& store_path) {
         }
     }
     {
-        Stmt s = prepare(
-            db.get(),
-            "SELECT name, kind, level, row_count, years, meta, run_id FROM wz_datasets ORDER BY name");
+        const bool has_storage = has_column(db.get(), "wz_datasets", "storage") &&
+                                 has_column(db.get(), "wz_datasets", "missing_reasons");
+        Stmt s = prepare(db.get(), std::string("SELECT name, kind, level, row_count, years, meta, run_id, ") +
+                                       (has_storage ? "storage, missing_reasons" : "'rows', NULL") +
+                                       " FROM wz_datasets ORDER BY name");
         Stmt c = prepare(
             db.get(),
             "SELECT name, type, unit, missing FROM wz_dataset_columns WHERE dataset=? ORDER BY position");
@@ -538,11 +811,17 @@ nlohmann::json store_inventory(const std::string& store_path) {
             }
             sqlite3_reset(c.get());
             ds["columns"] = cols;
+            const std::string storage = column_text(s.get(), 7);
+            ds["storage"] = storage;
             nlohmann::json reasons = nlohmann::json::object();
-            bind_text(m.get(), 1, name);
-            while (sqlite3_step(m.get()) == SQLITE_ROW)
-                reasons[column_text(m.get(), 0)] = sqlite3_column_int64(m.get(), 1);
-            sqlite3_reset(m.get());
+            if (storage == "blocks") {
+                reasons = nlohmann::json::parse(column_text(s.get(), 8));
+            } else {
+                bind_text(m.get(), 1, name);
+                while (sqlite3_step(m.get()) == SQLITE_ROW)
+                    reasons[column_text(m.get(), 0)] = sqlite3_column_int64(m.get(), 1);
+                sqlite3_reset(m.get());
+            }
             ds["missing_by_reason"] = reasons;
             out["datasets"].push_back(ds);
         }
@@ -581,18 +860,31 @@ Dataset read_dataset(const std::string& store_path, const std::string& name) {
     if (!fs::exists(store_path)) throw UsageError(fmt::format("no store at '{}'", store_path));
     check_is_geopackage(store_path);
     Db db = open_db(store_path, false);
+    sqlite3_busy_timeout(db.get(), 10000);
+    exec(db.get(), "PRAGMA mmap_size=1099511627776;");
     Dataset ds;
     ds.name = name;
+    if (!table_exists(db.get(), "wz_datasets")) {
+        throw UsageError(
+            fmt::format("the store has no dataset '{}' (see: wijkzicht info --store {})", name, store_path));
+    }
+    bool blocks = false;
+    std::size_t row_count = 0;
     {
-        Stmt s = prepare(db.get(), "SELECT kind, level, meta FROM wz_datasets WHERE name=?");
+        const bool has_storage = has_column(db.get(), "wz_datasets", "storage");
+        Stmt s =
+            prepare(db.get(), std::string("SELECT kind, level, meta, row_count, ") +
+                                  (has_storage ? "storage" : "'rows'") + " FROM wz_datasets WHERE name=?");
         bind_text(s.get(), 1, name);
-        if (!table_exists(db.get(), "wz_datasets") || sqlite3_step(s.get()) != SQLITE_ROW) {
+        if (sqlite3_step(s.get()) != SQLITE_ROW) {
             throw UsageError(fmt::format("the store has no dataset '{}' (see: wijkzicht info --store {})",
                                          name, store_path));
         }
         ds.kind = column_text(s.get(), 0);
         if (sqlite3_column_type(s.get(), 1) != SQLITE_NULL) ds.level = parse_level(column_text(s.get(), 1));
         ds.meta = nlohmann::json::parse(column_text(s.get(), 2));
+        row_count = static_cast<std::size_t>(sqlite3_column_int64(s.get(), 3));
+        blocks = column_text(s.get(), 4) == "blocks";
     }
     std::vector<std::pair<std::string, ColumnType>> cols;
     {
@@ -611,6 +903,10 @@ Dataset read_dataset(const std::string& store_path, const std::string& name) {
             cols.emplace_back(col.name(), t);
             ds.table.add_column(std::move(col));
         }
+    }
+    if (blocks) {
+        read_blocks(db.get(), name, row_count, ds.table);
+        return ds;
     }
     // Missing reasons other than 'empty', by (row, column).
     std::map<std::pair<std::int64_t, std::string>, Missing> reasons;

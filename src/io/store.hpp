@@ -4,8 +4,11 @@
 //   ds_<name>                 attribute tables, one per imported or computed dataset;
 //   wz_datasets, wz_dataset_columns, wz_area_layers, wz_missing, wz_runs, wz_run_inputs
 //                             the catalogue, missing-value reasons and provenance of every run.
-// Every change is atomic: it is made on a copy that replaces the store only when all of it succeeded,
-// so a failed run leaves the store byte for byte as it was.
+//   wz_blocks                 column blocks of large datasets (see StoreOptions; not visible in QGIS).
+// Every change is atomic: an update without area layers runs as one SQLite transaction on the store
+// (rollback journal: a failure or a crash rolls it back); an update with area layers (written by GDAL)
+// or one that creates the store is made on a copy that replaces the store only when all of it
+// succeeded. Either way a failed run leaves the store byte for byte as it was.
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -40,10 +43,21 @@ struct StoreUpdate {
     RunRecord run;
 };
 
+// How datasets are stored. A dataset with more than `block_threshold_rows` rows is stored in column
+// blocks (table wz_blocks: per column and block of `block_rows` rows the raw little-endian values and
+// the missing-reason bytes) instead of an attribute table ds_<name>; read_dataset reads both.
+struct StoreOptions {
+    std::size_t block_threshold_rows = 200000;
+    std::size_t block_rows = 65536;
+};
+
 // Applies the update atomically (creates the store when it does not exist). Returns the run id.
 std::int64_t apply_to_store(const std::string& store_path, const StoreUpdate& update);
+std::int64_t apply_to_store(const std::string& store_path, const StoreUpdate& update,
+                            const StoreOptions& options);
 
-// Inventory: per level and vintage the number of areas; per dataset its rows, columns and years; runs.
+// Inventory: per level and vintage the number of areas; per dataset its rows, columns, years and
+// storage ("rows" or "blocks"); runs.
 nlohmann::json store_inventory(const std::string& store_path);
 
 // Reads a dataset back as a table (types, units and missing reasons as stored).

@@ -1,9 +1,13 @@
 #include "io/store.hpp"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <cmath>
 #include <fstream>
+#include <limits>
+#include <map>
 
 #include "core/error.hpp"
 #include "io/importers.hpp"
@@ -106,6 +110,196 @@ TEST(Store, FailedUpdateLeavesTheStoreByteForByte) {
     EXPECT_THROW(apply_to_store(store, bad), std::logic_error);
     EXPECT_EQ(test::file_fingerprint(store), before);
     EXPECT_FALSE(std::filesystem::exists(store + ".tmp-" + std::to_string(::getpid())));
+}
+
+// A dataset with every column type and every missing reason, `rows` rows long.
+Dataset every_type_dataset(const std::string& name, std::size_t rows) {
+    Dataset ds;
+    ds.name = name;
+    ds.kind = "grid-stats";
+    ds.level = Level::kGrid;
+    Column code("code", ColumnType::kText), year("year", ColumnType::kInt), x("x", ColumnType::kReal),
+        n("n", ColumnType::kInt), note("note", ColumnType::kText);
+    x.unit = "%";
+    x.description = "a share";
+    for (std::size_t r = 0; r < rows; ++r) {
+        code.push_text(fmt::format("E{:04}N{:04}", r % 3000, r / 3000));
+        year.push_int(2012 + static_cast<std::int64_t>(r % 6) * 2);
+        // Missing reasons 1..7 in turn on every 5th row; the others hold values (also large ints and
+        // text with a quote, a comma, a newline and non-ASCII bytes).
+        const auto why = static_cast<Missing>(1 + (r / 5) % (kMissingKinds - 1));
+        if (r % 5 == 3) {
+            x.push_missing(why);
+            n.push_missing(why);
+            note.push_missing(why);
+        } else {
+            x.push_real(static_cast<double>(r) * 0.25 - 7.125);
+            n.push_int(static_cast<std::int64_t>(r) * 1000000007LL - (std::int64_t{1} << 52));
+            note.push_text(r % 2 == 0 ? "" : fmt::format("caf\u00e9 \"{}\",\nx", r));
+        }
+    }
+    ds.table.add_column(std::move(code));
+    ds.table.add_column(std::move(year));
+    ds.table.add_column(std::move(x));
+    ds.table.add_column(std::move(n));
+    ds.table.add_column(std::move(note));
+    ds.meta["note"] = name;
+    return ds;
+}
+
+void expect_same_table(const Table& a, const Table& b) {
+    ASSERT_EQ(a.column_count(), b.column_count());
+    ASSERT_EQ(a.row_count(), b.row_count());
+    for (std::size_t c = 0; c < a.column_count(); ++c) {
+        const Column& x = a.columns()[c];
+        const Column& y = b.columns()[c];
+        ASSERT_EQ(x.name(), y.name());
+        ASSERT_EQ(x.type(), y.type()) << x.name();
+        EXPECT_EQ(x.unit, y.unit);
+        EXPECT_EQ(x.description, y.description);
+        for (std::size_t r = 0; r < x.size(); ++r) {
+            ASSERT_EQ(x.missing_reason(r), y.missing_reason(r)) << x.name() << " row " << r;
+            if (x.is_missing(r)) continue;
+            switch (x.type()) {
+                case ColumnType::kInt:
+                    ASSERT_EQ(x.int_at(r), y.int_at(r)) << x.name() << " row " << r;
+                    break;
+                case ColumnType::kReal:
+                    ASSERT_EQ(x.real_at(r), y.real_at(r)) << x.name() << " row " << r;
+                    break;
+                case ColumnType::kText:
+                    ASSERT_EQ(x.text_at(r), y.text_at(r)) << x.name() << " row " << r;
+                    break;
+            }
+        }
+    }
+}
+
+std::string storage_of(const std::string& store, const std::string& name) {
+    const nlohmann::json inv = store_inventory(store);
+    for (const auto& d : inv["datasets"]) {
+        if (d["name"] == name) return d["storage"].get<std::string>();
+    }
+    return "";
+}
+
+TEST(Store, EveryTypeAndReasonRoundTripsInRowsAndBlocks) {
+    TempDir dir;
+    const std::string store = dir.file("s.gpkg");
+    StoreOptions o;
+    o.block_threshold_rows = 100;  // 101 rows and more: blocks
+    o.block_rows = 16;             // several blocks, the last one partial
+    const Dataset small = every_type_dataset("small", 100);
+    const Dataset large = every_type_dataset("large", 203);
+    StoreUpdate u;
+    u.run.command = "test";
+    u.datasets = {small, large};
+    apply_to_store(store, u, o);
+    EXPECT_EQ(storage_of(store, "small"), "rows");
+    EXPECT_EQ(storage_of(store, "large"), "blocks");
+    const Dataset back_small = read_dataset(store, "small");
+    const Dataset back_large = read_dataset(store, "large");
+    expect_same_table(small.table, back_small.table);
+    expect_same_table(large.table, back_large.table);
+    EXPECT_EQ(back_large.kind, "grid-stats");
+    EXPECT_EQ(back_large.level, Level::kGrid);
+    EXPECT_EQ(back_large.meta["note"], "large");
+    EXPECT_TRUE(std::isnan(back_large.table.column("x").real_at(3)));
+
+    // The inventory means the same for both storages: rows, and missing values by reason (not 'empty').
+    const auto inv = store_inventory(store);
+    ASSERT_EQ(inv["datasets"].size(), 2u);
+    for (const auto& d : inv["datasets"]) {
+        const std::size_t rows = d["name"] == "small" ? 100 : 203;
+        EXPECT_EQ(d["rows"], rows);
+        // Rows 3, 8, 13, ... are missing in 3 columns; reason k = 1 + (r / 5) % 7 of them.
+        std::map<std::string, long> expected;
+        for (std::size_t r = 3; r < rows; r += 5) {
+            const auto why = static_cast<Missing>(1 + (r / 5) % (kMissingKinds - 1));
+            if (why != Missing::kEmpty) expected[std::string(missing_name(why))] += 3;
+        }
+        std::map<std::string, long> got;
+        for (auto it = d["missing_by_reason"].begin(); it != d["missing_by_reason"].end(); ++it)
+            got[it.key()] = it.value().get<long>();
+        EXPECT_EQ(got, expected) << d["name"];
+        EXPECT_EQ(d["columns"][2]["missing"], (rows - 3 + 4) / 5) << d["name"];
+    }
+    // Replacing the block dataset by a small one moves it to rows storage and drops its blocks.
+    StoreUpdate u2;
+    u2.run.command = "again";
+    u2.datasets = {every_type_dataset("large", 10)};
+    apply_to_store(store, u2, o);
+    EXPECT_EQ(storage_of(store, "large"), "rows");
+    EXPECT_EQ(read_dataset(store, "large").table.row_count(), 10u);
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open_v2(store.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+    sqlite3_stmt* s = nullptr;
+    sqlite3_prepare_v2(db, "SELECT count(*) FROM wz_blocks", -1, &s, nullptr);
+    ASSERT_EQ(sqlite3_step(s), SQLITE_ROW);
+    EXPECT_EQ(sqlite3_column_int64(s, 0), 0);
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+}
+
+TEST(Store, FailedBlockUpdateOnTheStoreItselfLeavesItByteForByte) {
+    TempDir dir;
+    const std::string store = dir.file("s.gpkg");
+    StoreOptions o;
+    o.block_threshold_rows = 50;
+    o.block_rows = 8;
+    StoreUpdate u;
+    u.run.command = "first";
+    u.datasets = {every_type_dataset("a", 120), small_dataset("kwb")};
+    apply_to_store(store, u, o);
+    const std::string before = test::file_fingerprint(store);
+    // Replaces "a" (drops its blocks, writes new ones), then fails on a dataset of unequal columns.
+    StoreUpdate bad;
+    bad.run.command = "bad";
+    bad.datasets.push_back(every_type_dataset("a", 300));
+    bad.datasets.push_back(every_type_dataset("b", 80));
+    Dataset broken = every_type_dataset("broken", 90);
+    const_cast<Column&>(broken.table.columns()[2]).push_real(1.0);
+    bad.datasets.push_back(std::move(broken));
+    EXPECT_THROW(apply_to_store(store, bad, o), std::logic_error);
+    EXPECT_EQ(test::file_fingerprint(store), before);
+    EXPECT_FALSE(std::filesystem::exists(store + "-journal"));
+    expect_same_table(read_dataset(store, "a").table, every_type_dataset("a", 120).table);
+    EXPECT_THROW(read_dataset(store, "b"), UsageError);
+}
+
+TEST(Store, OldStoresWithoutTheStorageColumnStillReadAndUpgrade) {
+    TempDir dir;
+    const std::string store = dir.file("s.gpkg");
+    StoreUpdate u;
+    u.run.command = "first";
+    u.datasets = {small_dataset("kwb")};
+    apply_to_store(store, u);
+    // Make it look like a store written before block storage: wz_datasets without the new columns.
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open_v2(store.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db,
+                           "DROP TABLE wz_blocks; ALTER TABLE wz_datasets DROP COLUMN missing_reasons; "
+                           "ALTER TABLE wz_datasets DROP COLUMN storage;",
+                           nullptr, nullptr, nullptr),
+              SQLITE_OK)
+        << sqlite3_errmsg(db);
+    sqlite3_close(db);
+    const Dataset back = read_dataset(store, "kwb");
+    expect_same_table(small_dataset("kwb").table, back.table);
+    const auto inv = store_inventory(store);
+    EXPECT_EQ(inv["datasets"][0]["storage"], "rows");
+    EXPECT_EQ(inv["datasets"][0]["missing_by_reason"]["secret-99997"], 1);
+    // The next update adds the columns and can store blocks beside the old dataset.
+    StoreOptions o;
+    o.block_threshold_rows = 10;
+    StoreUpdate u2;
+    u2.run.command = "second";
+    u2.datasets = {every_type_dataset("big", 40)};
+    apply_to_store(store, u2, o);
+    EXPECT_EQ(storage_of(store, "big"), "blocks");
+    EXPECT_EQ(storage_of(store, "kwb"), "rows");
+    expect_same_table(every_type_dataset("big", 40).table, read_dataset(store, "big").table);
+    expect_same_table(small_dataset("kwb").table, read_dataset(store, "kwb").table);
 }
 
 TEST(Store, RefusesFilesThatAreNoGeoPackage) {
