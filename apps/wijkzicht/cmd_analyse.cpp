@@ -1,5 +1,6 @@
 // wijkzicht analyse: tenure turning point (segmented regression), worst safety, safety quadrant.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
 #include <iostream>
@@ -20,6 +21,7 @@ struct AnalyseArgs {
                              share_column = "Wonen/Eigendom/Huurwoningen corporatie", outcome = "development",
                              interval = "profile", dimension = "vei", out;
     int from = 0, to = 0, year = 0, bootstrap = 999, grid = 200;
+    std::vector<std::string> dimensions;
     std::size_t top = 25;
     double quantile = 0.1, level_ci = 0.95;
     std::uint64_t seed = 1;
@@ -41,7 +43,8 @@ nlohmann::json interval_json(const stats::Interval& i) {
     return {{"low", i.low}, {"high", i.high}, {"low_open", i.low_open}, {"high_open", i.high_open}};
 }
 
-int run_tenure(const AnalyseArgs& args, const monitor::AreaScores& areas) {
+int run_tenure(const AnalyseArgs& args, const monitor::AreaScores& areas,
+               const std::vector<std::string>& dims) {
     const Dataset kf = read_dataset(args.store, args.key_figures);
     monitor::TenureOptions o;
     o.outcome =
@@ -49,6 +52,13 @@ int run_tenure(const AnalyseArgs& args, const monitor::AreaScores& areas) {
     o.from_year = args.from;
     o.to_year = args.to;
     o.weight_by_residents = args.weighted;
+    for (const auto& d : args.dimensions) {
+        const auto it = std::find(dims.begin(), dims.end(), d);
+        if (it == dims.end()) {
+            throw UsageError(fmt::format("--dimensions: '{}' is not one of {}", d, fmt::join(dims, ", ")));
+        }
+        o.dimensions.push_back(static_cast<std::size_t>(it - dims.begin()));
+    }
     o.segmented.level = args.level_ci;
     o.segmented.grid = args.grid;
     o.segmented.bootstrap = args.bootstrap;
@@ -66,6 +76,7 @@ int run_tenure(const AnalyseArgs& args, const monitor::AreaScores& areas) {
                         {"areas", f.n},
                         {"left_out", r.left_out},
                         {"weighted_by_residents", args.weighted},
+                        {"dimensions", args.dimensions},
                         {"breakpoint", f.breakpoint},
                         {"breakpoint_se", f.breakpoint_se},
                         {"intercept", f.intercept},
@@ -108,7 +119,7 @@ int run_analyse(const AnalyseArgs& args) {
     const std::vector<std::string> dims = dimensions_of(scores.table);
     const monitor::AreaScores areas = monitor::area_scores_from_table(scores.table, *level, dims);
     if (areas.years.empty()) throw UsageError(fmt::format("dataset '{}' has no rows", name));
-    if (args.what == "tenure") return run_tenure(args, areas);
+    if (args.what == "tenure") return run_tenure(args, areas, dims);
     const int year = args.year != 0 ? args.year : areas.years.back();
     const Table t =
         args.what == "safety"
@@ -183,6 +194,10 @@ void add_analyse_command(CLI::App& app, Action& action) {
     cmd->add_option("--grid", a->grid, "tenure: grid points of the breakpoint search")->capture_default_str();
     cmd->add_option("--seed", a->seed, "tenure: bootstrap seed")->capture_default_str();
     cmd->add_flag("--weighted", a->weighted, "tenure: weight areas by residents");
+    cmd->add_option(
+           "--dimensions", a->dimensions,
+           "tenure: the outcome is the sum of these dimension scores (e.g. won bev vei) instead of the total")
+        ->delimiter(',');
     cmd->add_option("--dimension", a->dimension,
                     "safety/quadrant: the dimension (vei in LBM 2.0, onv in 3.0)")
         ->capture_default_str();

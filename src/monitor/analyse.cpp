@@ -76,8 +76,13 @@ TenureResult tenure_breakpoint(const AreaScores& areas, const Table& key_figures
             ++out.left_out;
             continue;
         }
-        const double v = options.outcome == TenureOutcome::kDevelopment ? areas.score[i1] - areas.score[i0]
-                                                                        : areas.score[i1];
+        const auto value = [&](std::size_t i) {
+            if (options.dimensions.empty()) return areas.score[i];
+            double sum = 0;
+            for (std::size_t d : options.dimensions) sum += areas.dims.at(d)[i];
+            return sum;
+        };
+        const double v = options.outcome == TenureOutcome::kDevelopment ? value(i1) - value(i0) : value(i1);
         x.push_back(it->second);
         y.push_back(v);
         w.push_back(areas.residents[i0]);

@@ -17,6 +17,9 @@ struct TenureOptions {
     TenureOutcome outcome = TenureOutcome::kDevelopment;
     int from_year = 0, to_year = 0;  // development from..to; score in to_year (0 = first / last year)
     bool weight_by_residents = false;
+    // Outcome on the sum of these dimension scores (indices into AreaScores::dims) instead of the total:
+    // the report's tenure effects work through some dimensions (housing, residents, safety).
+    std::vector<std::size_t> dimensions;
     stats::SegmentedOptions segmented;
 };
 

@@ -12,61 +12,18 @@
 #include <sstream>
 
 #include "io/store.hpp"
+#include "synth_country.hpp"
 #include "test_support.hpp"
 
 namespace wz {
 namespace {
 namespace fs = std::filesystem;
 
-struct Country {
-    std::string dir, store, weights;
-    nlohmann::json truth;
-};
+using Country = test::SynthCountry;
+using test::split_on;
 
-std::vector<std::string> split(const std::string& line, char sep) {
-    std::vector<std::string> out;
-    std::stringstream ss(line);
-    std::string f;
-    while (std::getline(ss, f, sep)) out.push_back(f);
-    return out;
-}
-
-// Generates the country at scale 0.01, imports it as its README says, writes the true weights as CSV.
 const Country& country() {
-    static const Country c = [] {
-        Country k;
-        k.dir = (fs::temp_directory_path() / ("wz_score_synth_" + std::to_string(::getpid()))).string();
-        fs::remove_all(k.dir);
-        const auto r = test::run_wijkzicht("synth --scale 0.01 --seed 7 --out " + k.dir);
-        EXPECT_EQ(r.status, 0) << r.err;
-        k.store = k.dir + "/store.gpkg";
-        std::ifstream readme(k.dir + "/README.md");
-        std::string line;
-        while (std::getline(readme, line)) {
-            if (line.rfind("wijkzicht import ", 0) != 0) continue;
-            // The README's paths are relative to the country's folder.
-            std::string args;
-            const auto tokens = split(line.substr(10), ' ');
-            for (std::size_t t = 0; t < tokens.size(); ++t) {
-                const fs::path p = fs::path(k.dir) / tokens[t];
-                args += " " + (t >= 2 && fs::exists(p) ? p.string() : tokens[t]);  // not "import KIND"
-            }
-            const auto imp = test::run_wijkzicht(args + " --store " + k.store);
-            EXPECT_EQ(imp.status, 0) << line << "\n" << imp.err;
-        }
-        std::ifstream t(k.dir + "/truth.json");
-        k.truth = nlohmann::json::parse(t);
-        k.weights = k.dir + "/true_weights.csv";
-        std::ofstream w(k.weights);
-        w.precision(17);
-        w << "indicator,transform,dimension,weight,center\n";
-        for (const auto& i : k.truth["model"]["indicators"]) {
-            w << i["id"].get<std::string>() << ',' << i["transform"].get<std::string>() << ','
-              << i["dimension_lbm2"].get<std::string>() << ',' << i["weight"].get<double>() << ','
-              << i["center"].get<double>() << '\n';
-        }
-        return k;
-    }();
+    static const Country c = test::make_synth_country("0.01", 7, {});
     return c;
 }
 
@@ -95,9 +52,9 @@ TEST(ScoreSynth, CellScoresEqualTheTrueModelRecomputedFromTheFiles) {
         std::ifstream in(c.dir + "/liveability/indicators_" + std::to_string(year) + ".csv");
         std::string line;
         std::getline(in, line);
-        const auto header = split(line, ',');
+        const auto header = split_on(line, ',');
         while (std::getline(in, line)) {
-            const auto f = split(line, ',');
+            const auto f = split_on(line, ',');
             double s = 4.1847;
             for (std::size_t j = 1; j < f.size(); ++j) {
                 const auto& [tr, wc] = model.at(header[j]);
