@@ -76,6 +76,24 @@ class Evaluator {
         const Column& codes = *t.find("code");
         const Column& years = *t.find("year");
         const Column& c = column(s);
+        if (&space == &space_) {
+            // Rows of the rule's level: the (area, year) slot of every row is found once per dataset.
+            auto it = slots_.find(s.dataset);
+            if (it == slots_.end()) {
+                std::vector<std::size_t> slot(t.row_count(), std::string::npos);
+                for (std::size_t row = 0; row < t.row_count(); ++row) {
+                    const std::size_t yi = year_index(years.int_at(row));
+                    if (yi == ny_) continue;
+                    auto a = space.index.find(codes.text_at(row));
+                    if (a != space.index.end()) slot[row] = a->second * ny_ + yi;
+                }
+                it = slots_.emplace(s.dataset, std::move(slot)).first;
+            }
+            const auto& slot = it->second;
+            for (std::size_t row = 0; row < slot.size(); ++row)
+                if (slot[row] != std::string::npos) out[slot[row]] = c.number_at(row);
+            return out;
+        }
         for (std::size_t row = 0; row < t.row_count(); ++row) {
             const std::size_t yi = year_index(years.int_at(row));
             if (yi == ny_) continue;
@@ -179,6 +197,7 @@ class Evaluator {
     std::vector<int> years_;  // every measurement year of the datasets read (all years)
     std::size_t na_ = 0, ny_ = 0;
     std::map<std::string, std::vector<double>> vars_;
+    mutable std::map<std::string, std::vector<std::size_t>> slots_;  // dataset -> row -> area * ny + year
     // Per criterion: final state, value and threshold per [area * ny + year]; years met / unknown at year_.
     std::vector<std::vector<Tri>> state_;
     std::vector<std::vector<double>> value_, threshold_;
