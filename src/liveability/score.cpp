@@ -120,7 +120,6 @@ CellScores score_cell_years(const CellYearPanel& panel, const ScoringModel& mode
     std::vector<std::size_t> missing_in_block(blocks, 0), invalid_in_block(blocks, 0);
     tbb::parallel_for(tbb::blocked_range<std::size_t>(0, blocks, 1),
                       [&](const tbb::blocked_range<std::size_t>& br) {
-                          Eigen::ArrayXd t(static_cast<Eigen::Index>(kBlock));
                           std::vector<std::uint8_t> miss(kBlock);
                           for (std::size_t b = br.begin(); b != br.end(); ++b) {
                               const std::size_t r0 = b * kBlock, m = std::min(kBlock, n - r0);
@@ -129,21 +128,22 @@ CellScores score_cell_years(const CellYearPanel& panel, const ScoringModel& mode
                               for (std::size_t j = 0; j < nk; ++j) {
                                   const IndicatorWeight& iw = model.indicators[j];
                                   Eigen::Map<const Eigen::ArrayXd> x(panel.indicators[j].data() + r0, len);
-                                  switch (iw.transform) {
-                                      case Transform::kIdentity:
-                                          t.head(len) = x;
-                                          break;
-                                      case Transform::kLog:
-                                          t.head(len) = x.log();
-                                          break;
-                                      case Transform::kLogit:
-                                          t.head(len) = x.log() - (1.0 - x).log();
-                                          break;
-                                  }
                                   const double c = iw.centre.value_or(0.0);
                                   Eigen::Map<Eigen::ArrayXd> acc(
                                       out.dims[static_cast<std::size_t>(iw.dimension)].data() + r0, len);
-                                  acc += iw.weight * (t.head(len) - c);
+                                  // One fused pass per indicator; logit as one log of x / (1 - x) (the
+                                  // same domain: 0 < x < 1, else -inf, inf or NaN).
+                                  switch (iw.transform) {
+                                      case Transform::kIdentity:
+                                          acc += iw.weight * (x - c);
+                                          break;
+                                      case Transform::kLog:
+                                          acc += iw.weight * (x.log() - c);
+                                          break;
+                                      case Transform::kLogit:
+                                          acc += iw.weight * ((x / (1.0 - x)).log() - c);
+                                          break;
+                                  }
                                   if (j < panel.missing.size() && !panel.missing[j].empty()) {
                                       const std::uint8_t* s = panel.missing[j].data() + r0;
                                       for (std::size_t i = 0; i < m; ++i) miss[i] |= s[i];
