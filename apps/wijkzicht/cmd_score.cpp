@@ -27,6 +27,8 @@ namespace wz::app {
 namespace {
 
 struct ScoreArgs {
+    std::string published;
+    int year = 0;
     std::string store, model = "lbm2", weights = "model_weights", indicators = "indicators",
                        population = "grid_population", dimension_column, weighting = "residents", out_dir,
                        groups = "regio_kenmerken:Stedenklasse", regions = "regio_kenmerken:Bevolkingsdaling";
@@ -145,23 +147,35 @@ int run_score(const ScoreArgs& args) {
     }
     Stopwatch clock;
     const auto preset = load_model_preset(args.model);
-    const Table weights = load_weights(args);
-    const std::string dim_col = dimension_column_of(weights, args, preset.name);
-    const Dataset indicators = read_dataset(args.store, args.indicators);
-    const Dataset population = read_dataset(args.store, args.population);
+    const bool from_published = !args.published.empty();
+    const Table weights = from_published ? Table() : load_weights(args);
+    const std::string dim_col =
+        from_published ? std::string() : dimension_column_of(weights, args, preset.name);
+    const Dataset indicators = read_dataset(args.store, from_published ? args.published : args.indicators);
+    const Dataset population =
+        args.population == "none" ? Dataset() : read_dataset(args.store, args.population);
     const AreaLayer buurten = read_area_layer(args.store, Level::kBuurt, args.vintage);
-    spdlog::info(
-        "read weights ({} indicators), indicators ({} rows), population ({} rows), {} buurten {} ({:.2f} s)",
-        weights.row_count(), indicators.table.row_count(), population.table.row_count(), buurten.areas.size(),
-        buurten.vintage, clock.lap());
+    spdlog::info("read {} ({} rows), population ({} rows), {} buurten {} ({:.2f} s)",
+                 from_published ? "published scores " + args.published
+                                : fmt::format("{} weights", weights.row_count()),
+                 indicators.table.row_count(), population.table.row_count(), buurten.areas.size(),
+                 buurten.vintage, clock.lap());
 
     liveability::PanelOptions po;
     po.secret_residents = args.secret_residents;
+    po.default_year = args.year;
     po.weighting = args.weighting == "dwellings"    ? liveability::Weighting::kDwellings
                    : args.weighting == "unweighted" ? liveability::Weighting::kUnweighted
                                                     : liveability::Weighting::kResidents;
     // The model needs the base year, which needs the years: parse weights first with a placeholder.
-    liveability::ScoringModel model = liveability::scoring_model_from_weights(weights, preset, dim_col, 0, 0);
+    liveability::ScoringModel model;
+    if (from_published) {
+        for (const auto& d : preset.dimensions) model.dimensions.push_back(d.code);
+        model.classes = preset.classes;
+        model.development = preset.development;
+    } else {
+        model = liveability::scoring_model_from_weights(weights, preset, dim_col, 0, 0);
+    }
     const liveability::CellPanelData data = build_cell_panel(indicators.table, population.table, model, po);
     const auto& years = data.panel.years;
     model.base_year = args.base_year;
@@ -179,13 +193,18 @@ int run_score(const ScoreArgs& args) {
         }
         model.offset = *abs;
     }
+    // Classes on the relative score (LBM 3.0 afw): classify score minus the edition constant.
+    if (!preset.classes_on_absolute)
+        model.class_offset = preset.to_absolute(0.0, model.base_year).value_or(0.0);
     spdlog::info(
         "panel: {} cells x {} years = {} rows; {} rows without a population row; base year {}, offset {} "
         "({:.2f} s)",
         data.panel.cells, years.size(), data.panel.rows, data.rows_without_population, model.base_year,
         model.offset, clock.lap());
 
-    const liveability::CellScores scores = liveability::score_cell_years(data.panel, model);
+    const liveability::CellScores scores =
+        from_published ? liveability::cell_scores_from_published(data.panel, indicators.table, preset, model)
+                       : liveability::score_cell_years(data.panel, model);
     const liveability::CellDevelopment dev =
         liveability::develop_cells(data.panel, scores, model.development);
     if (scores.missing_rows + scores.invalid_rows > 0) {
@@ -256,7 +275,8 @@ int run_score(const ScoreArgs& args) {
 
     // Results.
     nlohmann::json meta = {{"model", preset.name},
-                           {"weights", args.weights},
+                           {"weights", from_published ? "" : args.weights},
+                           {"published", args.published},
                            {"dimension_column", dim_col},
                            {"base_year", model.base_year},
                            {"offset", model.offset},
@@ -335,18 +355,26 @@ void add_score_command(CLI::App& app, Action& action) {
            "Dataset in the store or CSV file: indicator, transform, dimension (or dimension_<model>), "
            "weight[, center]")
         ->capture_default_str();
+    cmd->add_option(
+        "--published", a->published,
+        "Use published cell scores (a dataset imported with `import lbm3 ... --level grid`) instead of "
+        "computing them: every step below works on them");
+    cmd->add_option("--year", a->year,
+                    "The measurement year of rows without one (the LBM 3.0 samples have none)");
     cmd->add_option("--dimension-column", a->dimension_column, "Column of the weights naming the dimension");
     cmd->add_option("--indicators", a->indicators, "Dataset with code (cell), year, indicator columns")
         ->capture_default_str();
     cmd->add_option("--population", a->population,
-                    "Dataset with code (cell), year, INW (CBS grid statistics)")
+                    "Dataset with code (cell), year, INW (CBS grid statistics); 'none': no residents "
+                    "(use --weighting unweighted --min-residents 0)")
         ->capture_default_str();
     cmd->add_option("--vintage", a->vintage, "Buurt boundary vintage for all years (default: the newest)");
     cmd->add_option("--base-year", a->base_year, "Year whose national means are the centres (default 2016)");
     cmd->add_option("--offset", a->offset,
                     "Absolute score at the centres (default: the preset's national mean of "
                     "the base year, 4.1847 for LBM 2.0 in 2016)");
-    cmd->add_option("--weighting", a->weighting, "residents, dwellings (grid column WONING) or unweighted")
+    cmd->add_option("--weighting", a->weighting,
+                    "residents, dwellings (grid column WONING) or unweighted (every scored cell once)")
         ->check(CLI::IsMember({"residents", "dwellings", "unweighted"}))
         ->capture_default_str();
     cmd->add_option("--min-residents", a->min_residents, "Areas with fewer residents are not shown")

@@ -37,10 +37,15 @@ CellPanelData build_cell_panel(const Table& indicators, const Table& population,
     if (codes.type() != ColumnType::kText) throw UsageError("indicators: the code column is not text");
     const std::size_t n = indicators.row_count();
     p.rows = n;
+    const auto year_of = [&](std::size_t r) {
+        return years.is_missing(r) ? options.default_year : static_cast<int>(years.number_at(r));
+    };
     // Years.
     for (std::size_t r = 0; r < n; ++r) {
-        if (years.is_missing(r)) throw UsageError(fmt::format("indicators row {}: no year", r + 1));
-        const int y = static_cast<int>(years.number_at(r));
+        if (years.is_missing(r) && options.default_year == 0) {
+            throw UsageError(fmt::format("indicators row {}: no year (give one with --year)", r + 1));
+        }
+        const int y = year_of(r);
         if (std::find(p.years.begin(), p.years.end(), y) == p.years.end()) p.years.push_back(y);
     }
     std::sort(p.years.begin(), p.years.end());
@@ -56,7 +61,7 @@ CellPanelData build_cell_panel(const Table& indicators, const Table& population,
         const GridCell c = cell_of(codes, r, "indicators");
         const auto [it, added] = cell_index.try_emplace(c.key(), static_cast<std::int32_t>(out.cells.size()));
         if (added) out.cells.push_back(c);
-        const int y = static_cast<int>(years.number_at(r));
+        const int y = year_of(r);
         p.cell[r] = it->second;
         p.year[r] =
             static_cast<std::uint8_t>(std::lower_bound(p.years.begin(), p.years.end(), y) - p.years.begin());
@@ -81,6 +86,13 @@ CellPanelData build_cell_panel(const Table& indicators, const Table& population,
         p.missing.emplace_back(col->status());
     }
     // Residents (and weights) by (cell, year).
+    p.residents.assign(n, 0.0);
+    if (options.weighting != Weighting::kResidents)
+        p.weight.assign(n, options.weighting == Weighting::kUnweighted ? 1.0 : 0.0);
+    if (population.column_count() == 0) {
+        out.rows_without_population = n;
+        return out;
+    }
     const Column& pc = population.column("code");
     const Column& py = population.column("year");
     const Column& pr = population.column(options.residents_column);
@@ -94,8 +106,6 @@ CellPanelData build_cell_panel(const Table& indicators, const Table& population,
         if (!c) continue;
         pop_row[cell_year_key(*c, static_cast<std::int64_t>(py.number_at(r)))] = r;
     }
-    p.residents.assign(n, 0.0);
-    if (options.weighting != Weighting::kResidents) p.weight.assign(n, 0.0);
     for (std::size_t r = 0; r < n; ++r) {
         const GridCell& c = out.cells[static_cast<std::size_t>(p.cell[r])];
         const auto it = pop_row.find(cell_year_key(c, p.years[p.year[r]]));
@@ -114,7 +124,6 @@ CellPanelData build_cell_panel(const Table& indicators, const Table& population,
             ++out.secret_population_rows;
         }
         p.residents[r] = std::max(0.0, res);
-        if (options.weighting == Weighting::kUnweighted) p.weight[r] = p.residents[r] > 0 ? 1.0 : 0.0;
         if (pw != nullptr && !pw->is_missing(q)) p.weight[r] = std::max(0.0, pw->number_at(q));
     }
     return out;

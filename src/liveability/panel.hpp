@@ -19,6 +19,7 @@ struct PanelOptions {
     // Residents counted for a cell whose count is secret (CBS -99997: 1–4 residents). 0 follows CBS's
     // published totals; 2.5 is the expected value of a uniform 1–4.
     double secret_residents = 0;
+    int default_year = 0;  // the year of rows whose year is missing (0: such a row is an error)
 };
 
 struct CellPanelData {
@@ -28,6 +29,7 @@ struct CellPanelData {
     std::size_t secret_population_rows = 0;   // population rows whose count is secret
 };
 
+// `population` may be an empty table (no residents known: weights only with Weighting::kUnweighted).
 // `indicators`: columns code (a grid cell code in any form), year and the model's indicators (any
 // extra columns are ignored); a missing model indicator column, a bad cell code or a repeated (cell,
 // year) is a UsageError. `population`: code, year and the residents column (and the dwellings column

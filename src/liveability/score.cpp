@@ -233,28 +233,80 @@ CellScores score_cell_years(const CellYearPanel& panel, const ScoringModel& mode
     // Pass 2: absolute score, relative dimension contributions, classes.
     out.rel.assign(n, 0.0);
     out.cls.assign(n, 0);
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, kBlock),
-                      [&](const tbb::blocked_range<std::size_t>& br) {
-                          for (std::size_t r = br.begin(); r != br.end(); ++r) {
-                              const std::size_t y = panel.year[r];
-                              if (std::isnan(out.dims[0][r])) {
-                                  out.score[r] = kNaN;
-                                  out.rel[r] = kNaN;
-                                  continue;
-                              }
-                              double s = model.offset, rel = 0;
-                              for (std::size_t d = 0; d < nd; ++d) {
-                                  const double part = out.dims[d][r] - k[d];
-                                  s += part;
-                                  const double rd = part - out.national_dim_mean[y][d];
-                                  out.dims[d][r] = rd;
-                                  rel += rd;
-                              }
-                              out.score[r] = s;
-                              out.rel[r] = rel;
-                              out.cls[r] = static_cast<std::uint8_t>(model.classes.classify(s));
-                          }
-                      });
+    tbb::parallel_for(
+        tbb::blocked_range<std::size_t>(0, n, kBlock), [&](const tbb::blocked_range<std::size_t>& br) {
+            for (std::size_t r = br.begin(); r != br.end(); ++r) {
+                const std::size_t y = panel.year[r];
+                if (std::isnan(out.dims[0][r])) {
+                    out.score[r] = kNaN;
+                    out.rel[r] = kNaN;
+                    continue;
+                }
+                double s = model.offset, rel = 0;
+                for (std::size_t d = 0; d < nd; ++d) {
+                    const double part = out.dims[d][r] - k[d];
+                    s += part;
+                    const double rd = part - out.national_dim_mean[y][d];
+                    out.dims[d][r] = rd;
+                    rel += rd;
+                }
+                out.score[r] = s;
+                out.rel[r] = rel;
+                out.cls[r] = static_cast<std::uint8_t>(model.classes.classify(s - model.class_offset));
+            }
+        });
+    return out;
+}
+
+CellScores cell_scores_from_published(const CellYearPanel& panel, const Table& published,
+                                      const ModelPreset& preset, const ScoringModel& model) {
+    const std::size_t n = panel.rows, ny = panel.years.size(), nd = preset.dimensions.size();
+    if (published.row_count() != n) throw std::invalid_argument("published scores and panel disagree");
+    const auto find = [&](const std::string& key, const std::string& code) -> const Column& {
+        if (const Column* c = published.find(key)) return *c;
+        if (const Column* c = published.find(code)) return *c;
+        throw UsageError(fmt::format("the published scores have no column '{}' ({})", key, preset.title));
+    };
+    const Column& total = find(preset.total, preset.total);
+    std::vector<const Column*> dims;
+    for (const auto& d : preset.dimensions) dims.push_back(&find(d.key, d.code));
+    const auto wts = panel.weights();
+    CellScores out;
+    out.score.assign(n, kNaN);
+    out.rel.assign(n, kNaN);
+    out.dims.assign(nd, std::vector<double>(n, kNaN));
+    out.cls.assign(n, 0);
+    std::vector<double> wsum(ny, 0.0), wscore(ny, 0.0);
+    std::vector<std::vector<double>> wdim(ny, std::vector<double>(nd, 0.0));
+    for (std::size_t r = 0; r < n; ++r) {
+        const int year = panel.years[panel.year[r]];
+        const auto abs = total.is_missing(r) ? std::nullopt : preset.to_absolute(total.number_at(r), year);
+        if (!abs) {
+            ++out.missing_rows;
+            continue;
+        }
+        out.score[r] = *abs;
+        for (std::size_t d = 0; d < nd; ++d) out.dims[d][r] = dims[d]->number_at(r);
+        out.cls[r] = static_cast<std::uint8_t>(model.classes.classify(*abs - model.class_offset));
+        if (wts[r] > 0) {
+            const std::size_t y = panel.year[r];
+            wsum[y] += wts[r];
+            wscore[y] += wts[r] * *abs;
+            for (std::size_t d = 0; d < nd; ++d) {
+                if (std::isfinite(out.dims[d][r])) wdim[y][d] += wts[r] * out.dims[d][r];
+            }
+        }
+    }
+    out.national_mean.assign(ny, kNaN);
+    out.national_dim_mean.assign(ny, std::vector<double>(nd, kNaN));
+    for (std::size_t y = 0; y < ny; ++y) {
+        if (wsum[y] <= 0) continue;
+        out.national_mean[y] = wscore[y] / wsum[y];
+        for (std::size_t d = 0; d < nd; ++d) out.national_dim_mean[y][d] = wdim[y][d] / wsum[y];
+    }
+    for (std::size_t r = 0; r < n; ++r) {
+        if (!std::isnan(out.score[r])) out.rel[r] = out.score[r] - out.national_mean[panel.year[r]];
+    }
     return out;
 }
 

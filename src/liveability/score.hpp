@@ -37,6 +37,9 @@ struct ScoringModel {
     std::vector<IndicatorWeight> indicators;
     double offset = 0;  // the absolute score of a cell at the centres
     int base_year = 0;  // the year whose weighted means are the centres
+    // Classes are taken of (score - class_offset): 0 when the classes are defined on the absolute score
+    // (LBM 2.0), the edition constant when they are defined on the relative score (LBM 3.0 `afw`).
+    double class_offset = 0;
     ClassRule classes;
     ClassRule development;
 };
@@ -81,6 +84,13 @@ struct CellScores {
 
 // Scores every row. Parallel over blocks of rows; the result does not depend on the thread count.
 CellScores score_cell_years(const CellYearPanel& panel, const ScoringModel& model);
+
+// Cell scores taken from published ones (Leefbaarometer open data) instead of computed: `published`
+// holds one row per panel row with the preset's total (relative) column and its dimension columns
+// (by key or code). score = preset.to_absolute(total, year); dims = the published dimension scores;
+// rel = score - the weighted national mean of the year.
+CellScores cell_scores_from_published(const CellYearPanel& panel, const Table& published,
+                                      const ModelPreset& preset, const ScoringModel& model);
 
 // Development classes of every cell between every pair of years (from < to).
 struct CellDevelopment {

@@ -54,7 +54,8 @@ void roll_up(const AreaScores& from, const std::vector<std::int32_t>& parent, Ar
 }
 
 // Turns weighted sums into means, hides small areas and classifies.
-void finish(AreaScores& a, const liveability::ClassRule& classes, const AggregateOptions& options) {
+void finish(AreaScores& a, const liveability::ClassRule& classes, double class_offset,
+            const AggregateOptions& options) {
     for (std::size_t i = 0; i < a.score.size(); ++i) {
         const bool shown = a.weight[i] > 0 && a.residents[i] >= options.min_residents;
         if (!shown) {
@@ -66,7 +67,7 @@ void finish(AreaScores& a, const liveability::ClassRule& classes, const Aggregat
         a.score[i] /= a.weight[i];
         a.rel[i] /= a.weight[i];
         for (auto& d : a.dims) d[i] /= a.weight[i];
-        a.cls[i] = static_cast<std::uint8_t>(classes.classify(a.score[i]));
+        a.cls[i] = static_cast<std::uint8_t>(classes.classify(a.score[i] - class_offset));
     }
 }
 
@@ -105,7 +106,7 @@ std::vector<AreaScores> aggregate_to_levels(const liveability::CellYearPanel& pa
         roll_up(out[l - 1], hierarchy.parent[l - 1], next);
         out.push_back(std::move(next));
     }
-    for (auto& a : out) finish(a, model.classes, options);
+    for (auto& a : out) finish(a, model.classes, model.class_offset, options);
     return out;
 }
 
