@@ -290,9 +290,10 @@ namespace {
 constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
                              1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 
-// Plain decimals ("-12", "3.25", "3,25" with a decimal comma) of at most 18 digits: mantissa and
-// decimal exponent are exact in double, so one division gives the correctly rounded value (the
-// classic fast path of decimal-to-binary conversion). Anything else returns false.
+// Plain decimals ("-12", "3.25", "3,25" with a decimal comma) of at most 18 digits. An integer is
+// converted with one rounding; with a fraction, mantissa (at most 2^53) and power of ten are exact in
+// double, so one division gives the correctly rounded value (the classic fast path of decimal-to-binary
+// conversion). Anything else returns false.
 bool parse_simple_decimal(std::string_view t, char decimal, double& out) {
     const char* p = t.data();
     const char* e = p + t.size();
@@ -318,6 +319,7 @@ bool parse_simple_decimal(std::string_view t, char decimal, double& out) {
         }
     }
     if (digits == 0 || digits > 18 || fraction == 0) return false;
+    if (fraction > 0 && mantissa > (std::uint64_t{1} << 53)) return false;
     double v = static_cast<double>(mantissa);
     if (fraction > 0) v /= kPow10[fraction];
     out = negative ? -v : v;

@@ -31,6 +31,7 @@ struct TableReadOptions {
     bool allow_short_rows = false;          // ragged rows: missing trailing fields are empty
     bool skip_single_field_rows = false;    // footers such as "Bron: CBS" in StatLine exports
     std::size_t sample_rows = 1000;         // rows used to decide which columns are numeric
+    bool fast_path = true;                  // false: every record through the general path (tests)
 };
 
 // Reads every remaining record of `reader` into a table with the given column names. Numeric columns
@@ -39,6 +40,7 @@ struct TableReadOptions {
 struct RecordPositions {
     std::vector<std::size_t> offsets;  // byte offset of each row's record in the data
     std::vector<long> lines;           // 1-based line of each row
+    std::size_t fast_records = 0;      // rows taken by the fast path (tests and benchmarks)
 };
 Table read_typed_records(csv::Reader& reader, const std::vector<std::string>& names,
                          const TableReadOptions& options, const std::string& source,
