@@ -2,6 +2,8 @@
 // (13,000 buurten, 3,300 wijken, 52 COROP-plus regions x 6 measurements). Target: <= 0.5 s on 2 cores
 // for all rule sets together (docs/typology.md).
 #include <benchmark/benchmark.h>
+#include <tbb/global_control.h>
+#include <tbb/parallel_for.h>
 
 #include <array>
 #include <cmath>
@@ -129,16 +131,29 @@ Table scores(const char* prefix, int width, std::size_t n) {
     return t;
 }
 
-void BM_TypologyAllShippedRuleSets(benchmark::State& state) {
-    const Table kf = key_figures(13000);
-    const Table sb = scores("BU", 8, 13000), sw = scores("WK", 6, 3300), sc = scores("CP", 4, 52);
-    const char* names[] = {"lbm2018-type1", "lbm2018-type2", "lbm2018-type3",
-                           "denmark-2018",  "denmark-2021",  "berlin-mss"};
+// Scale-1-sized inputs (13,000 buurten, 3,300 wijken, 52 COROP-plus regions x 6 years) and every
+// shipped rule set.
+struct AllShipped {
+    Table kf = key_figures(13000);
+    Table sb = scores("BU", 8, 13000), sw = scores("WK", 6, 3300), sc = scores("CP", 4, 52);
     std::vector<typology::RuleSet> sets;
-    for (const char* n : names) sets.push_back(load(n));
     typology::Inputs in;
-    in.datasets = {
-        {"kerncijfers_buurten", &kf}, {"score_buurt", &sb}, {"score_wijk", &sw}, {"score_corop_plus", &sc}};
+    AllShipped() {
+        for (const char* n : {"lbm2018-type1", "lbm2018-type2", "lbm2018-type3", "denmark-2018",
+                              "denmark-2021", "berlin-mss"}) {
+            sets.push_back(load(n));
+        }
+        in.datasets = {{"kerncijfers_buurten", &kf},
+                       {"score_buurt", &sb},
+                       {"score_wijk", &sw},
+                       {"score_corop_plus", &sc}};
+    }
+};
+
+void BM_TypologyAllShippedRuleSets(benchmark::State& state) {
+    const AllShipped all;
+    const auto& sets = all.sets;
+    const auto& in = all.in;
     std::size_t designated = 0;
     for (auto _ : state) {
         designated = 0;
@@ -153,5 +168,29 @@ void BM_TypologyAllShippedRuleSets(benchmark::State& state) {
     state.counters["buurt_years"] = 13000.0 * 6;
 }
 BENCHMARK(BM_TypologyAllShippedRuleSets)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// The same on 2 cores: the rule sets are independent, one task each (evaluate only reads the inputs).
+void BM_TypologyAllShippedRuleSetsParallel(benchmark::State& state) {
+    const AllShipped all;
+    const auto& sets = all.sets;
+    const auto& in = all.in;
+    tbb::global_control two(tbb::global_control::max_allowed_parallelism, 2);
+    std::vector<std::size_t> designated(sets.size());
+    for (auto _ : state) {
+        tbb::parallel_for(std::size_t{0}, sets.size(), [&](std::size_t k) {
+            const auto ev = typology::evaluate(sets[k], in, 2022);
+            const Table s = typology::summary_table(sets[k], ev);
+            designated[k] = typology::count_results(sets[k], ev).designated;
+            benchmark::DoNotOptimize(s.row_count());
+        });
+    }
+    std::size_t total = 0;
+    for (std::size_t d : designated) total += d;
+    state.counters["designated"] = static_cast<double>(total);
+}
+BENCHMARK(BM_TypologyAllShippedRuleSetsParallel)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->MeasureProcessCPUTime();
 
 }  // namespace
