@@ -11,6 +11,7 @@
 
 #include "core/error.hpp"
 #include "io/importers.hpp"
+#include "io/table_csv.hpp"
 #include "test_support.hpp"
 
 namespace wz {
@@ -300,6 +301,38 @@ TEST(Store, OldStoresWithoutTheStorageColumnStillReadAndUpgrade) {
     EXPECT_EQ(storage_of(store, "kwb"), "rows");
     expect_same_table(every_type_dataset("big", 40).table, read_dataset(store, "big").table);
     expect_same_table(small_dataset("kwb").table, read_dataset(store, "kwb").table);
+}
+
+TEST(Store, ExportCommandWritesABlockDatasetAsCsvAndRejectsUnknownNames) {
+    TempDir dir;
+    const std::string store = dir.file("s.gpkg");
+    StoreOptions o;
+    o.block_threshold_rows = 20;
+    o.block_rows = 7;
+    StoreUpdate u;
+    u.run.command = "test";
+    u.datasets = {every_type_dataset("big", 30)};
+    apply_to_store(store, u, o);
+    ASSERT_EQ(storage_of(store, "big"), "blocks");
+    const std::string before = test::file_fingerprint(store);
+    const std::string csv = dir.file("big.csv");
+    const auto ok = test::run_wijkzicht("export --store " + store + " --dataset big --out " + csv);
+    ASSERT_EQ(ok.status, 0) << ok.err;
+    const Table back = read_table_csv(csv, {"code", "note"});
+    ASSERT_EQ(back.row_count(), 30u);
+    EXPECT_EQ(back.column("code").text_at(29), "E0029N0000");
+    EXPECT_EQ(back.column("year").number_at(7), 2014.0);
+    EXPECT_DOUBLE_EQ(back.column("x").number_at(9), 9 * 0.25 - 7.125);
+    EXPECT_TRUE(back.column("x").is_missing(8));  // row 8 is missing (reason kept in the store only)
+    EXPECT_EQ(back.column("note").text_at(1), "caf\u00e9 \"1\",\nx");
+    // An unknown dataset or a missing option: exit 2 with a message, the store untouched, no file.
+    const auto bad =
+        test::run_wijkzicht("export --store " + store + " --dataset nope --out " + dir.file("n.csv"));
+    EXPECT_EQ(bad.status, 2);
+    EXPECT_NE(bad.err.find("no dataset 'nope'"), std::string::npos) << bad.err;
+    EXPECT_FALSE(std::filesystem::exists(dir.file("n.csv")));
+    EXPECT_EQ(test::run_wijkzicht("export --store " + store + " --dataset big").status, 2);
+    EXPECT_EQ(test::file_fingerprint(store), before);
 }
 
 TEST(Store, RefusesFilesThatAreNoGeoPackage) {
