@@ -12,6 +12,7 @@
 #include "monitor/aggregate.hpp"
 #include "monitor/analyse.hpp"
 #include "picture_print.hpp"
+#include "stored_scores.hpp"
 
 namespace wz::app {
 namespace {
@@ -27,17 +28,6 @@ struct AnalyseArgs {
     std::uint64_t seed = 1;
     bool weighted = false, json = false;
 };
-
-std::vector<std::string> dimensions_of(const Table& scores) {
-    std::vector<std::string> dims;
-    bool in = false;
-    for (const Column& c : scores.columns()) {
-        if (c.name() == "class") break;
-        if (in) dims.push_back(c.name());
-        if (c.name() == "rel") in = true;
-    }
-    return dims;
-}
 
 nlohmann::json interval_json(const stats::Interval& i) {
     return {{"low", i.low}, {"high", i.high}, {"low_open", i.low_open}, {"high_open", i.high_open}};
@@ -116,7 +106,7 @@ int run_analyse(const AnalyseArgs& args) {
     if (!level) throw UsageError(fmt::format("--level: unknown level '{}'", args.level));
     const std::string name = fmt::format("score_{}", level_name(*level));
     const Dataset scores = read_dataset(args.store, name);
-    const std::vector<std::string> dims = dimensions_of(scores.table);
+    const std::vector<std::string> dims = score_dimensions(scores.table);
     const monitor::AreaScores areas = monitor::area_scores_from_table(scores.table, *level, dims);
     if (areas.years.empty()) throw UsageError(fmt::format("dataset '{}' has no rows", name));
     if (args.what == "tenure") return run_tenure(args, areas, dims);

@@ -16,6 +16,7 @@
 #include "monitor/aggregate.hpp"
 #include "monitor/picture.hpp"
 #include "picture_print.hpp"
+#include "stored_scores.hpp"
 
 namespace wz::app {
 namespace {
@@ -29,35 +30,6 @@ struct PictureArgs {
     bool json = false;
 };
 
-std::vector<std::string> dimensions_of(const Dataset& scores) {
-    // The columns between `rel` and `class` are the dimensions.
-    std::vector<std::string> dims;
-    bool in = false;
-    for (const Column& c : scores.table.columns()) {
-        if (c.name() == "class") break;
-        if (in) dims.push_back(c.name());
-        if (c.name() == "rel") in = true;
-    }
-    return dims;
-}
-
-std::map<std::string, std::string> lookup_column(const std::string& store, const std::string& spec) {
-    std::map<std::string, std::string> out;
-    const auto colon = spec.find(':');
-    if (colon == std::string::npos) throw UsageError(fmt::format("'{}': expected DATASET:COLUMN", spec));
-    Dataset ds;
-    try {
-        ds = read_dataset(store, spec.substr(0, colon));
-    } catch (const UsageError&) {
-        spdlog::info("no dataset '{}': that part of the picture is left out", spec.substr(0, colon));
-        return out;
-    }
-    const Column& code = ds.table.column("code");
-    const Column& value = ds.table.column(spec.substr(colon + 1));
-    for (std::size_t r = 0; r < ds.table.row_count(); ++r) out[code.to_text(r)] = value.to_text(r);
-    return out;
-}
-
 int run_picture(const PictureArgs& args) {
     const auto level = parse_level(args.level);
     if (!level || *level == Level::kGrid || *level == Level::kPc4) {
@@ -68,7 +40,7 @@ int run_picture(const PictureArgs& args) {
     }
     const std::string name = fmt::format("score_{}", level_name(*level));
     const Dataset scores = read_dataset(args.store, name);
-    const std::vector<std::string> dims = dimensions_of(scores);
+    const std::vector<std::string> dims = score_dimensions(scores.table);
     const monitor::AreaScores areas = monitor::area_scores_from_table(scores.table, *level, dims);
     if (areas.years.empty()) throw UsageError(fmt::format("dataset '{}' has no rows", name));
     Table years = read_dataset(args.store, "picture_years").table;
@@ -99,7 +71,7 @@ int run_picture(const PictureArgs& args) {
     const int from = args.from != 0 ? args.from : areas.years.front();
     const int to = args.to != 0 ? args.to : areas.years.back();
     Table groups, regions;
-    if (const auto group_of = lookup_column(args.store, args.groups); !group_of.empty()) {
+    if (const auto group_of = values_by_code(args.store, args.groups); !group_of.empty()) {
         std::vector<std::string> g(areas.codes.size());
         for (std::size_t a = 0; a < areas.codes.size(); ++a) {
             const std::string gm = *level == Level::kGemeente
@@ -118,7 +90,7 @@ int run_picture(const PictureArgs& args) {
         have_cp = false;
     }
     if (have_cp) {
-        if (const auto type_of = lookup_column(args.store, args.regions); !type_of.empty()) {
+        if (const auto type_of = values_by_code(args.store, args.regions); !type_of.empty()) {
             const monitor::AreaScores r = monitor::area_scores_from_table(cp.table, Level::kCoropPlus, dims);
             for (const auto& code : args.exclude) {
                 if (std::find(r.codes.begin(), r.codes.end(), code) == r.codes.end()) {

@@ -22,6 +22,7 @@
 #include "monitor/picture.hpp"
 #include "picture_print.hpp"
 #include "presets.hpp"
+#include "stored_scores.hpp"
 
 namespace wz::app {
 namespace {
@@ -73,24 +74,6 @@ std::string dimension_column_of(const Table& weights, const ScoreArgs& args, con
     }
     throw UsageError(fmt::format(
         "the weights have no 'dimension' or 'dimension_{}' column (use --dimension-column)", model));
-}
-
-// code -> value of `column` from a "DATASET:COLUMN" spec; empty when the dataset is absent.
-std::map<std::string, std::string> lookup(const std::string& store, const std::string& spec) {
-    std::map<std::string, std::string> out;
-    const auto colon = spec.find(':');
-    if (spec.empty() || colon == std::string::npos) return out;
-    Dataset ds;
-    try {
-        ds = read_dataset(store, spec.substr(0, colon));
-    } catch (const UsageError&) {
-        spdlog::info("no dataset '{}': that part of the picture is left out", spec.substr(0, colon));
-        return out;
-    }
-    const Column& code = ds.table.column("code");
-    const Column& value = ds.table.column(spec.substr(colon + 1));
-    for (std::size_t r = 0; r < ds.table.row_count(); ++r) out[code.to_text(r)] = value.to_text(r);
-    return out;
 }
 
 Table cell_table(const liveability::CellPanelData& data, const liveability::CellScores& scores,
@@ -245,7 +228,7 @@ int run_score(const ScoreArgs& args) {
         return nullptr;
     };
     Table groups_t, regions_t;
-    if (const auto group_of_gemeente = lookup(args.store, args.groups); !group_of_gemeente.empty()) {
+    if (const auto group_of_gemeente = values_by_code(args.store, args.groups); !group_of_gemeente.empty()) {
         std::vector<std::string> group(buurten.areas.size());
         for (std::size_t b = 0; b < buurten.areas.size(); ++b) {
             const std::string gm =
@@ -258,7 +241,7 @@ int run_score(const ScoreArgs& args) {
         groups_t = monitor::development_by_group(areas.front(), group, years.front(), years.back());
     }
     if (const auto* cp = find_level(Level::kCoropPlus); cp != nullptr) {
-        if (const auto type_of = lookup(args.store, args.regions); !type_of.empty()) {
+        if (const auto type_of = values_by_code(args.store, args.regions); !type_of.empty()) {
             std::vector<std::string> type(cp->codes.size());
             for (std::size_t a = 0; a < cp->codes.size(); ++a) {
                 const auto it = type_of.find(cp->codes[a]);
