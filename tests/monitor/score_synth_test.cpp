@@ -165,6 +165,37 @@ TEST(ScoreSynth, AreasAndTheNationalPictureEqualARecountFromTheCells) {
     ASSERT_EQ(nl.table.row_count(), 6u);
 }
 
+TEST(ScoreSynth, PictureCommandCountsOnvoldoendeAreasAtTheRequestedLevel) {
+    const Country& c = country();
+    if (!fs::exists(c.dir + "/scores")) {
+        ASSERT_EQ(test::run_wijkzicht("score --store " + c.store + " --weights " + c.weights).status, 0);
+    }
+    const auto r = test::run_wijkzicht("picture --store " + c.store + " --level wijk --json");
+    ASSERT_EQ(r.status, 0) << r.err;
+    const auto j = nlohmann::json::parse(r.out);
+    EXPECT_EQ(j["level"], "wijk");
+    // Recount from score_wijk: wijken with at least 100 residents in cells of classes 1-3.
+    const Dataset wk = read_dataset(c.store, "score_wijk");
+    std::map<std::int64_t, std::int64_t> onv;
+    for (std::size_t i = 0; i < wk.table.row_count(); ++i) {
+        const double v =
+            col(wk, "res_k1").real_at(i) + col(wk, "res_k2").real_at(i) + col(wk, "res_k3").real_at(i);
+        onv[col(wk, "year").int_at(i)] += v >= 100;
+    }
+    ASSERT_EQ(j["years"].size(), 6u);
+    for (const auto& y : j["years"])
+        EXPECT_EQ(y["onvoldoende_areas"], onv[y["year"].get<std::int64_t>()]) << y["year"];
+    EXPECT_EQ(j["classes"].size(), 54u);
+    EXPECT_FALSE(j["development_by_group"].empty());
+    EXPECT_FALSE(j["regions"].empty());
+    // Bad input: an unknown level or region is exit 2 and leaves the store as it was.
+    const std::string before = test::file_fingerprint(c.store);
+    EXPECT_EQ(test::run_wijkzicht("picture --store " + c.store + " --level grid").status, 2);
+    EXPECT_EQ(test::run_wijkzicht("picture --store " + c.store + " --exclude CP9999").status, 2);
+    EXPECT_EQ(test::run_wijkzicht("picture --store " + c.store + " --groups nocolon").status, 2);
+    EXPECT_EQ(test::file_fingerprint(c.store), before);
+}
+
 TEST(ScoreSynth, BadWeightsLeaveTheStoreUnchanged) {
     const Country& c = country();
     const std::string before = test::file_fingerprint(c.store);
