@@ -22,6 +22,7 @@
 #include "monitor/picture.hpp"
 #include "picture_print.hpp"
 #include "presets.hpp"
+#include "stored_indicators.hpp"
 #include "stored_scores.hpp"
 
 namespace wz::app {
@@ -134,9 +135,16 @@ int run_score(const ScoreArgs& args) {
     const Table weights = from_published ? Table() : load_weights(args);
     const std::string dim_col =
         from_published ? std::string() : dimension_column_of(weights, args, preset.name);
-    const Dataset indicators = read_dataset(args.store, from_published ? args.published : args.indicators);
+    // Indicators stored in column blocks (large datasets) are streamed block by block while scoring;
+    // only their code and year columns are read here.
+    const bool stream = !from_published && stored_in_blocks(args.store, args.indicators);
+    const Dataset indicators = from_published ? read_dataset(args.store, args.published)
+                               : stream       ? read_dataset(args.store, args.indicators, {"code", "year"})
+                                              : read_dataset(args.store, args.indicators);
+    std::vector<std::string> population_columns = {"code", "year", "INW"};
+    if (args.weighting == "dwellings") population_columns.emplace_back("WONING");
     const Dataset population =
-        args.population == "none" ? Dataset() : read_dataset(args.store, args.population);
+        args.population == "none" ? Dataset() : read_dataset(args.store, args.population, population_columns);
     const AreaLayer buurten = read_area_layer(args.store, Level::kBuurt, args.vintage);
     spdlog::info("read {} ({} rows), population ({} rows), {} buurten {} ({:.2f} s)",
                  from_published ? "published scores " + args.published
@@ -147,6 +155,7 @@ int run_score(const ScoreArgs& args) {
     liveability::PanelOptions po;
     po.secret_residents = args.secret_residents;
     po.default_year = args.year;
+    po.attach_indicators = !stream;
     po.weighting = args.weighting == "dwellings"    ? liveability::Weighting::kDwellings
                    : args.weighting == "unweighted" ? liveability::Weighting::kUnweighted
                                                     : liveability::Weighting::kResidents;
@@ -185,9 +194,18 @@ int run_score(const ScoreArgs& args) {
         data.panel.cells, years.size(), data.panel.rows, data.rows_without_population, model.base_year,
         model.offset, clock.lap());
 
-    const liveability::CellScores scores =
-        from_published ? liveability::cell_scores_from_published(data.panel, indicators.table, preset, model)
-                       : liveability::score_cell_years(data.panel, model);
+    const liveability::CellScores scores = [&] {
+        if (from_published)
+            return liveability::cell_scores_from_published(data.panel, indicators.table, preset, model);
+        if (!stream) return liveability::score_cell_years(data.panel, model);
+        // The readers (and their read locks on the store) end with this scope, before the store is written.
+        const StoredIndicatorBlocks blocks(args.store, args.indicators, model);
+        if (blocks.rows() != data.panel.rows) {
+            throw UsageError(fmt::format("dataset '{}' changed while it was read ({} rows, then {})",
+                                         args.indicators, data.panel.rows, blocks.rows()));
+        }
+        return liveability::score_cell_years(data.panel, model, blocks);
+    }();
     const liveability::CellDevelopment dev =
         liveability::develop_cells(data.panel, scores, model.development);
     if (scores.missing_rows + scores.invalid_rows > 0) {

@@ -857,6 +857,11 @@ nlohmann::json store_inventory(const std::string& store_path) {
 }
 
 Dataset read_dataset(const std::string& store_path, const std::string& name) {
+    return read_dataset(store_path, name, {});
+}
+
+Dataset read_dataset(const std::string& store_path, const std::string& name,
+                     const std::vector<std::string>& columns) {
     if (!fs::exists(store_path)) throw UsageError(fmt::format("no store at '{}'", store_path));
     check_is_geopackage(store_path);
     Db db = open_db(store_path, false);
@@ -887,6 +892,7 @@ Dataset read_dataset(const std::string& store_path, const std::string& name) {
         blocks = column_text(s.get(), 4) == "blocks";
     }
     std::vector<std::pair<std::string, ColumnType>> cols;
+    std::vector<Column> all;
     {
         Stmt s = prepare(
             db.get(),
@@ -901,7 +907,24 @@ Dataset read_dataset(const std::string& store_path, const std::string& name) {
             col.unit = column_text(s.get(), 2);
             col.description = column_text(s.get(), 3);
             cols.emplace_back(col.name(), t);
-            ds.table.add_column(std::move(col));
+            all.push_back(std::move(col));
+        }
+    }
+    if (columns.empty()) {
+        for (Column& c : all) ds.table.add_column(std::move(c));
+    } else {
+        cols.clear();
+        for (const std::string& want : columns) {
+            const auto it =
+                std::find_if(all.begin(), all.end(), [&](const Column& c) { return c.name() == want; });
+            if (it == all.end()) {
+                std::vector<std::string> names;
+                for (const Column& c : all) names.push_back(c.name());
+                throw UsageError(fmt::format("dataset '{}' has no column '{}' (it has: {})", name, want,
+                                             fmt::join(names, ", ")));
+            }
+            cols.emplace_back(it->name(), it->type());
+            ds.table.add_column(*it);
         }
     }
     if (blocks) {
@@ -1005,6 +1028,169 @@ AreaLayer read_area_layer(const std::string& store_path, Level level, int vintag
         layer.areas.push_back(std::move(a));
     }
     return layer;
+}
+
+// ---- DatasetBlockReader ------------------------------------------------------------------------------
+
+struct DatasetBlockReader::Impl {
+    struct ColumnBlocks {
+        ColumnType type = ColumnType::kReal;
+        std::vector<std::int64_t> fid;         // per block: the row of wz_blocks
+        std::vector<std::size_t> bytes;        // per block: bytes of the values
+        std::vector<std::uint8_t> has_status;  // per block: 1 = a status blob (some value missing)
+    };
+    std::string dataset;
+    Db db;
+    bool blocks = false;
+    std::size_t rows = 0, block_rows = 0, block_count = 0;
+    std::vector<std::string> order;
+    std::map<std::string, ColumnBlocks> columns;
+    sqlite3_blob* values_blob = nullptr;
+    sqlite3_blob* status_blob = nullptr;
+
+    ~Impl() {
+        if (values_blob != nullptr) sqlite3_blob_close(values_blob);
+        if (status_blob != nullptr) sqlite3_blob_close(status_blob);
+    }
+    Impl() = default;
+    Impl(const Impl&) = delete;
+    Impl& operator=(const Impl&) = delete;
+
+    // Points `handle` at column `field` of wz_blocks row `fid` and reads `bytes` bytes from it.
+    void read_blob(sqlite3_blob*& handle, const char* field, std::int64_t fid, void* out, std::size_t bytes,
+                   const std::string& column, std::size_t block) {
+        const int rc = handle == nullptr
+                           ? sqlite3_blob_open(db.get(), "main", "wz_blocks", field, fid, 0, &handle)
+                           : sqlite3_blob_reopen(handle, fid);
+        if (rc != SQLITE_OK || sqlite3_blob_bytes(handle) != static_cast<int>(bytes)) {
+            corrupt_block(dataset, column, static_cast<std::int64_t>(block));
+        }
+        if (sqlite3_blob_read(handle, out, static_cast<int>(bytes), 0) != SQLITE_OK)
+            corrupt_block(dataset, column, static_cast<std::int64_t>(block));
+    }
+};
+
+DatasetBlockReader::DatasetBlockReader(const std::string& store_path, const std::string& dataset)
+    : impl_(std::make_unique<Impl>()) {
+    if (!fs::exists(store_path)) throw UsageError(fmt::format("no store at '{}'", store_path));
+    check_is_geopackage(store_path);
+    Impl& m = *impl_;
+    m.dataset = dataset;
+    m.db = open_db(store_path, false);
+    sqlite3_busy_timeout(m.db.get(), 10000);
+    const auto no_dataset = [&] {
+        return UsageError(fmt::format("the store has no dataset '{}' (see: wijkzicht info --store {})",
+                                      dataset, store_path));
+    };
+    if (!table_exists(m.db.get(), "wz_datasets")) throw no_dataset();
+    {
+        const bool has_storage = has_column(m.db.get(), "wz_datasets", "storage");
+        Stmt s =
+            prepare(m.db.get(), std::string("SELECT row_count, ") + (has_storage ? "storage" : "'rows'") +
+                                    " FROM wz_datasets WHERE name=?");
+        bind_text(s.get(), 1, dataset);
+        if (sqlite3_step(s.get()) != SQLITE_ROW) throw no_dataset();
+        m.rows = static_cast<std::size_t>(sqlite3_column_int64(s.get(), 0));
+        m.blocks = column_text(s.get(), 1) == "blocks";
+    }
+    {
+        Stmt s = prepare(m.db.get(),
+                         "SELECT name, type FROM wz_dataset_columns WHERE dataset=? ORDER BY position");
+        bind_text(s.get(), 1, dataset);
+        while (sqlite3_step(s.get()) == SQLITE_ROW) {
+            const std::string type = column_text(s.get(), 1);
+            Impl::ColumnBlocks c;
+            c.type = type == "int"    ? ColumnType::kInt
+                     : type == "real" ? ColumnType::kReal
+                                      : ColumnType::kText;
+            m.order.push_back(column_text(s.get(), 0));
+            m.columns[m.order.back()] = std::move(c);
+        }
+    }
+    if (!m.blocks) return;
+    Stmt s = prepare(m.db.get(),
+                     "SELECT column_name, block, fid, length(\"values\"), status IS NOT NULL FROM wz_blocks "
+                     "WHERE dataset=? ORDER BY column_name, block");
+    bind_text(s.get(), 1, dataset);
+    while (sqlite3_step(s.get()) == SQLITE_ROW) {
+        const std::string column = column_text(s.get(), 0);
+        const auto it = m.columns.find(column);
+        const std::int64_t block = sqlite3_column_int64(s.get(), 1);
+        if (it == m.columns.end() || block != static_cast<std::int64_t>(it->second.fid.size()))
+            corrupt_block(dataset, column, block);
+        it->second.fid.push_back(sqlite3_column_int64(s.get(), 2));
+        it->second.bytes.push_back(static_cast<std::size_t>(sqlite3_column_int64(s.get(), 3)));
+        it->second.has_status.push_back(static_cast<std::uint8_t>(sqlite3_column_int(s.get(), 4)));
+    }
+    // Block sizes from the first fixed-width column: every block but the last holds block_rows rows.
+    for (const std::string& name : m.order) {
+        const Impl::ColumnBlocks& c = m.columns[name];
+        if (c.type == ColumnType::kText) continue;
+        m.block_count = c.fid.size();
+        m.block_rows = c.bytes.empty() ? 0 : c.bytes.front() / 8;
+        std::size_t total = 0;
+        for (std::size_t b = 0; b < c.bytes.size(); ++b) {
+            const std::size_t n = c.bytes[b] / 8;
+            if (c.bytes[b] % 8 != 0 || (b + 1 < c.bytes.size() && n != m.block_rows))
+                corrupt_block(dataset, name, static_cast<std::int64_t>(b));
+            total += n;
+        }
+        if (total != m.rows) corrupt_block(dataset, name, static_cast<std::int64_t>(c.bytes.size()));
+        break;
+    }
+}
+
+DatasetBlockReader::~DatasetBlockReader() = default;
+
+bool DatasetBlockReader::stored_in_blocks() const {
+    return impl_->blocks;
+}
+std::size_t DatasetBlockReader::rows() const {
+    return impl_->rows;
+}
+std::size_t DatasetBlockReader::block_rows() const {
+    return impl_->block_rows;
+}
+std::size_t DatasetBlockReader::block_count() const {
+    return impl_->block_count;
+}
+std::size_t DatasetBlockReader::rows_in_block(std::size_t block) const {
+    const Impl& m = *impl_;
+    if (block >= m.block_count) return 0;
+    return block + 1 < m.block_count ? m.block_rows : m.rows - block * m.block_rows;
+}
+
+std::optional<ColumnType> DatasetBlockReader::column_type(const std::string& column) const {
+    const auto it = impl_->columns.find(column);
+    if (it == impl_->columns.end()) return std::nullopt;
+    return it->second.type;
+}
+
+std::vector<std::string> DatasetBlockReader::column_names() const {
+    return impl_->order;
+}
+
+bool DatasetBlockReader::read_real_block(const std::string& column, std::size_t block, double* values,
+                                         std::uint8_t* status) {
+    Impl& m = *impl_;
+    const auto it = m.columns.find(column);
+    if (it == m.columns.end() || it->second.type != ColumnType::kReal) {
+        throw UsageError(fmt::format("dataset '{}' has no decimal column '{}'", m.dataset, column));
+    }
+    const Impl::ColumnBlocks& c = it->second;
+    if (!m.blocks || block >= c.fid.size() || c.fid.size() != m.block_count)
+        throw std::logic_error(
+            fmt::format("dataset '{}': no block {} of column '{}'", m.dataset, block, column));
+    const std::size_t n = rows_in_block(block);
+    if (c.bytes[block] != n * sizeof(double))
+        corrupt_block(m.dataset, column, static_cast<std::int64_t>(block));
+    m.read_blob(m.values_blob, "values", c.fid[block], values, n * sizeof(double), column, block);
+    if (c.has_status[block] == 0) return false;
+    m.read_blob(m.status_blob, "status", c.fid[block], status, n, column, block);
+    for (std::size_t i = 0; i < n; ++i) {
+        if (status[i] >= kMissingKinds) corrupt_block(m.dataset, column, static_cast<std::int64_t>(block));
+    }
+    return true;
 }
 
 }  // namespace wz

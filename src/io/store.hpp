@@ -10,6 +10,7 @@
 // or one that creates the store is made on a copy that replaces the store only when all of it
 // succeeded. Either way a failed run leaves the store byte for byte as it was.
 #include <cstdint>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -62,6 +63,43 @@ nlohmann::json store_inventory(const std::string& store_path);
 
 // Reads a dataset back as a table (types, units and missing reasons as stored).
 Dataset read_dataset(const std::string& store_path, const std::string& name);
+// The same with only the named columns, in the order given (a column the dataset lacks is a UsageError
+// naming the columns it has).
+Dataset read_dataset(const std::string& store_path, const std::string& name,
+                     const std::vector<std::string>& columns);
+
+// Reads a block-stored dataset (see StoreOptions) one column block at a time straight into the caller's
+// memory, without building a table: for data too large to hold at once. Each reader has its own
+// read-only connection; use one reader per thread. A reader that has read a block keeps a read lock on
+// the store until it is destroyed: destroy it before writing to the same store.
+class DatasetBlockReader {
+  public:
+    // Throws UsageError when the store or the dataset does not exist.
+    DatasetBlockReader(const std::string& store_path, const std::string& dataset);
+    ~DatasetBlockReader();
+    DatasetBlockReader(const DatasetBlockReader&) = delete;
+    DatasetBlockReader& operator=(const DatasetBlockReader&) = delete;
+
+    bool stored_in_blocks() const;  // false: the dataset is stored as rows (use read_dataset)
+    std::size_t rows() const;
+    std::size_t block_rows() const;  // rows per block; the last block may be shorter
+    std::size_t block_count() const;
+    std::size_t rows_in_block(std::size_t block) const;
+    // The type of a column, nullopt when the dataset has no such column.
+    std::optional<ColumnType> column_type(const std::string& column) const;
+    // The dataset's column names in their order.
+    std::vector<std::string> column_names() const;
+
+    // Reads block `block` of the decimal column `column`: rows_in_block(block) values into `values` and,
+    // when some of them are missing, their reasons into `status` (then returns true; else `status` is
+    // untouched). Missing values read as NaN. Throws UsageError for an unknown or non-decimal column and
+    // std::runtime_error for a damaged block.
+    bool read_real_block(const std::string& column, std::size_t block, double* values, std::uint8_t* status);
+
+  private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
 
 // The vintages of the area layers of one level in the store, ascending (empty when there are none).
 std::vector<int> area_vintages(const std::string& store_path, Level level);

@@ -74,6 +74,7 @@ CellPanelData build_cell_panel(const Table& indicators, const Table& population,
     p.cells = out.cells.size();
     // Indicator columns.
     for (const IndicatorWeight& iw : model.indicators) {
+        if (!options.attach_indicators) break;
         const Column* col = indicators.find(iw.indicator);
         if (col == nullptr) {
             throw UsageError(

@@ -20,6 +20,9 @@ struct PanelOptions {
     // published totals; 2.5 is the expected value of a uniform 1–4.
     double secret_residents = 0;
     int default_year = 0;  // the year of rows whose year is missing (0: such a row is an error)
+    // false: the indicator values come from elsewhere (IndicatorBlocks); the indicators table then needs
+    // only code and year, and the panel's indicator spans stay empty.
+    bool attach_indicators = true;
 };
 
 struct CellPanelData {

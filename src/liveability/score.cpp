@@ -13,6 +13,7 @@
 
 #include "core/codes.hpp"
 #include "core/error.hpp"
+#include "liveability/transform_kernel.hpp"
 
 namespace wz::liveability {
 namespace {
@@ -102,76 +103,103 @@ ScoringModel scoring_model_from_weights(const Table& weights, const ModelPreset&
     return model;
 }
 
+void PanelIndicatorBlocks::fetch(std::size_t block, std::vector<const double*>& values,
+                                 std::vector<const std::uint8_t*>& missing) const {
+    const std::size_t r0 = block * block_rows_;
+    values.resize(panel_.indicators.size());
+    missing.assign(panel_.indicators.size(), nullptr);
+    for (std::size_t j = 0; j < panel_.indicators.size(); ++j) {
+        values[j] = panel_.indicators[j].data() + r0;
+        if (j < panel_.missing.size() && !panel_.missing[j].empty())
+            missing[j] = panel_.missing[j].data() + r0;
+    }
+}
+
 CellScores score_cell_years(const CellYearPanel& panel, const ScoringModel& model) {
+    if (panel.indicators.size() != model.indicators.size())
+        throw std::invalid_argument("panel and model disagree on the indicators");
+    return score_cell_years(panel, model, PanelIndicatorBlocks(panel));
+}
+
+CellScores score_cell_years(const CellYearPanel& panel, const ScoringModel& model,
+                            const IndicatorBlocks& values) {
     const std::size_t n = panel.rows;
     const std::size_t nd = model.dimensions.size();
     const std::size_t ny = panel.years.size();
     const std::size_t nk = model.indicators.size();
-    if (panel.indicators.size() != nk)
-        throw std::invalid_argument("panel and model disagree on the indicators");
     const auto wts = panel.weights();
     const bool fixed_centres = nk > 0 && model.indicators.front().centre.has_value();
 
     CellScores out;
     out.score.assign(n, 0.0);
     out.dims.assign(nd, std::vector<double>(n, 0.0));
-    // Pass 1: raw dimension parts D_d = sum_j w_j (T_j - c_j) with c_j = the fixed centre or 0.
-    const std::size_t blocks = block_count(n);
-    std::vector<std::size_t> missing_in_block(blocks, 0), invalid_in_block(blocks, 0);
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, blocks, 1),
-                      [&](const tbb::blocked_range<std::size_t>& br) {
-                          std::vector<std::uint8_t> miss(kBlock);
-                          for (std::size_t b = br.begin(); b != br.end(); ++b) {
-                              const std::size_t r0 = b * kBlock, m = std::min(kBlock, n - r0);
-                              const auto len = static_cast<Eigen::Index>(m);
-                              std::fill(miss.begin(), miss.begin() + static_cast<std::ptrdiff_t>(m), 0);
-                              for (std::size_t j = 0; j < nk; ++j) {
-                                  const IndicatorWeight& iw = model.indicators[j];
-                                  Eigen::Map<const Eigen::ArrayXd> x(panel.indicators[j].data() + r0, len);
-                                  const double c = iw.centre.value_or(0.0);
-                                  Eigen::Map<Eigen::ArrayXd> acc(
-                                      out.dims[static_cast<std::size_t>(iw.dimension)].data() + r0, len);
-                                  // One fused pass per indicator; logit as one log of x / (1 - x) (the
-                                  // same domain: 0 < x < 1, else -inf, inf or NaN).
-                                  switch (iw.transform) {
-                                      case Transform::kIdentity:
-                                          acc += iw.weight * (x - c);
-                                          break;
-                                      case Transform::kLog:
-                                          acc += iw.weight * (x.log() - c);
-                                          break;
-                                      case Transform::kLogit:
-                                          acc += iw.weight * ((x / (1.0 - x)).log() - c);
-                                          break;
-                                  }
-                                  if (j < panel.missing.size() && !panel.missing[j].empty()) {
-                                      const std::uint8_t* s = panel.missing[j].data() + r0;
-                                      for (std::size_t i = 0; i < m; ++i) miss[i] |= s[i];
-                                  }
-                              }
-                              // A missing value, or a transform undefined for the value (log of <= 0, logit
-                              // outside (0, 1)), leaves the row without a score.
-                              std::size_t missing = 0, invalid = 0;
-                              for (std::size_t i = 0; i < m; ++i) {
-                                  bool finite = true;
-                                  for (std::size_t d = 0; d < nd; ++d)
-                                      finite = finite && std::isfinite(out.dims[d][r0 + i]);
-                                  if (miss[i] != 0) {
-                                      ++missing;
-                                  } else if (!finite) {
-                                      ++invalid;
-                                  } else {
-                                      continue;
-                                  }
-                                  for (std::size_t d = 0; d < nd; ++d) out.dims[d][r0 + i] = kNaN;
-                              }
-                              missing_in_block[b] = missing;
-                              invalid_in_block[b] = invalid;
-                          }
-                      });
+    // Pass 1: raw dimension parts D_d = sum_j w_j (T_j - c_j) with c_j = the fixed centre or 0, one block
+    // of the source at a time, in chunks of kBlock rows that stay in the cache across the indicators.
+    const std::size_t source_rows = std::max<std::size_t>(1, values.block_rows());
+    const std::size_t source_blocks = (n + source_rows - 1) / source_rows;
+    std::vector<std::size_t> missing_in_block(source_blocks, 0), invalid_in_block(source_blocks, 0);
+    tbb::parallel_for(
+        tbb::blocked_range<std::size_t>(0, source_blocks, 1), [&](const tbb::blocked_range<std::size_t>& br) {
+            std::vector<std::uint8_t> miss(kBlock);
+            std::vector<const double*> x;
+            std::vector<const std::uint8_t*> xmiss;
+            for (std::size_t b = br.begin(); b != br.end(); ++b) {
+                const std::size_t b0 = b * source_rows, bm = std::min(source_rows, n - b0);
+                values.fetch(b, x, xmiss);
+                if (x.size() != nk) throw std::invalid_argument("indicator blocks and model disagree");
+                std::size_t missing = 0, invalid = 0;
+                for (std::size_t c0 = 0; c0 < bm; c0 += kBlock) {
+                    const std::size_t r0 = b0 + c0, m = std::min(kBlock, bm - c0);
+                    std::fill(miss.begin(), miss.begin() + static_cast<std::ptrdiff_t>(m), 0);
+                    for (std::size_t j = 0; j < nk; ++j) {
+                        const IndicatorWeight& iw = model.indicators[j];
+                        const double c = iw.centre.value_or(0.0);
+                        double* acc = out.dims[static_cast<std::size_t>(iw.dimension)].data() + r0;
+                        switch (iw.transform) {
+                            case Transform::kIdentity: {
+                                const auto len = static_cast<Eigen::Index>(m);
+                                Eigen::Map<Eigen::ArrayXd>(acc, len) +=
+                                    iw.weight * (Eigen::Map<const Eigen::ArrayXd>(x[j] + c0, len) - c);
+                                break;
+                            }
+                            case Transform::kLog:
+                                detail::accumulate_log(detail::LogKind::kLog, x[j] + c0, m, iw.weight, c,
+                                                       acc);
+                                break;
+                            case Transform::kLogit:  // one log of x / (1 - x): the same domain, 0 < x < 1
+                                detail::accumulate_log(detail::LogKind::kLogit, x[j] + c0, m, iw.weight, c,
+                                                       acc);
+                                break;
+                        }
+                        if (xmiss[j] != nullptr) {
+                            const std::uint8_t* s = xmiss[j] + c0;
+                            for (std::size_t i = 0; i < m; ++i) miss[i] |= s[i];
+                        }
+                    }
+                    // A missing value, or a transform undefined for the value (log of <= 0, logit outside
+                    // (0, 1)), leaves the row without a score.
+                    for (std::size_t i = 0; i < m; ++i) {
+                        bool finite = true;
+                        for (std::size_t d = 0; d < nd; ++d)
+                            finite = finite && std::isfinite(out.dims[d][r0 + i]);
+                        if (miss[i] != 0) {
+                            ++missing;
+                        } else if (!finite) {
+                            ++invalid;
+                        } else {
+                            continue;
+                        }
+                        for (std::size_t d = 0; d < nd; ++d) out.dims[d][r0 + i] = kNaN;
+                    }
+                }
+                missing_in_block[b] = missing;
+                invalid_in_block[b] = invalid;
+            }
+        });
     for (std::size_t v : missing_in_block) out.missing_rows += v;
 
     // Weighted per-year means of each raw dimension part, summed per block then in block order.
+    const std::size_t blocks = block_count(n);
     const auto year_means = [&](const std::vector<std::vector<double>>& parts) {
         std::vector<YearSums> sums(blocks);
         tbb::parallel_for(

@@ -82,8 +82,43 @@ struct CellScores {
     std::size_t invalid_rows = 0;  // rows whose transform is undefined (log of <= 0, logit outside (0,1))
 };
 
+// The raw values of the model's indicators, supplied one block of rows at a time so that they need not
+// all be in memory at once (the score command streams them from the store's column blocks).
+class IndicatorBlocks {
+  public:
+    IndicatorBlocks() = default;
+    IndicatorBlocks(const IndicatorBlocks&) = delete;
+    IndicatorBlocks& operator=(const IndicatorBlocks&) = delete;
+    virtual ~IndicatorBlocks() = default;
+    // Rows per block: block b holds rows [b * block_rows(), ...), the last one may be shorter.
+    virtual std::size_t block_rows() const = 0;
+    // Points values[j] at the block's values of model indicator j and missing[j] at its missing flags
+    // (nonzero = missing; nullptr when none is missing). Called from several threads at once, each with
+    // its own blocks; what the pointers point at stays valid until the calling thread's next fetch.
+    virtual void fetch(std::size_t block, std::vector<const double*>& values,
+                       std::vector<const std::uint8_t*>& missing) const = 0;
+};
+
+// The panel's own indicator spans as blocks (no copy).
+class PanelIndicatorBlocks final : public IndicatorBlocks {
+  public:
+    explicit PanelIndicatorBlocks(const CellYearPanel& panel, std::size_t block_rows = 4096)
+        : panel_(panel), block_rows_(block_rows) {}
+    std::size_t block_rows() const override { return block_rows_; }
+    void fetch(std::size_t block, std::vector<const double*>& values,
+               std::vector<const std::uint8_t*>& missing) const override;
+
+  private:
+    const CellYearPanel& panel_;
+    std::size_t block_rows_;
+};
+
 // Scores every row. Parallel over blocks of rows; the result does not depend on the thread count.
+// The first form reads the indicator values from the panel's spans, the second from `values` (the panel's
+// spans are then not used and may be empty).
 CellScores score_cell_years(const CellYearPanel& panel, const ScoringModel& model);
+CellScores score_cell_years(const CellYearPanel& panel, const ScoringModel& model,
+                            const IndicatorBlocks& values);
 
 // Cell scores taken from published ones (Leefbaarometer open data) instead of computed: `published`
 // holds one row per panel row with the preset's total (relative) column and its dimension columns
