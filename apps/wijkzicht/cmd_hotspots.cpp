@@ -143,7 +143,6 @@ WeightsSpec parse_weights_spec(const std::string& text) {
     throw bad();
 }
 
-
 // Values per area (NaN = missing) from the id,value file, checked against the area ids.
 std::vector<double> read_values(const std::string& path, const std::vector<std::string>& ids,
                                 bool ids_from_values, std::vector<std::string>* value_ids) {
