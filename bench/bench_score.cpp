@@ -8,8 +8,9 @@
 // The input is generated deterministically in memory. With WZ_BENCH_SCORE_NPY=DIR the input is also
 // written to DIR as .npy files (plus meta.json and the C++ results in results.json) for the NumPy
 // reference bench/score_reference.py, which computes the same steps and checks the numbers.
-// Run: build/h4-rel/bench/wijkzicht_bench --benchmark_filter=Score (numbers in docs/bench-score.md). The
-// CPU column is the CPU time of the whole process (all threads).
+// Run: build/release/bench/wijkzicht_bench --benchmark_filter=Score (numbers in docs/bench-score.md). The
+// CPU column is the CPU time of the whole process (all threads). WIJKZICHT_SIMD=sse|avx2 measures the
+// narrower logarithm kernels (the label names the kernel used).
 #include <benchmark/benchmark.h>
 #include <tbb/global_control.h>
 #include <tbb/parallel_for.h>
@@ -28,6 +29,7 @@
 #include <vector>
 
 #include "liveability/score.hpp"
+#include "liveability/transform_kernel.hpp"
 #include "monitor/aggregate.hpp"
 #include "monitor/picture.hpp"
 
@@ -347,6 +349,7 @@ void BM_ScoreInMemoryEndToEnd(benchmark::State& state) {
     }
     state.counters["cell_years"] = static_cast<double>(in.panel.rows);
     state.counters["indicators"] = kIndicators;
+    state.SetLabel("log kernel " + std::string(liveability::detail::log_kernel_name()));
 }
 BENCHMARK(BM_ScoreInMemoryEndToEnd)
     ->Unit(benchmark::kMillisecond)
@@ -361,6 +364,7 @@ void BM_ScoreCellYears(benchmark::State& state) {
         auto s = liveability::score_cell_years(in.panel, in.model);
         benchmark::DoNotOptimize(s.score.data());
     }
+    state.SetLabel("log kernel " + std::string(liveability::detail::log_kernel_name()));
 }
 BENCHMARK(BM_ScoreCellYears)
     ->Unit(benchmark::kMillisecond)

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 #include <tbb/global_control.h>
+#include <tbb/parallel_invoke.h>
 
 #include <chrono>
 #include <cmath>
@@ -77,18 +78,17 @@ std::string dimension_column_of(const Table& weights, const ScoreArgs& args, con
         "the weights have no 'dimension' or 'dimension_{}' column (use --dimension-column)", model));
 }
 
-Table cell_table(const liveability::CellPanelData& data, const liveability::CellScores& scores,
+// The score_grid table. The score vectors are moved into it, not copied (3 million rows at --scale 1).
+Table cell_table(const liveability::CellPanelData& data, liveability::CellScores&& scores,
                  const std::vector<std::string>& dims, const std::vector<std::int32_t>& cell_buurt,
                  const std::vector<std::string>& buurt_codes) {
     const auto& p = data.panel;
     Column code("code", ColumnType::kText), year("year", ColumnType::kInt), buurt("buurt", ColumnType::kText),
-        residents("residents", ColumnType::kReal), score("score", ColumnType::kReal),
-        rel("rel", ColumnType::kReal), cls("class", ColumnType::kInt);
-    std::vector<Column> dc;
-    for (const auto& d : dims) dc.emplace_back(d, ColumnType::kReal);
+        cls("class", ColumnType::kInt);
     std::vector<std::string> cell_codes(data.cells.size());
     for (std::size_t c = 0; c < data.cells.size(); ++c) cell_codes[c] = data.cells[c].code();
-    for (auto* c : {&code, &year, &buurt, &residents, &score, &rel, &cls}) c->reserve(p.rows);
+    for (auto* c : {&code, &year, &buurt, &cls}) c->reserve(p.rows);
+    std::vector<std::uint8_t> no_score(p.rows, 0);
     for (std::size_t r = 0; r < p.rows; ++r) {
         const auto c = static_cast<std::size_t>(p.cell[r]);
         code.push_text(cell_codes[c]);
@@ -98,27 +98,22 @@ Table cell_table(const liveability::CellPanelData& data, const liveability::Cell
         } else {
             buurt.push_missing(Missing::kEmpty);
         }
-        residents.push_real(p.residents[r]);
         if (scores.cls[r] == 0) {
-            score.push_missing(Missing::kEmpty);
-            rel.push_missing(Missing::kEmpty);
-            for (auto& d : dc) d.push_missing(Missing::kEmpty);
+            no_score[r] = static_cast<std::uint8_t>(Missing::kEmpty);
             cls.push_missing(Missing::kEmpty);
-            continue;
+        } else {
+            cls.push_int(scores.cls[r]);
         }
-        score.push_real(scores.score[r]);
-        rel.push_real(scores.rel[r]);
-        for (std::size_t d = 0; d < dc.size(); ++d) dc[d].push_real(scores.dims[d][r]);
-        cls.push_int(scores.cls[r]);
     }
     Table t;
     t.add_column(std::move(code));
     t.add_column(std::move(year));
     t.add_column(std::move(buurt));
-    t.add_column(std::move(residents));
-    t.add_column(std::move(score));
-    t.add_column(std::move(rel));
-    for (auto& d : dc) t.add_column(std::move(d));
+    t.add_column(Column::of_reals("residents", p.residents));
+    t.add_column(Column::of_reals("score", std::move(scores.score), no_score));
+    t.add_column(Column::of_reals("rel", std::move(scores.rel), no_score));
+    for (std::size_t d = 0; d < dims.size(); ++d)
+        t.add_column(Column::of_reals(dims[d], std::move(scores.dims[d]), no_score));
     t.add_column(std::move(cls));
     return t;
 }
@@ -138,14 +133,21 @@ int run_score(const ScoreArgs& args) {
     // Indicators stored in column blocks (large datasets) are streamed block by block while scoring;
     // only their code and year columns are read here.
     const bool stream = !from_published && stored_in_blocks(args.store, args.indicators);
-    const Dataset indicators = from_published ? read_dataset(args.store, args.published)
-                               : stream       ? read_dataset(args.store, args.indicators, {"code", "year"})
-                                              : read_dataset(args.store, args.indicators);
     std::vector<std::string> population_columns = {"code", "year", "INW"};
     if (args.weighting == "dwellings") population_columns.emplace_back("WONING");
-    const Dataset population =
-        args.population == "none" ? Dataset() : read_dataset(args.store, args.population, population_columns);
-    const AreaLayer buurten = read_area_layer(args.store, Level::kBuurt, args.vintage);
+    Dataset indicators, population;
+    AreaLayer buurten;
+    tbb::parallel_invoke(  // three reads, each with its own connection
+        [&] {
+            indicators = from_published ? read_dataset(args.store, args.published)
+                         : stream       ? read_dataset(args.store, args.indicators, {"code", "year"})
+                                        : read_dataset(args.store, args.indicators);
+        },
+        [&] {
+            if (args.population != "none")
+                population = read_dataset(args.store, args.population, population_columns);
+        },
+        [&] { buurten = read_area_layer(args.store, Level::kBuurt, args.vintage); });
     spdlog::info("read {} ({} rows), population ({} rows), {} buurten {} ({:.2f} s)",
                  from_published ? "published scores " + args.published
                                 : fmt::format("{} weights", weights.row_count()),
@@ -194,7 +196,7 @@ int run_score(const ScoreArgs& args) {
         data.panel.cells, years.size(), data.panel.rows, data.rows_without_population, model.base_year,
         model.offset, clock.lap());
 
-    const liveability::CellScores scores = [&] {
+    liveability::CellScores scores = [&] {
         if (from_published)
             return liveability::cell_scores_from_published(data.panel, indicators.table, preset, model);
         if (!stream) return liveability::score_cell_years(data.panel, model);
@@ -296,14 +298,14 @@ int run_score(const ScoreArgs& args) {
     const auto add = [&](std::string name, std::string kind, std::optional<Level> level, Table table) {
         update.datasets.push_back(Dataset{std::move(name), std::move(kind), level, std::move(table), meta});
     };
-    add("score_grid", "score", Level::kGrid,
-        cell_table(data, scores, model.dimensions, assignment.area, hierarchy.codes.front()));
     for (const auto& a : areas) {
         add(fmt::format("score_{}", level_name(a.level)), "score", a.level,
             monitor::area_scores_table(a, model.dimensions));
         add(fmt::format("development_{}", level_name(a.level)), "development", a.level,
             monitor::area_development_table(a, model.development));
     }
+    add("score_grid", "score", Level::kGrid,
+        cell_table(data, std::move(scores), model.dimensions, assignment.area, hierarchy.codes.front()));
     add("picture_classes", "picture", std::nullopt, classes_t);
     add("picture_years", "picture", std::nullopt, years_t);
     if (groups_t.column_count() > 0) add("picture_groups", "picture", std::nullopt, groups_t);
@@ -315,6 +317,7 @@ int run_score(const ScoreArgs& args) {
             write_table_csv(ds.table, (std::filesystem::path(args.out_dir) / (ds.name + ".csv")).string());
         }
     }
+    spdlog::info("built the tables of {} datasets ({:.2f} s)", update.datasets.size(), clock.lap());
     apply_to_store(args.store, update);
     spdlog::info("stored {} datasets in {} ({:.2f} s)", update.datasets.size(), args.store, clock.lap());
     if (args.json) {

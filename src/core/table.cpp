@@ -81,6 +81,16 @@ void Column::append_block(const double* values, const std::uint8_t* status, std:
     status_.insert(status_.end(), status, status + n);
 }
 
+Column Column::of_reals(std::string name, std::vector<double> values, std::vector<std::uint8_t> status) {
+    if (status.empty()) status.assign(values.size(), 0);
+    if (status.size() != values.size())
+        throw std::logic_error("Column::of_reals: values and status differ in length for column " + name);
+    Column c(std::move(name), ColumnType::kReal);
+    c.reals_ = std::move(values);
+    c.status_ = std::move(status);
+    return c;
+}
+
 void Column::push_text(std::string v) {
     if (type_ != ColumnType::kText) throw std::logic_error("push_text on column " + name_);
     texts_.push_back(std::move(v));

@@ -56,6 +56,10 @@ class Column {
     // Appends n values of an int or real column with their status bytes (0 = present) in one step.
     void append_block(const double* values, const std::uint8_t* status, std::size_t n);
     void push_missing(Missing why);
+    // A decimal column that takes over `values` without copying them, with `status` (one byte per value,
+    // 0 = present, else the Missing reason; empty = none missing).
+    static Column of_reals(std::string name, std::vector<double> values,
+                           std::vector<std::uint8_t> status = {});
 
     bool is_missing(std::size_t row) const { return status_[row] != 0; }
     Missing missing_reason(std::size_t row) const { return static_cast<Missing>(status_[row]); }

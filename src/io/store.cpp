@@ -176,8 +176,14 @@ void create_empty_geopackage(const std::string& path) {
     gdal_init();
     GDALDriver* drv = GetGDALDriverManager()->GetDriverByName("GPKG");
     if (drv == nullptr) throw std::runtime_error("GDAL has no GPKG driver");
-    GdalPtr ds(drv->Create(path.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
-    if (!ds) throw UsageError(fmt::format("cannot create store '{}': {}", path, CPLGetLastErrorMsg()));
+    {
+        GdalPtr ds(drv->Create(path.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
+        if (!ds) throw UsageError(fmt::format("cannot create store '{}': {}", path, CPLGetLastErrorMsg()));
+    }
+    // 64 KiB pages (SQLite's largest; GDAL creates 4 KiB): large datasets are written and read with 16
+    // times fewer page reads, writes and system calls. The new file is tiny, so the VACUUM is instant.
+    Db db = open_db(path, true);
+    exec(db.get(), "PRAGMA page_size=65536; VACUUM;");
 }
 
 void write_area_layer(const std::string& path, const AreaLayer& layer) {
@@ -268,6 +274,7 @@ bool any_missing(const Column& col, std::size_t r0, std::size_t n) {
 // Writes every column in blocks of `block_rows` rows: int64 or double values (0 or NaN where missing)
 // or length-prefixed text (uint32 length, bytes), and the status bytes (NULL when none is missing).
 void write_blocks(sqlite3* db, const Dataset& ds, std::size_t block_rows) {
+    constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
     const Table& t = ds.table;
     const std::size_t rows = t.row_count();
     Stmt ins = prepare(
@@ -284,28 +291,28 @@ void write_blocks(sqlite3* db, const Dataset& ds, std::size_t block_rows) {
                 case ColumnType::kReal:
                     data = col.reals().data() + r0;
                     bytes = n * sizeof(double);
-                    if (missing) {
+                    if (missing) {  // missing values are written as NaN
                         buf.resize(bytes);
-                        std::vector<double> v(col.reals().begin() + static_cast<std::ptrdiff_t>(r0),
-                                              col.reals().begin() + static_cast<std::ptrdiff_t>(r0 + n));
+                        std::memcpy(buf.data(), data, bytes);
+                        const std::uint8_t* st = col.status().data() + r0;
                         for (std::size_t i = 0; i < n; ++i) {
-                            if (col.is_missing(r0 + i)) v[i] = std::numeric_limits<double>::quiet_NaN();
+                            if (st[i] != 0)
+                                std::memcpy(buf.data() + i * sizeof(double), &kNaN, sizeof(double));
                         }
-                        std::memcpy(buf.data(), v.data(), bytes);
                         data = buf.data();
                     }
                     break;
                 case ColumnType::kInt:
                     data = col.ints().data() + r0;
                     bytes = n * sizeof(std::int64_t);
-                    if (missing) {
-                        std::vector<std::int64_t> v(col.ints().begin() + static_cast<std::ptrdiff_t>(r0),
-                                                    col.ints().begin() + static_cast<std::ptrdiff_t>(r0 + n));
-                        for (std::size_t i = 0; i < n; ++i) {
-                            if (col.is_missing(r0 + i)) v[i] = 0;
-                        }
+                    if (missing) {  // missing values are written as 0
                         buf.resize(bytes);
-                        std::memcpy(buf.data(), v.data(), bytes);
+                        std::memcpy(buf.data(), data, bytes);
+                        const std::uint8_t* st = col.status().data() + r0;
+                        for (std::size_t i = 0; i < n; ++i) {
+                            if (st[i] != 0)
+                                std::memset(buf.data() + i * sizeof(std::int64_t), 0, sizeof(std::int64_t));
+                        }
                         data = buf.data();
                     }
                     break;
@@ -686,7 +693,7 @@ std::int64_t apply_in_place(const std::string& store, const StoreUpdate& update,
                             const StoreOptions& options) {
     Db db = open_db(store, true);
     sqlite3_busy_timeout(db.get(), 10000);
-    exec(db.get(), "PRAGMA synchronous=FULL; PRAGMA cache_size=-262144;");
+    exec(db.get(), "PRAGMA synchronous=FULL; PRAGMA cache_size=-32768;");
     exec(db.get(), "BEGIN IMMEDIATE");
     std::int64_t run_id = 0;
     try {

@@ -4,16 +4,13 @@
 
 #include <algorithm>
 #include <cmath>
-#include <unordered_map>
+#include <cstdint>
+#include <limits>
 
 #include "core/error.hpp"
 
 namespace wz::liveability {
 namespace {
-
-std::int64_t cell_year_key(const GridCell& c, std::int64_t year) {
-    return c.key() * 4096 + (year - 1900);
-}
 
 GridCell cell_of(const Column& codes, std::size_t r, const std::string& table) {
     const std::string& text = codes.text_at(r);
@@ -25,6 +22,59 @@ GridCell cell_of(const Column& codes, std::size_t r, const std::string& table) {
     }
     return *cell;
 }
+
+// Cell key -> cell index: open addressing with linear probing (no node per cell: the panel of the
+// country has half a million cells and is built every run).
+class CellIndex {
+  public:
+    explicit CellIndex(std::size_t expected) {
+        std::size_t cap = 16;
+        while (cap < 2 * expected) cap *= 2;
+        keys_.assign(cap, kEmpty);
+        values_.assign(cap, -1);
+        mask_ = cap - 1;
+    }
+    // The index of `key`, or `next` (stored) when the key is new.
+    std::int32_t find_or_add(std::int64_t key, std::int32_t next) {
+        std::size_t i = slot(key);
+        if (keys_[i] == kEmpty) {
+            if (2 * (++used_) > keys_.size()) {
+                grow();
+                i = slot(key);
+            }
+            keys_[i] = key;
+            values_[i] = next;
+        }
+        return values_[i];
+    }
+    std::int32_t find(std::int64_t key) const { return values_[slot(key)]; }  // -1 when absent
+
+  private:
+    static constexpr std::int64_t kEmpty = std::numeric_limits<std::int64_t>::min();
+    std::size_t slot(std::int64_t key) const {
+        auto h = static_cast<std::uint64_t>(key) * 0x9e3779b97f4a7c15ULL;
+        std::size_t i = static_cast<std::size_t>(h >> 20) & mask_;
+        while (keys_[i] != kEmpty && keys_[i] != key) i = (i + 1) & mask_;
+        return i;
+    }
+    void grow() {
+        std::vector<std::int64_t> keys = std::move(keys_);
+        std::vector<std::int32_t> values = std::move(values_);
+        keys_.assign(keys.size() * 2, kEmpty);
+        values_.assign(keys.size() * 2, -1);
+        mask_ = keys_.size() - 1;
+        for (std::size_t i = 0; i < keys.size(); ++i) {
+            if (keys[i] != kEmpty) {
+                const std::size_t j = slot(keys[i]);
+                keys_[j] = keys[i];
+                values_[j] = values[i];
+            }
+        }
+    }
+    std::vector<std::int64_t> keys_;
+    std::vector<std::int32_t> values_;
+    std::size_t mask_ = 0, used_ = 0;
+};
 
 }  // namespace
 
@@ -50,28 +100,33 @@ CellPanelData build_cell_panel(const Table& indicators, const Table& population,
     }
     std::sort(p.years.begin(), p.years.end());
     if (p.years.size() > 255) throw UsageError("indicators: more than 255 measurement years");
+    const auto year_index = [&](int y) {
+        return static_cast<std::size_t>(std::lower_bound(p.years.begin(), p.years.end(), y) -
+                                        p.years.begin());
+    };
     // Cells.
-    std::unordered_map<std::int64_t, std::int32_t> cell_index;
-    std::unordered_map<std::int64_t, std::size_t> seen;
-    cell_index.reserve(n / std::max<std::size_t>(1, p.years.size()) + 16);
-    seen.reserve(n);
+    CellIndex cell_index(n / std::max<std::size_t>(1, p.years.size()) + 16);
     p.cell.resize(n);
     p.year.resize(n);
     for (std::size_t r = 0; r < n; ++r) {
         const GridCell c = cell_of(codes, r, "indicators");
-        const auto [it, added] = cell_index.try_emplace(c.key(), static_cast<std::int32_t>(out.cells.size()));
-        if (added) out.cells.push_back(c);
-        const int y = year_of(r);
-        p.cell[r] = it->second;
-        p.year[r] =
-            static_cast<std::uint8_t>(std::lower_bound(p.years.begin(), p.years.end(), y) - p.years.begin());
-        const auto [s, fresh] = seen.try_emplace(cell_year_key(c, y), r);
-        if (!fresh) {
-            throw UsageError(fmt::format("indicators rows {} and {}: cell {} appears twice in {}",
-                                         s->second + 1, r + 1, c.code(), y));
-        }
+        const std::int32_t next = static_cast<std::int32_t>(out.cells.size());
+        const std::int32_t index = cell_index.find_or_add(c.key(), next);
+        if (index == next) out.cells.push_back(c);
+        p.cell[r] = index;
+        p.year[r] = static_cast<std::uint8_t>(year_index(year_of(r)));
     }
     p.cells = out.cells.size();
+    // Each (cell, year) once.
+    const std::vector<std::int32_t> at = row_index(p);
+    for (std::size_t r = 0; r < n; ++r) {
+        const auto kept = at[p.year[r] * p.cells + static_cast<std::size_t>(p.cell[r])];
+        if (static_cast<std::size_t>(kept) != r) {  // row_index keeps the last row of a repeated pair
+            throw UsageError(fmt::format("indicators rows {} and {}: cell {} appears twice in {}", r + 1,
+                                         kept + 1, out.cells[static_cast<std::size_t>(p.cell[r])].code(),
+                                         p.years[p.year[r]]));
+        }
+    }
     // Indicator columns.
     for (const IndicatorWeight& iw : model.indicators) {
         if (!options.attach_indicators) break;
@@ -99,22 +154,25 @@ CellPanelData build_cell_panel(const Table& indicators, const Table& population,
     const Column& pr = population.column(options.residents_column);
     const Column* pw =
         options.weighting == Weighting::kDwellings ? &population.column(options.dwellings_column) : nullptr;
-    std::unordered_map<std::int64_t, std::size_t> pop_row;
-    pop_row.reserve(population.row_count());
-    for (std::size_t r = 0; r < population.row_count(); ++r) {
-        if (py.is_missing(r)) continue;
-        const auto c = parse_grid_cell(pc.text_at(r));
+    // The population row of each panel row (the last one when a (cell, year) repeats).
+    std::vector<std::int32_t> pop_row(n, -1);
+    for (std::size_t q = 0; q < population.row_count(); ++q) {
+        if (py.is_missing(q)) continue;
+        const auto c = parse_grid_cell(pc.text_at(q));
         if (!c) continue;
-        pop_row[cell_year_key(*c, static_cast<std::int64_t>(py.number_at(r)))] = r;
+        const std::int32_t cell = cell_index.find(c->key());
+        const auto y = static_cast<int>(py.number_at(q));
+        const std::size_t yi = year_index(y);
+        if (cell < 0 || yi == p.years.size() || p.years[yi] != y) continue;
+        const std::int32_t r = at[yi * p.cells + static_cast<std::size_t>(cell)];
+        if (r >= 0) pop_row[static_cast<std::size_t>(r)] = static_cast<std::int32_t>(q);
     }
     for (std::size_t r = 0; r < n; ++r) {
-        const GridCell& c = out.cells[static_cast<std::size_t>(p.cell[r])];
-        const auto it = pop_row.find(cell_year_key(c, p.years[p.year[r]]));
-        if (it == pop_row.end()) {
+        if (pop_row[r] < 0) {
             ++out.rows_without_population;
             continue;
         }
-        const std::size_t q = it->second;
+        const auto q = static_cast<std::size_t>(pop_row[r]);
         double res = 0;
         if (!pr.is_missing(q)) {
             res = pr.number_at(q);

@@ -242,6 +242,119 @@ TEST(Store, EveryTypeAndReasonRoundTripsInRowsAndBlocks) {
     sqlite3_close(db);
 }
 
+TEST(Store, ReadsOnlyTheNamedColumnsInTheOrderGivenFromRowsAndBlocks) {
+    TempDir dir;
+    const std::string store = dir.file("s.gpkg");
+    StoreOptions o;
+    o.block_threshold_rows = 100;
+    o.block_rows = 16;
+    StoreUpdate u;
+    u.run.command = "test";
+    u.datasets = {every_type_dataset("small", 50), every_type_dataset("large", 203)};
+    apply_to_store(store, u, o);
+    for (const char* name : {"small", "large"}) {
+        const Dataset full = read_dataset(store, name);
+        const Dataset two = read_dataset(store, name, {"x", "code"});
+        ASSERT_EQ(two.table.column_count(), 2u) << name;
+        EXPECT_EQ(two.table.columns()[0].name(), "x");
+        EXPECT_EQ(two.table.columns()[1].name(), "code");
+        EXPECT_EQ(two.table.column("x").unit, "%");
+        Table expected;
+        expected.add_column(full.table.column("x"));
+        expected.add_column(full.table.column("code"));
+        expect_same_table(expected, two.table);
+        try {
+            read_dataset(store, name, {"code", "INW"});
+            ADD_FAILURE() << "no error for a missing column";
+        } catch (const UsageError& e) {
+            EXPECT_EQ(std::string(e.what()),
+                      fmt::format("dataset '{}' has no column 'INW' (it has: code, year, x, n, note)", name));
+        }
+    }
+}
+
+TEST(Store, NewStoresHave64KiBPagesAndStayGeoPackages) {
+    TempDir dir;
+    const std::string store = dir.file("s.gpkg");
+    StoreUpdate u;
+    u.run.command = "test";
+    u.datasets = {small_dataset("one")};
+    apply_to_store(store, u);
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open_v2(store.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+    const auto pragma = [&](const char* sql) {
+        sqlite3_stmt* s = nullptr;
+        sqlite3_prepare_v2(db, sql, -1, &s, nullptr);
+        EXPECT_EQ(sqlite3_step(s), SQLITE_ROW) << sql;
+        const std::int64_t v = sqlite3_column_int64(s, 0);
+        sqlite3_finalize(s);
+        return v;
+    };
+    EXPECT_EQ(pragma("PRAGMA page_size"), 65536);
+    EXPECT_EQ(pragma("PRAGMA application_id"), 0x47504B47);  // 'GPKG'
+    sqlite3_close(db);
+    EXPECT_EQ(read_dataset(store, "one").table.row_count(), 3u);
+}
+
+TEST(Store, BlockReaderReadsEveryDecimalBlockStraightIntoTheCallersMemory) {
+    TempDir dir;
+    const std::string store = dir.file("s.gpkg");
+    StoreOptions o;
+    o.block_threshold_rows = 100;
+    o.block_rows = 16;
+    StoreUpdate u;
+    u.run.command = "test";
+    const Dataset large = every_type_dataset("large", 203);
+    u.datasets = {every_type_dataset("small", 50), large};
+    apply_to_store(store, u, o);
+
+    DatasetBlockReader rows(store, "small");
+    EXPECT_FALSE(rows.stored_in_blocks());
+    EXPECT_EQ(rows.rows(), 50u);
+
+    DatasetBlockReader r(store, "large");
+    ASSERT_TRUE(r.stored_in_blocks());
+    EXPECT_EQ(r.rows(), 203u);
+    EXPECT_EQ(r.block_rows(), 16u);
+    EXPECT_EQ(r.block_count(), 13u);  // 12 x 16 + 11
+    EXPECT_EQ(r.rows_in_block(12), 11u);
+    EXPECT_EQ(r.rows_in_block(13), 0u);
+    EXPECT_EQ(r.column_names(), (std::vector<std::string>{"code", "year", "x", "n", "note"}));
+    EXPECT_EQ(r.column_type("x"), ColumnType::kReal);
+    EXPECT_EQ(r.column_type("note"), ColumnType::kText);
+    EXPECT_FALSE(r.column_type("INW").has_value());
+    const Column& x = large.table.column("x");
+    std::size_t missing_blocks = 0;
+    for (std::size_t b = 0; b < r.block_count(); ++b) {
+        std::vector<double> v(r.rows_in_block(b) + 1, -1.0);
+        std::vector<std::uint8_t> st(r.rows_in_block(b) + 1, 99);
+        const bool some_missing = r.read_real_block("x", b, v.data(), st.data());
+        missing_blocks += some_missing ? 1 : 0;
+        for (std::size_t i = 0; i < r.rows_in_block(b); ++i) {
+            const std::size_t row = b * 16 + i;
+            if (x.is_missing(row)) {
+                ASSERT_TRUE(some_missing);
+                EXPECT_TRUE(std::isnan(v[i])) << row;
+                EXPECT_EQ(st[i], static_cast<std::uint8_t>(x.missing_reason(row))) << row;
+            } else {
+                EXPECT_EQ(v[i], x.real_at(row)) << row;
+                if (some_missing) {
+                    EXPECT_EQ(st[i], 0) << row;
+                }
+            }
+        }
+        EXPECT_EQ(v.back(), -1.0) << "wrote past the block";
+        EXPECT_EQ(st.back(), 99) << "wrote past the block";
+    }
+    EXPECT_EQ(missing_blocks, 13u);  // every 5th row is missing
+    double v[16];
+    std::uint8_t st[16];
+    EXPECT_THROW(r.read_real_block("note", 0, v, st), UsageError);
+    EXPECT_THROW(r.read_real_block("nope", 0, v, st), UsageError);
+    EXPECT_THROW(DatasetBlockReader(store, "nope"), UsageError);
+    EXPECT_THROW(DatasetBlockReader(dir.file("absent.gpkg"), "large"), UsageError);
+}
+
 TEST(Store, FailedBlockUpdateOnTheStoreItselfLeavesItByteForByte) {
     TempDir dir;
     const std::string store = dir.file("s.gpkg");

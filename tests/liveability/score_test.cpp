@@ -103,6 +103,69 @@ TEST(Score, MissingAndInvalidValuesGiveNoScoreAndAreCounted) {
     EXPECT_FALSE(std::isnan(s.score[4]));
 }
 
+// A source of indicator values in blocks of 4 rows that copies them into per-call buffers, as the
+// store's block reader does.
+class CopyingBlocks final : public IndicatorBlocks {
+  public:
+    explicit CopyingBlocks(const CellYearPanel& p) : p_(p) {}
+    std::size_t block_rows() const override { return 4; }
+    void fetch(std::size_t block, std::vector<const double*>& values,
+               std::vector<const std::uint8_t*>& missing) const override {
+        thread_local std::vector<std::vector<double>> buf;
+        thread_local std::vector<std::vector<std::uint8_t>> miss;
+        const std::size_t r0 = block * 4, m = std::min<std::size_t>(4, p_.rows - r0);
+        buf.assign(p_.indicators.size(), {});
+        miss.assign(p_.indicators.size(), {});
+        values.assign(p_.indicators.size(), nullptr);
+        missing.assign(p_.indicators.size(), nullptr);
+        for (std::size_t j = 0; j < p_.indicators.size(); ++j) {
+            buf[j].assign(p_.indicators[j].begin() + static_cast<std::ptrdiff_t>(r0),
+                          p_.indicators[j].begin() + static_cast<std::ptrdiff_t>(r0 + m));
+            values[j] = buf[j].data();
+            if (j < p_.missing.size() && !p_.missing[j].empty()) {
+                miss[j].assign(p_.missing[j].begin() + static_cast<std::ptrdiff_t>(r0),
+                               p_.missing[j].begin() + static_cast<std::ptrdiff_t>(r0 + m));
+                missing[j] = miss[j].data();
+            }
+        }
+        ++fetches;
+    }
+    mutable std::size_t fetches = 0;
+
+  private:
+    const CellYearPanel& p_;
+};
+
+TEST(Score, IndicatorValuesStreamedInBlocksScoreExactlyAsFromTheSpans) {
+    SmallPanel p;
+    p.y[2] = -1;  // invalid
+    std::vector<std::uint8_t> miss{0, 0, 0, 0, 0, 1};
+    p.panel.missing = {{}, {}, std::span<const std::uint8_t>(miss)};
+    const ScoringModel m = small_model();
+    const CellScores a = score_cell_years(p.panel, m);
+    CopyingBlocks blocks(p.panel);
+    CellYearPanel without_values = p.panel;
+    without_values.indicators.clear();
+    without_values.missing.clear();
+    const CellScores b = score_cell_years(without_values, m, blocks);
+    EXPECT_EQ(blocks.fetches, 2u);  // rows 0-3 and 4-5
+    EXPECT_EQ(b.missing_rows, 1u);
+    EXPECT_EQ(b.invalid_rows, 1u);
+    for (std::size_t r = 0; r < 6; ++r) {
+        EXPECT_EQ(std::isnan(a.score[r]), std::isnan(b.score[r])) << r;
+        if (!std::isnan(a.score[r])) {
+            EXPECT_EQ(a.score[r], b.score[r]) << r;
+            EXPECT_EQ(a.rel[r], b.rel[r]) << r;
+            EXPECT_EQ(a.dims[1][r], b.dims[1][r]) << r;
+        }
+        EXPECT_EQ(a.cls[r], b.cls[r]) << r;
+    }
+    // A source that does not supply every model indicator is an error, not a silent wrong score.
+    ScoringModel more = m;
+    more.indicators.push_back({"w", Transform::kIdentity, 0, 1.0, std::nullopt});
+    EXPECT_THROW(score_cell_years(without_values, more, blocks), std::invalid_argument);
+}
+
 TEST(Score, BaseYearMustBeMeasured) {
     SmallPanel p;
     ScoringModel m = small_model();
