@@ -11,6 +11,9 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#endif
 #if defined(__linux__)
 #include <sys/mman.h>
 #endif
@@ -41,6 +44,175 @@ CellMeaning classify_cell(std::string_view text, const CellRules& rules) {
     }
     return {Missing::kNone, false};
 }
+
+namespace detail {
+
+namespace {
+
+std::size_t find_separators_scalar(const char* d, std::size_t from, std::size_t to, char delim,
+                                   std::uint32_t* out) {
+    std::size_t n = 0;
+    for (std::size_t i = from; i < to; ++i) {
+        const char c = d[i];
+        if (c == delim || c == '\n' || c == '\r' || c == '"') out[n++] = static_cast<std::uint32_t>(i - from);
+    }
+    return n;
+}
+
+// Appends base + the position of every set bit of `mask` to out[n...]; returns the new count. Writes 16
+// entries unconditionally (the slack), so that the usual 8 to 16 separators of a 64-byte block need no
+// branch on their number.
+[[maybe_unused]] inline std::size_t flatten(std::uint64_t mask, std::uint32_t base, std::uint32_t* out,
+                                            std::size_t n) {
+    const auto count = static_cast<std::size_t>(std::popcount(mask));
+    std::uint32_t* o = out + n;
+    for (int i = 0; i < 8; ++i) {
+        o[i] = base + static_cast<std::uint32_t>(std::countr_zero(mask));
+        mask &= mask - 1;
+    }
+    if (count > 8) {
+        for (int i = 8; i < 16; ++i) {
+            o[i] = base + static_cast<std::uint32_t>(std::countr_zero(mask));
+            mask &= mask - 1;
+        }
+        for (o += 16; mask != 0; mask &= mask - 1)
+            *o++ = base + static_cast<std::uint32_t>(std::countr_zero(mask));
+    }
+    return n + count;
+}
+
+#if defined(__SSE2__)
+std::size_t find_separators_sse2(const char* d, std::size_t from, std::size_t to, char delim,
+                                 std::uint32_t* out) {
+    const __m128i vd = _mm_set1_epi8(delim);
+    const __m128i vn = _mm_set1_epi8('\n');
+    const __m128i vr = _mm_set1_epi8('\r');
+    const __m128i vq = _mm_set1_epi8('"');
+    auto hits = [&](const char* p) {
+        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+        const __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, vd), _mm_cmpeq_epi8(v, vn)),
+                                         _mm_or_si128(_mm_cmpeq_epi8(v, vr), _mm_cmpeq_epi8(v, vq)));
+        return static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(hit)));
+    };
+    std::size_t n = 0;
+    std::size_t i = from;
+    for (; to - i >= 64; i += 64) {
+        const char* p = d + i;
+        const std::uint64_t mask = hits(p) | hits(p + 16) << 16 | hits(p + 32) << 32 | hits(p + 48) << 48;
+        n = flatten(mask, static_cast<std::uint32_t>(i - from), out, n);
+    }
+    const std::size_t rest = find_separators_scalar(d, i, to, delim, out + n);
+    for (std::size_t k = n; k < n + rest; ++k) out[k] += static_cast<std::uint32_t>(i - from);
+    return n + rest;
+}
+#endif
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#define WZ_HAVE_SSSE3_SCAN 1
+// The same with one table lookup (pshufb) instead of four compares per 16 bytes: '\n', '\r', '"' and the
+// delimiter have four different low nibbles (checked by the caller), so a byte is a separator exactly
+// when it equals the table entry at its low nibble.
+__attribute__((target("ssse3"))) std::size_t find_separators_ssse3(const char* d, std::size_t from,
+                                                                   std::size_t to, char delim,
+                                                                   std::uint32_t* out) {
+    alignas(16) char table[16];
+    for (int lo = 0; lo < 16; ++lo) table[lo] = static_cast<char>(lo ^ 1);  // matches no byte
+    table['\n' & 0xF] = '\n';
+    table['\r' & 0xF] = '\r';
+    table['"' & 0xF] = '"';
+    table[delim & 0xF] = delim;
+    const __m128i t = _mm_load_si128(reinterpret_cast<const __m128i*>(table));
+    const __m128i low = _mm_set1_epi8(0x0F);
+    auto hits = [&](const char* p) __attribute__((target("ssse3"))) {
+        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+        const __m128i hit = _mm_cmpeq_epi8(v, _mm_shuffle_epi8(t, _mm_and_si128(v, low)));
+        return static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(hit)));
+    };
+    std::size_t n = 0;
+    std::size_t i = from;
+    for (; to - i >= 64; i += 64) {
+        const char* p = d + i;
+        const std::uint64_t mask = hits(p) | hits(p + 16) << 16 | hits(p + 32) << 32 | hits(p + 48) << 48;
+        n = flatten(mask, static_cast<std::uint32_t>(i - from), out, n);
+    }
+    const std::size_t rest = find_separators_scalar(d, i, to, delim, out + n);
+    for (std::size_t k = n; k < n + rest; ++k) out[k] += static_cast<std::uint32_t>(i - from);
+    return n + rest;
+}
+// With AVX2 and BMI: 32 bytes per lookup, and the bits taken off with tzcnt and blsr.
+__attribute__((target("avx2,bmi,bmi2,popcnt"))) std::size_t find_separators_avx2(const char* d,
+                                                                                 std::size_t from,
+                                                                                 std::size_t to, char delim,
+                                                                                 std::uint32_t* out) {
+    alignas(16) char table[16];
+    for (int lo = 0; lo < 16; ++lo) table[lo] = static_cast<char>(lo ^ 1);  // matches no byte
+    table['\n' & 0xF] = '\n';
+    table['\r' & 0xF] = '\r';
+    table['"' & 0xF] = '"';
+    table[delim & 0xF] = delim;
+    const __m256i t = _mm256_broadcastsi128_si256(_mm_load_si128(reinterpret_cast<const __m128i*>(table)));
+    const __m256i low = _mm256_set1_epi8(0x0F);
+    std::size_t n = 0;
+    std::size_t i = from;
+    for (; to - i >= 64; i += 64) {
+        const __m256i a = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(d + i));
+        const __m256i b = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(d + i + 32));
+        const __m256i ha = _mm256_cmpeq_epi8(a, _mm256_shuffle_epi8(t, _mm256_and_si256(a, low)));
+        const __m256i hb = _mm256_cmpeq_epi8(b, _mm256_shuffle_epi8(t, _mm256_and_si256(b, low)));
+        std::uint64_t mask = static_cast<std::uint32_t>(_mm256_movemask_epi8(ha)) |
+                             static_cast<std::uint64_t>(static_cast<std::uint32_t>(_mm256_movemask_epi8(hb)))
+                                 << 32;
+        const auto base = static_cast<std::uint32_t>(i - from);
+        const auto count = static_cast<std::size_t>(_mm_popcnt_u64(mask));
+        std::uint32_t* o = out + n;
+        for (int k = 0; k < 8; ++k) {
+            o[k] = base + static_cast<std::uint32_t>(_tzcnt_u64(mask));
+            mask = _blsr_u64(mask);
+        }
+        if (count > 8) {
+            for (int k = 8; k < 16; ++k) {
+                o[k] = base + static_cast<std::uint32_t>(_tzcnt_u64(mask));
+                mask = _blsr_u64(mask);
+            }
+            for (o += 16; mask != 0; mask = _blsr_u64(mask))
+                *o++ = base + static_cast<std::uint32_t>(_tzcnt_u64(mask));
+        }
+        n += count;
+    }
+    const std::size_t rest = find_separators_scalar(d, i, to, delim, out + n);
+    for (std::size_t k = n; k < n + rest; ++k) out[k] += static_cast<std::uint32_t>(i - from);
+    return n + rest;
+}
+#endif
+
+// Whether the table lookup can tell the delimiter from '\n', '\r' and '"'.
+bool nibble_distinct(char delim) {
+    const int lo = delim & 0xF;
+    return lo != ('\n' & 0xF) && lo != ('\r' & 0xF) && lo != ('"' & 0xF);
+}
+
+}  // namespace
+
+std::size_t find_separators(const char* data, std::size_t from, std::size_t to, char delimiter,
+                            std::uint32_t* out, SeparatorScan scan) {
+#if defined(WZ_HAVE_SSSE3_SCAN)
+    static const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi") &&
+                             __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("popcnt");
+    static const bool ssse3 = __builtin_cpu_supports("ssse3");
+    const bool lookup = nibble_distinct(delimiter);
+    if (scan == SeparatorScan::kBest) scan = SeparatorScan::kAvx2;
+    if (scan == SeparatorScan::kAvx2 && avx2 && lookup)
+        return find_separators_avx2(data, from, to, delimiter, out);
+    if ((scan == SeparatorScan::kAvx2 || scan == SeparatorScan::kSsse3) && ssse3 && lookup)
+        return find_separators_ssse3(data, from, to, delimiter, out);
+#endif
+#if defined(__SSE2__)
+    if (scan != SeparatorScan::kScalar) return find_separators_sse2(data, from, to, delimiter, out);
+#endif
+    return find_separators_scalar(data, from, to, delimiter, out);
+}
+
+}  // namespace detail
 
 namespace {
 
@@ -134,101 +306,197 @@ class TableBuilder {
     std::string source_;
 };
 
-// Prepares the reserved but untouched storage of a large column for its first touch, which otherwise
-// costs one page fault per 4 KiB (expensive in a virtual machine): transparent huge pages for the
-// 2 MiB-aligned interior, and the 4 KiB pages of the unaligned head and tail faulted in one call.
-void advise_huge_pages_at(const void* data, std::size_t bytes) {
+// Prepares the reserved storage of the columns for its first touch, which otherwise costs one page
+// fault per 4 KiB (expensive in a virtual machine): transparent huge pages for every 2 MiB-aligned
+// stretch. The buffers are taken as runs of neighbours (less than a page apart, so nothing else is
+// mapped between them; large blocks are usually mapped next to each other), so that a huge page may
+// span the end of one buffer and the start of the next. A 2 MiB stretch that already has a 4 KiB page
+// (the allocator's header in front of a buffer, the rows copied into it) would stay with 4 KiB pages,
+// so it is collapsed into a huge page at once (MADV_COLLAPSE, Linux 6.1; elsewhere a no-op). The 4 KiB
+// pages of each run's unaligned head are faulted in with one call.
+void advise_huge_pages(const std::vector<Column>& columns) {
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
+#if !defined(MADV_COLLAPSE)
+    constexpr int MADV_COLLAPSE = 25;
+#endif
     constexpr std::uintptr_t kHuge = std::uintptr_t{2} << 20;
     constexpr std::uintptr_t kPage = 4096;
-    const auto at = reinterpret_cast<std::uintptr_t>(data);
-    const std::uintptr_t begin = (at + kHuge - 1) & ~(kHuge - 1);
-    const std::uintptr_t end = (at + bytes) & ~(kHuge - 1);
-    if (data == nullptr || end <= begin) return;
-    madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+    struct Buffer {
+        std::uintptr_t begin;
+        std::uintptr_t end;
+        std::uintptr_t written;  // end of the part already written (the rows before the reservation)
+    };
+    std::vector<Buffer> buffers;
+    auto add = [&](const void* data, std::size_t size, std::size_t capacity, std::size_t element) {
+        if (data != nullptr && capacity > 0) {
+            const auto at = reinterpret_cast<std::uintptr_t>(data);
+            buffers.push_back(Buffer{at, at + capacity * element, at + size * element});
+        }
+    };
+    for (const Column& col : columns) {
+        add(col.status().data(), col.status().size(), col.status().capacity(), 1);
+        add(col.reals().data(), col.reals().size(), col.reals().capacity(), sizeof(double));
+        add(col.ints().data(), col.ints().size(), col.ints().capacity(), sizeof(std::int64_t));
+        add(col.texts().data(), col.texts().size(), col.texts().capacity(), sizeof(std::string));
+    }
+    std::sort(buffers.begin(), buffers.end(),
+              [](const Buffer& a, const Buffer& b) { return a.begin < b.begin; });
+    for (std::size_t i = 0; i < buffers.size();) {
+        const std::size_t first = i;
+        std::uintptr_t end = buffers[i].end;
+        for (++i; i < buffers.size() && buffers[i].begin >= end && buffers[i].begin - end < kPage; ++i)
+            end = buffers[i].end;
+        const std::uintptr_t at = buffers[first].begin;
+        const std::uintptr_t begin = (at + kHuge - 1) & ~(kHuge - 1);
+        const std::uintptr_t stop = end & ~(kHuge - 1);
+        if (stop <= begin) continue;
+        madvise(reinterpret_cast<void*>(begin), stop - begin, MADV_HUGEPAGE);
+        std::uintptr_t collapsed = 0;
+        for (std::size_t k = first; k < i; ++k) {
+            // From the page of the allocator's header to the end of the written part.
+            const std::uintptr_t from = ((buffers[k].begin - 1) & ~(kPage - 1)) & ~(kHuge - 1);
+            const std::uintptr_t to = std::max(buffers[k].written, buffers[k].begin);
+            for (std::uintptr_t r = std::max(from, collapsed); r < to; r += kHuge) {
+                if (r >= begin && r + kHuge <= stop)
+                    madvise(reinterpret_cast<void*>(r), kHuge, MADV_COLLAPSE);
+                collapsed = r + kHuge;
+            }
+        }
 #if defined(MADV_POPULATE_WRITE)
-    const std::uintptr_t head = (at + kPage - 1) & ~(kPage - 1);
-    if (begin > head) madvise(reinterpret_cast<void*>(head), begin - head, MADV_POPULATE_WRITE);
-    const std::uintptr_t tail = (at + bytes) & ~(kPage - 1);
-    if (tail > end) madvise(reinterpret_cast<void*>(end), tail - end, MADV_POPULATE_WRITE);
+        // The head is written first; the tail, past the estimated row count, maybe never.
+        const std::uintptr_t head = (at + kPage - 1) & ~(kPage - 1);
+        if (begin > head) madvise(reinterpret_cast<void*>(head), begin - head, MADV_POPULATE_WRITE);
 #endif
+    }
 #else
-    (void)data;
-    (void)bytes;
+    (void)columns;
 #endif
 }
 
-void advise_huge_pages(const Column& col) {
-    advise_huge_pages_at(col.status().data(), col.status().capacity());
-    advise_huge_pages_at(col.reals().data(), col.reals().capacity() * sizeof(double));
-    advise_huge_pages_at(col.ints().data(), col.ints().capacity() * sizeof(std::int64_t));
-    advise_huge_pages_at(col.texts().data(), col.texts().capacity() * sizeof(std::string));
+// An upper estimate of the records in `rest` from its line breaks: all of them when it is short, else
+// those in 16 probes of 64 KiB spread over it, plus 3% and a little (a file whose lines grow much
+// shorter further on makes the columns grow past it, with a copy). Lone CRs are counted when there are
+// no LFs.
+std::size_t estimate_records(std::string_view rest) {
+    constexpr std::size_t kProbes = 16;
+    constexpr std::size_t kProbe = 64 * 1024;
+    auto lines = [](std::string_view text) {
+        const auto lf = static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+        return lf > 0 ? lf : static_cast<std::size_t>(std::count(text.begin(), text.end(), '\r'));
+    };
+    if (rest.size() <= kProbes * kProbe) return lines(rest) + 1;
+    std::size_t counted = 0;
+    const std::size_t step = (rest.size() - kProbe) / (kProbes - 1);
+    for (std::size_t i = 0; i < kProbes; ++i) counted += lines(rest.substr(i * step, kProbe));
+    const double per_byte = static_cast<double>(counted) / static_cast<double>(kProbes * kProbe);
+    return static_cast<std::size_t>(static_cast<double>(rest.size()) * per_byte * 1.03) + 1024;
 }
 
 bool is_blank_record(const std::vector<csv::Field>& fields) {
     return fields.size() == 1 && trim(fields[0].text).empty();
 }
 
-// The fast path for the bulk of a file: numbers are parsed while the record is scanned, straight from
-// the buffer, into column blocks that are appended to the table in bulk. A record it cannot take whole
-// (quotes, symbols, text in a numeric column, a wrong field count, long or exponent numbers) is left
-// to the general path, which also produces the errors; the block is flushed first so rows stay in order.
-//
-// Fields are scanned a word at a time: a number of up to 8 bytes (sign excluded) is found and converted
-// with SWAR arithmetic on one 8-byte load (no loop over its digits, so no branch on its length), text
-// fields with SSE2 compares over 16 bytes. Every load stays kTail bytes before the end of the data; the
-// last records, nearer the end, go through the general path.
-class FusedRecordParser {
+// The fast path for the bulk of a file, in two stages over windows of the buffer:
+//  1. the separator index: the positions of every delimiter, '\n', '\r' and '"' in the window, found
+//     64 bytes at a time with SIMD compares (find_separators);
+//  2. the records: field c of a record ends at its record's c-th separator, so every field's bounds are
+//     known before it is converted, and the conversions of a record's fields do not wait on each other
+//     (no chain from one field's length to the next field's start). A number of up to 8 bytes (sign
+//     excluded) is checked and converted with SWAR arithmetic on one 8-byte load; longer ones (up to 19
+//     digits) digit by digit.
+// Numbers go into column blocks that are appended to the table in bulk; text fields to their columns.
+// A record it cannot take whole (quotes, symbols, text in a numeric column, a wrong field count, long or
+// exponent numbers, a record longer than a window) is left to the general path, which also produces
+// the errors; the block is flushed first so rows stay in order. Every load stays kTail bytes before the
+// end of the data; the records there go through the general path.
+class FastRecordParser {
   public:
     static constexpr std::size_t kBlock = 512;
     // Column strides in the blocks, padded by a cache line so that the columns of one row do not all
     // fall into the same L1 set.
     static constexpr std::size_t kValueStride = kBlock + 8;
     static constexpr std::size_t kStatusStride = kBlock + 64;
-    static constexpr std::size_t kTail = 40;
+    static constexpr std::size_t kTail = 8;            // an 8-byte load at a field start stays inside
+    static constexpr std::size_t kWindow = 64 * 1024;  // bytes indexed at a time
 
-    FusedRecordParser(const std::vector<ColumnType>& types, const CellRules& rules, char delimiter)
+    FastRecordParser(const std::vector<ColumnType>& types, const CellRules& rules, std::string_view data,
+                     char delimiter)
         : types_(types),
           rules_(rules),
+          d_(data.data()),
+          n_(data.size()),
           dot2_(rules.decimal_comma && delimiter != ',' ? ',' : '.'),
           secrecy_(rules.cbs_secrecy),
           delim_(delimiter),
           values_(types.size() * kValueStride),
           status_(types.size() * kStatusStride),
-          texts_(types.size()) {
+          texts_(types.size()),
+          seps_(kWindow + detail::kSeparatorSlack) {
         for (std::size_t c = 0; c < types.size(); ++c) {
             if (types[c] == ColumnType::kText) text_columns_.push_back(c);
-            kinds_.push_back(types[c] == ColumnType::kText  ? Kind::kText
-                             : types[c] == ColumnType::kInt ? Kind::kInt
-                                                            : Kind::kReal);
+            const Kind kind = types[c] == ColumnType::kText  ? Kind::kText
+                              : types[c] == ColumnType::kInt ? Kind::kInt
+                                                             : Kind::kReal;
+            kinds_.push_back(kind);
+            // Runs of columns of one kind; the last column is not in a run (it ends at a line break).
+            if (c + 1 == types.size()) break;
+            if (runs_.empty() || runs_.back().kind != kind) runs_.push_back(Run{kind, c, c});
+            ++runs_.back().end;
         }
     }
 
     // Parses the record at `p` into block row `rows_`; on success returns true and the offset after it.
-    bool parse(const char* d, std::size_t n, std::size_t p, std::size_t& end) {
+    bool parse(std::size_t p, std::size_t& end) {
         const std::size_t columns = types_.size();
-        // Every field starts at or before `safe`, so the word loads stay inside the data. A short number
-        // takes at most kShortField bytes with its delimiter; after a field of any length the room for
-        // the rest of the record is checked again.
-        if (n < kTail + kShortField * columns) return false;
-        const std::size_t safe = n - kTail;
-        if (p > safe - kShortField * columns) return false;
-        const std::size_t last = columns - 1;
-        for (std::size_t c = 0; c < last; ++c) {
-            if (!parse_field(d, safe, c, p)) return false;
-            if (d[p] != delim_) return false;
-            ++p;
+        if (!sync(p, columns)) return false;
+        const char* d = d_;
+        const std::uint32_t* sep = seps_.data() + k_;
+        const char* base = d_ + window_;
+        const char* s = d + p;  // start of the current field
+        for (const Run& run : runs_) {
+            bool ok = false;
+            switch (run.kind) {
+                case Kind::kText:
+                    ok = text_run(run, base, sep, s);
+                    break;
+                case Kind::kReal:
+                    ok = number_run<true>(run, base, sep, s);
+                    break;
+                case Kind::kInt:
+                    ok = number_run<false>(run, base, sep, s);
+                    break;
+            }
+            if (!ok) return false;
         }
-        if (!parse_field(d, safe, last, p)) return false;
-        const char stop = d[p];
-        if (stop == '\n') {
-            ++p;
-        } else if (stop == '\r') {
-            p += d[p + 1] == '\n' ? 2 : 1;  // p <= safe, so p + 1 < n
-        } else {
+        const std::size_t last = columns - 1;
+        const char* e = base + *sep++;
+        bool ok = false;
+        switch (kinds_[last]) {
+            case Kind::kText:
+                ok = text_field(last, s, e);
+                break;
+            case Kind::kReal:
+                ok = number_field<true>(s, e, &values_[last * kValueStride + rows_],
+                                        &status_[last * kStatusStride + rows_]);
+                break;
+            case Kind::kInt:
+                ok = number_field<false>(s, e, &values_[last * kValueStride + rows_],
+                                         &status_[last * kStatusStride + rows_]);
+                break;
+        }
+        if (!ok) return false;
+        std::size_t after = static_cast<std::size_t>(e - d) + 1;
+        if (*e == '\r') {
+            if (d[after] == '\n') {
+                // after < n: e is below the window's end, which is kTail bytes before the data's.
+                ++after;
+                if (sep < seps_.data() + count_ && base + *sep == d + after - 1) ++sep;
+            }
+        } else if (*e != '\n') {
             return false;
         }
-        end = p;
+        k_ = static_cast<std::size_t>(sep - seps_.data());
+        end = after;
         return true;
     }
 
@@ -248,61 +516,112 @@ class FusedRecordParser {
     }
 
   private:
-    static constexpr std::size_t kShortField = 10;  // sign, 7 characters, delimiter, CR
+    enum class Kind : std::uint8_t { kReal, kInt, kText };
+    struct Run {
+        Kind kind;
+        std::size_t begin;
+        std::size_t end;
+    };
 
-    // Whether a field of column c that ends at `end` leaves the following fields their room.
-    bool room_after(std::size_t end, std::size_t safe, std::size_t c) const {
-        return end + 1 + kShortField * (kinds_.size() - c - 1) <= safe;
+    // Makes k_ the first separator at or after p, with the `needed` separators of a record in the index
+    // (indexing a new window from p when the current one is used up). False when a window from p holds
+    // fewer (a record longer than the window, or the end of the data).
+    bool sync(std::size_t p, std::size_t needed) {
+        if (p >= window_ && p < window_end_) {
+            while (k_ < count_ && window_ + seps_[k_] < p) ++k_;
+            if (count_ - k_ >= needed) return true;
+            if (p == window_) return false;  // a fresh window from p: the record does not fit
+        }
+        if (n_ < kTail || p >= n_ - kTail) return false;
+        window_ = p;
+        window_end_ = std::min(n_ - kTail, p + kWindow);
+        count_ = detail::find_separators(d_, window_, window_end_, delim_, seps_.data());
+        k_ = 0;
+        return count_ >= needed;
     }
 
-    // One field of column c at d + p (p <= safe - kShortField * (columns - c)); moves p to the byte after it.
-    bool parse_field(const char* d, std::size_t safe, std::size_t c, std::size_t& p) {
-        const char* q = d + p;
-        const Kind kind = kinds_[c];
-        if (kind == Kind::kText) {
-            const std::size_t length = text_length(q, d + safe + kTail, delim_);
-            if (length == 0) return false;  // empty: general path (missing reason)
-            if (!room_after(p + length, safe, c) || q[length] == '"') return false;
-            const std::string_view text(q, length);
-            // Text columns keep the CBS secrecy values as missing (the general path decides).
-            if (length <= 7) {
-                const Missing why = classify_cell(text, rules_).missing;
-                if (why == Missing::kEmpty || why == Missing::kSecret99997 || why == Missing::kSecret99998 ||
-                    why == Missing::kGeheim)
-                    return false;
-            }
-            texts_[c] = text;
-            p += length;
-            return true;
+    // A text field [s, e) of column c: kept as a view until the record is accepted.
+    [[gnu::always_inline]] bool text_field(std::size_t c, const char* s, const char* e) {
+        const auto length = static_cast<std::size_t>(e - s);
+        if (length == 0) return false;  // empty: general path (missing reason)
+        const std::string_view text(s, length);
+        // Text columns keep the CBS secrecy values as missing (the general path decides).
+        if (length <= 7) {
+            const Missing why = classify_cell(text, rules_).missing;
+            if (why == Missing::kEmpty || why == Missing::kSecret99997 || why == Missing::kSecret99998 ||
+                why == Missing::kGeheim)
+                return false;
         }
-        const bool negative = *q == '-';
+        texts_[c] = text;
+        return true;
+    }
+
+    // The text fields of a run of columns; moves `sep` and `s` past them.
+    [[gnu::always_inline]] bool text_run(const Run& run, const char* base, const std::uint32_t*& sep,
+                                         const char*& s) {
+        for (std::size_t c = run.begin; c < run.end; ++c) {
+            const char* e = base + *sep++;
+            if (*e != delim_ || !text_field(c, s, e)) return false;
+            s = e + 1;
+        }
+        return true;
+    }
+
+    // The number fields of a run of int or real columns into the block.
+    template <bool kReal>
+    [[gnu::always_inline]] bool number_run(const Run& run, const char* base, const std::uint32_t*& sep,
+                                           const char*& s) {
+        double* value = &values_[run.begin * kValueStride + rows_];
+        std::uint8_t* status = &status_[run.begin * kStatusStride + rows_];
+        const std::uint32_t* const stop = sep + (run.end - run.begin);
+        const char delim = delim_;
+        const char* field = s;
+        for (; sep != stop; ++sep) {
+            const char* e = base + *sep;
+            if (*e != delim || !number_field<kReal>(field, e, value, status)) return false;
+            field = e + 1;
+            value += kValueStride;
+            status += kStatusStride;
+        }
+        s = field;
+        return true;
+    }
+
+    // A number field [s, e) of an int or real column into *value and *status.
+    template <bool kReal>
+    [[gnu::always_inline]] bool number_field(const char* s, const char* e, double* value,
+                                             std::uint8_t* status) const {
+        const char first = *s;
+        const bool negative = first == '-';
         // '+' only in real columns (the general integer path does not take it).
-        const bool sign = negative || (kind == Kind::kReal && *q == '+');
-        q += sign;
+        s += kReal ? negative || first == '+' : negative;
+        const auto length = static_cast<std::size_t>(e - s);
         Number num;
-        if (!scan_short_number(q, dot2_, num)) {
-            if (!scan_long_number(q, d + safe + kTail, dot2_, num)) return false;
-            if (!room_after(p + sign + num.length, safe, c)) return false;
+        if (length - 1 < 8) {  // 1..8 bytes
+            if (!short_number(s, length, dot2_, num)) return false;
+        } else if (length == 0 || !long_number(s, length, dot2_, num)) {
+            return false;
         }
         double v = static_cast<double>(num.mantissa);
-        if (kind == Kind::kInt) {
+        if (!kReal) {
             if (num.fraction_digits > 0 || num.mantissa > (std::uint64_t{1} << 53))
                 return false;  // exact only via the general path
         } else if (num.fraction_digits > 0) {
             v /= kPow10[num.fraction_digits];
         }
         std::uint8_t why = 0;
-        if (negative && num.length == 5 && (num.mantissa == 99997 || num.mantissa == 99998)) {
-            if (!secrecy_) return false;
-            why = static_cast<std::uint8_t>(num.mantissa == 99997 ? Missing::kSecret99997
-                                                                  : Missing::kSecret99998);
-            v = kind == Kind::kInt ? 0.0 : std::numeric_limits<double>::quiet_NaN();
-        } else if (negative) {
-            v = -v;
+        if (negative) {
+            if (length == 5 && num.mantissa - 99997 < 2) {
+                if (!secrecy_) return false;
+                why = static_cast<std::uint8_t>(num.mantissa == 99997 ? Missing::kSecret99997
+                                                                      : Missing::kSecret99998);
+                v = kReal ? std::numeric_limits<double>::quiet_NaN() : 0.0;
+            } else {
+                v = -v;
+            }
         }
-        values_[c * kValueStride + rows_] = v;
-        status_[c * kStatusStride + rows_] = why;
-        p += sign + num.length;
+        *value = v;
+        *status = why;
         return true;
     }
 
@@ -310,12 +629,10 @@ class FusedRecordParser {
                                         1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
                                         1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 
-    // A plain decimal: its digits as an integer, the number of them after the decimal separator, and the
-    // length of its text (without the sign).
+    // A plain decimal: its digits as an integer and the number of them after the decimal separator.
     struct Number {
         std::uint64_t mantissa;
         unsigned fraction_digits;
-        std::size_t length;
     };
 
     static std::uint64_t load8(const char* p) {
@@ -325,93 +642,63 @@ class FusedRecordParser {
     }
     static constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
 
-    // The digits ("123", "12.5", ".5", "3,25" with a decimal comma) at q, up to 8 bytes, from one
-    // 8-byte load: digit bytes are found by SWAR compare, the separator is squeezed out, and up to 8
-    // digits are converted by three multiplications. False when the number does not end within the
-    // word or is not plain; the caller then tries scan_long_number.
-    static bool scan_short_number(const char* q, char dot2, Number& out) {
-        const std::uint64_t y = load8(q) ^ (kOnes * '0');  // digits become bytes 0..9
+    // The `length` (1..8) bytes at q as a plain decimal ("123", "12.5", ".5", "3,25" with a decimal
+    // comma), from one 8-byte load: shifted so that the field's last byte is the word's top byte (the
+    // bytes after the field fall out, zero bytes — digits 0 — come in front), non-digit bytes are found
+    // by SWAR compare, the separator (at most one, with a digit after it) is squeezed out, and the
+    // digits are converted by three multiplications (as in Lemire's parse_eight_digits_unrolled).
+    [[gnu::always_inline]] static bool short_number(const char* q, std::size_t length, char dot2,
+                                                    Number& out) {
+        const std::uint64_t z = (load8(q) ^ (kOnes * '0')) << (64 - 8 * length);  // digits: bytes 0..9
         // High bit set in every byte that is not a digit (no carries between bytes).
-        const std::uint64_t other = (((y & (kOnes * 0x7F)) + kOnes * 0x76) | y) & (kOnes * 0x80);
-        if (other == 0) return false;
-        const auto first = static_cast<unsigned>(std::countr_zero(other)) >> 3;
-        const char c = q[first];
-        std::uint64_t digits = y;
-        unsigned count = first;
+        const std::uint64_t other = (((z & (kOnes * 0x7F)) + kOnes * 0x76) | z) & (kOnes * 0x80);
+        std::uint64_t v = z;
         unsigned fraction = 0;
-        std::size_t length = first;
-        if (c == '.' || c == dot2) {
-            const std::uint64_t rest = other & (other - 1);
-            if (rest == 0) return false;
-            const auto second = static_cast<unsigned>(std::countr_zero(rest)) >> 3;
-            const std::uint64_t below = (std::uint64_t{1} << (8 * first)) - 1;  // first <= 6 here
-            digits = (y & below) | ((y >> 8) & ~below);
-            count = second - 1;
-            fraction = second - 1 - first;
-            length = second;
-            if (fraction == 0) return false;
+        if (other != 0) {
+            if ((other & (other - 1)) != 0) return false;  // two or more non-digits
+            const auto at = static_cast<unsigned>(std::countr_zero(other)) >> 3;
+            const auto c = static_cast<char>((z >> (8 * at)) ^ '0');
+            if ((c != '.' && c != dot2) || at == 7) return false;          // "5." goes the general way
+            const std::uint64_t high = ~std::uint64_t{0} << (8 * at + 8);  // the bytes after it
+            v = (z & high) | ((z << 8) & ~high);
+            fraction = 7 - at;
         }
-        if (count == 0) return false;
-        // Leading zero bytes in front of the count digits, then pairs, quads and the eight.
-        std::uint64_t v = digits << (64 - 8 * count);
-        v = (v * 10 + (v >> 8)) & 0x00FF00FF00FF00FFULL;
-        v = (v * 100 + (v >> 16)) & 0x0000FFFF0000FFFFULL;
-        v = (v * 10000 + (v >> 32)) & 0xFFFFFFFFULL;
-        out = Number{v, fraction, length};
+        // Pairs, quads and the eight, each with one multiplication (10 * 256 + 1 and so on).
+        v = (v * 2561) >> 8;
+        v = ((v & 0x00FF00FF00FF00FFULL) * 6553601) >> 16;
+        v = ((v & 0x0000FFFF0000FFFFULL) * 42949672960001ULL) >> 32;
+        out = Number{v, fraction};
         return true;
     }
 
     // The same for longer numbers, digit by digit, up to where the value stays exact (at most 19 digits,
     // and a mantissa below 2^53 when there is a fraction).
-    static bool scan_long_number(const char* q, const char* e, char dot2, Number& out) {
-        const char* p = q;
+    static bool long_number(const char* q, std::size_t length, char dot2, Number& out) {
+        if (length > 20) return false;
         std::uint64_t mantissa = 0;
-        unsigned digit = 0;
-        while (p < e && (digit = static_cast<unsigned>(*p - '0')) < 10 && p - q < 20) {
-            mantissa = mantissa * 10 + digit;
-            ++p;
-        }
-        const auto int_digits = static_cast<unsigned>(p - q);
-        unsigned frac_digits = 0;
-        if (p < e && (*p == '.' || *p == dot2)) {
-            const char* frac_start = ++p;
-            while (p < e && (digit = static_cast<unsigned>(*p - '0')) < 10 && p - frac_start < 20) {
+        std::size_t separator = length;
+        for (std::size_t i = 0; i < length; ++i) {
+            const auto digit = static_cast<unsigned>(q[i] - '0');
+            if (digit < 10) {
                 mantissa = mantissa * 10 + digit;
-                ++p;
+            } else if ((q[i] == '.' || q[i] == dot2) && separator == length) {
+                separator = i;
+            } else {
+                return false;
             }
-            frac_digits = static_cast<unsigned>(p - frac_start);
-            if (frac_digits == 0) return false;
         }
-        const unsigned total = int_digits + frac_digits;
-        if (total == 0 || total > 19) return false;
-        if (frac_digits > 0 && mantissa > (std::uint64_t{1} << 53)) return false;
-        out = Number{mantissa, frac_digits, static_cast<std::size_t>(p - q)};
+        const auto fraction = static_cast<unsigned>(separator == length ? 0 : length - 1 - separator);
+        if (separator != length && fraction == 0) return false;
+        if (length - (separator != length) > 19) return false;
+        if (fraction > 0 && mantissa > (std::uint64_t{1} << 53)) return false;
+        out = Number{mantissa, fraction};
         return true;
-    }
-
-    // Bytes of a text field at q up to the first delimiter, line break or quote (16 at a time).
-    static std::size_t text_length(const char* q, const char* e, char delim) {
-        const char* p = q;
-#if defined(__SSE2__)
-        const __m128i vd = _mm_set1_epi8(delim);
-        const __m128i vn = _mm_set1_epi8('\n');
-        const __m128i vr = _mm_set1_epi8('\r');
-        const __m128i vq = _mm_set1_epi8('"');
-        while (e - p >= 16) {
-            const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-            const __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, vd), _mm_cmpeq_epi8(v, vn)),
-                                             _mm_or_si128(_mm_cmpeq_epi8(v, vr), _mm_cmpeq_epi8(v, vq)));
-            const auto mask = static_cast<unsigned>(_mm_movemask_epi8(hit));
-            if (mask != 0) return static_cast<std::size_t>(p - q) + std::countr_zero(mask);
-            p += 16;
-        }
-#endif
-        while (p < e && *p != delim && *p != '\n' && *p != '\r' && *p != '"') ++p;
-        return static_cast<std::size_t>(p - q);
     }
 
     const std::vector<ColumnType>& types_;
     CellRules rules_;
+    const char* d_;
+    std::size_t n_;
     char dot2_;  // the second decimal separator: ',' with a decimal comma, else '.' again
     bool secrecy_;
     char delim_;
@@ -420,8 +707,15 @@ class FusedRecordParser {
     std::vector<std::uint8_t> status_;
     std::vector<std::string_view> texts_;
     std::vector<std::size_t> text_columns_;
-    enum class Kind : std::uint8_t { kReal, kInt, kText };
     std::vector<Kind> kinds_;
+    std::vector<Run> runs_;
+    // The separator index of the window [window_, window_end_): count_ positions relative to window_;
+    // k_ is the next one.
+    std::vector<std::uint32_t> seps_;
+    std::size_t window_ = 0;
+    std::size_t window_end_ = 0;
+    std::size_t count_ = 0;
+    std::size_t k_ = 0;
 };
 
 }  // namespace
@@ -485,18 +779,12 @@ Table read_typed_records(csv::Reader& reader, const std::vector<std::string>& na
             [&](std::size_t c) -> long { return c < rec.columns.size() ? rec.columns[c] : 0; });
     }
     if (!sample.empty() && more) {
-        // Reserve for the rest of the file from the sample's bytes per record (avoids regrowth copies).
-        const std::size_t sampled = reader.offset() - sample.front().offset;
-        const std::size_t left = reader.data().size() - reader.offset();
-        const std::size_t estimate =
-            sample.size() + left / std::max<std::size_t>(1, sampled / sample.size()) * 21 / 20;
-        for (auto& col : builder.columns()) {
-            col.reserve(estimate);
-            advise_huge_pages(col);
-        }
+        // Reserve for the rest of the file once (avoids regrowth copies).
+        const std::size_t estimate = sample.size() + estimate_records(reader.data().substr(reader.offset()));
+        for (auto& col : builder.columns()) col.reserve(estimate);
+        advise_huge_pages(builder.columns());
     }
-    FusedRecordParser fused(types, options.cells, reader.delimiter());
-    const std::string_view all = reader.data();
+    FastRecordParser fast_parser(types, options.cells, reader.data(), reader.delimiter());
     std::vector<Column>& columns = builder.columns();
     while (more) {
         // Fast path, record by record, until a record needs the general path.
@@ -504,15 +792,15 @@ Table read_typed_records(csv::Reader& reader, const std::vector<std::string>& na
         long line = reader.next_line();
         std::size_t end = 0;
         std::size_t fast = 0;
-        while (options.fast_path && p < all.size() && fused.parse(all.data(), all.size(), p, end)) {
+        while (options.fast_path && fast_parser.parse(p, end)) {
             note(p, line);
-            fused.accept(columns);
+            fast_parser.accept(columns);
             p = end;
             ++line;
             ++fast;
         }
         if (positions != nullptr) positions->fast_records += fast;
-        fused.flush(columns);
+        fast_parser.flush(columns);
         reader.skip_to(p, line);
         const std::size_t offset = reader.offset();
         if (!reader.next(fields)) break;

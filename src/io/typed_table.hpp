@@ -1,6 +1,8 @@
 #pragma once
 // Turns delimited records into a typed Table: numbers (plain or decimal comma), text, and the CBS
 // symbols and secrecy codes as explicit missing values with their reason.
+#include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -48,6 +50,17 @@ Table read_typed_records(csv::Reader& reader, const std::vector<std::string>& na
 
 // Builds the InputError for field `field` of the record at byte `offset` (re-reads that one record to
 // find its line and column).
+namespace detail {
+// The separator index of the fast path (exposed for tests): the positions, relative to `from`, of every
+// delimiter, '\n', '\r' and '"' in data[from, to), in order, written to `out`, which needs room for
+// to - from + kSeparatorSlack entries. Returns their number. kBest picks the fastest scan the CPU has;
+// a scan the CPU lacks falls back to the next slower one.
+inline constexpr std::size_t kSeparatorSlack = 64;
+enum class SeparatorScan { kBest, kScalar, kSse2, kSsse3, kAvx2 };
+std::size_t find_separators(const char* data, std::size_t from, std::size_t to, char delimiter,
+                            std::uint32_t* out, SeparatorScan scan = SeparatorScan::kBest);
+}  // namespace detail
+
 InputError field_error(const std::string& source, std::string_view data, char delimiter, std::size_t offset,
                        std::size_t field, std::string expected, std::string found);
 

@@ -299,6 +299,87 @@ TEST(CsvFastPath, DecimalsEqualStrtod) {
     }
 }
 
+TEST(CsvFastPath, SeparatorIndexScansAgree) {
+    // Every scan (scalar, SSE2, SSSE3 table lookup, AVX2) finds the same separators, for every start
+    // alignment and length, with the usual delimiters and one whose low nibble is that of '\n' (':',
+    // which the table lookup cannot tell apart and leaves to the compares).
+    std::mt19937_64 rng(13);
+    const std::string alphabet = "0123456789.,;\t|:\"\r\nabcE-+ \xC3\xA9\xFF";
+    std::string data(5000, ' ');
+    for (char& c : data) c = alphabet[rng() % alphabet.size()];
+    std::vector<std::uint32_t> want(data.size() + detail::kSeparatorSlack);
+    std::vector<std::uint32_t> got(data.size() + detail::kSeparatorSlack);
+    for (const char delim : {',', ';', '\t', '|', ':'}) {
+        for (int trial = 0; trial < 300; ++trial) {
+            const std::size_t from = rng() % 200;
+            const std::size_t to = from + rng() % (data.size() - from);
+            const std::size_t n = detail::find_separators(data.data(), from, to, delim, want.data(),
+                                                          detail::SeparatorScan::kScalar);
+            for (const auto scan : {detail::SeparatorScan::kSse2, detail::SeparatorScan::kSsse3,
+                                    detail::SeparatorScan::kAvx2, detail::SeparatorScan::kBest}) {
+                ASSERT_EQ(detail::find_separators(data.data(), from, to, delim, got.data(), scan), n)
+                    << "delimiter " << delim << " scan " << static_cast<int>(scan);
+                for (std::size_t i = 0; i < n; ++i) ASSERT_EQ(got[i], want[i]) << i;
+            }
+            for (std::size_t i = 0; i < n; ++i) {
+                const char c = data[from + want[i]];
+                ASSERT_TRUE(c == delim || c == '\n' || c == '\r' || c == '"');
+            }
+        }
+    }
+}
+
+TEST(CsvFastPath, RecordsAcrossWindowsAndLongerThanAWindow) {
+    // The fast path indexes the data in windows of 64 KiB: records that straddle a window's end (also
+    // with a CRLF split between two windows) and a record longer than a window (left to the general
+    // path) give the same table as the general path.
+    std::mt19937_64 rng(17);
+    for (const bool crlf : {false, true}) {
+        std::string data = "E1,1,2,3,4\n";
+        for (int r = 0; r < 9000; ++r) {
+            if (r == 4000) data += std::string(70000, 'L') + ",1,2,3,4\n";
+            std::string code = "E" + std::to_string(rng() % 100000);
+            code += std::string(rng() % 40, 'p');  // records of varying length
+            data += code + "," + std::to_string(rng() % 1000) + "," + random_decimal(rng, 8, '.') + ",-" +
+                    random_decimal(rng, 5, '.') + "," + std::to_string(rng() % 100000000) +
+                    (crlf ? "\r\n" : "\n");
+        }
+        const ReadResult general = read_records(data, ',', kNames, grid_options(), false);
+        const ReadResult fast = read_records(data, ',', kNames, grid_options(), true);
+        ASSERT_EQ(general.error, "");
+        expect_same_tables(general, fast);
+        ASSERT_EQ(fast.table.row_count(), 9002u);
+        EXPECT_GE(fast.positions.fast_records, 8990u);
+        EXPECT_EQ(fast.table.column("code").text_at(4001), std::string(70000, 'L'));
+    }
+}
+
+TEST(CsvFastPath, EightDigitNumbersAndBytesAboveAscii) {
+    // Numbers of exactly 8 bytes (the widest one word holds) and non-ASCII bytes in number fields.
+    const std::string data =
+        "E1,12345678,12345678,1234567.8,-1.234567\n"
+        "E2,99999999,+9999999,.1234567,-99997\n"
+        "E3,1,1\xC3\xA9,2,3\n"
+        "E4,00000000,0000000.0,3,4\n"
+        "E5,1,2,3,4\n"
+        "E6,1,2,3,4\n";
+    const ReadResult general = read_records(data, ',', kNames, grid_options(), false);
+    const ReadResult fast = read_records(data, ',', kNames, grid_options(), true);
+    EXPECT_EQ(fast.error, general.error);
+    EXPECT_EQ(general.error.rfind("f.csv:4:6: expected a number or a CBS symbol", 0), 0u) << general.error;
+    const std::string ok = data.substr(0, data.find("E3")) + data.substr(data.find("E4"));
+    const ReadResult general_ok = read_records(ok, ',', kNames, grid_options(), false);
+    const ReadResult fast_ok = read_records(ok, ',', kNames, grid_options(), true);
+    ASSERT_EQ(general_ok.error, "");
+    expect_same_tables(general_ok, fast_ok);
+    EXPECT_EQ(fast_ok.table.column("n").int_at(1), 99999999);
+    EXPECT_EQ(fast_ok.table.column("a").real_at(0), 12345678.0);
+    EXPECT_EQ(fast_ok.table.column("a").real_at(1), 9999999.0);
+    EXPECT_EQ(fast_ok.table.column("b").real_at(1), 0.1234567);
+    EXPECT_EQ(fast_ok.table.column("c").missing_reason(1), Missing::kSecret99997);
+    EXPECT_EQ(fast_ok.table.column("c").real_at(0), -1.234567);
+}
+
 TEST(CsvNumbers, ParseNumberEqualsStrtod) {
     // Includes mantissas above 2^53 with a fraction (16 to 19 digits), where a division after
     // rounding the mantissa would round twice.
