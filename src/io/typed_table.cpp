@@ -66,11 +66,13 @@ std::size_t find_separators_scalar(const char* d, std::size_t from, std::size_t 
                                             std::size_t n) {
     const auto count = static_cast<std::size_t>(std::popcount(mask));
     std::uint32_t* o = out + n;
+#pragma GCC unroll 8
     for (int i = 0; i < 8; ++i) {
         o[i] = base + static_cast<std::uint32_t>(std::countr_zero(mask));
         mask &= mask - 1;
     }
     if (count > 8) {
+#pragma GCC unroll 8
         for (int i = 8; i < 16; ++i) {
             o[i] = base + static_cast<std::uint32_t>(std::countr_zero(mask));
             mask &= mask - 1;
@@ -165,11 +167,13 @@ __attribute__((target("avx2,bmi,bmi2,popcnt"))) std::size_t find_separators_avx2
         const auto base = static_cast<std::uint32_t>(i - from);
         const auto count = static_cast<std::size_t>(_mm_popcnt_u64(mask));
         std::uint32_t* o = out + n;
+#pragma GCC unroll 8
         for (int k = 0; k < 8; ++k) {
             o[k] = base + static_cast<std::uint32_t>(_tzcnt_u64(mask));
             mask = _blsr_u64(mask);
         }
         if (count > 8) {
+#pragma GCC unroll 8
             for (int k = 8; k < 16; ++k) {
                 o[k] = base + static_cast<std::uint32_t>(_tzcnt_u64(mask));
                 mask = _blsr_u64(mask);
