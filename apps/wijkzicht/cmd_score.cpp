@@ -2,7 +2,9 @@
 // classes, development, aggregation to every level on one boundary vintage, and the national picture.
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
+#include <tbb/blocked_range.h>
 #include <tbb/global_control.h>
+#include <tbb/parallel_for.h>
 #include <tbb/parallel_invoke.h>
 
 #include <chrono>
@@ -78,43 +80,45 @@ std::string dimension_column_of(const Table& weights, const ScoreArgs& args, con
         "the weights have no 'dimension' or 'dimension_{}' column (use --dimension-column)", model));
 }
 
-// The score_grid table. The score vectors are moved into it, not copied (3 million rows at --scale 1).
+// The score_grid table, filled in parallel. The score vectors are moved into it, not copied (3 million
+// rows at --scale 1).
 Table cell_table(const liveability::CellPanelData& data, liveability::CellScores&& scores,
                  const std::vector<std::string>& dims, const std::vector<std::int32_t>& cell_buurt,
                  const std::vector<std::string>& buurt_codes) {
     const auto& p = data.panel;
-    Column code("code", ColumnType::kText), year("year", ColumnType::kInt), buurt("buurt", ColumnType::kText),
-        cls("class", ColumnType::kInt);
+    const std::size_t n = p.rows;
     std::vector<std::string> cell_codes(data.cells.size());
     for (std::size_t c = 0; c < data.cells.size(); ++c) cell_codes[c] = data.cells[c].code();
-    for (auto* c : {&code, &year, &buurt, &cls}) c->reserve(p.rows);
-    std::vector<std::uint8_t> no_score(p.rows, 0);
-    for (std::size_t r = 0; r < p.rows; ++r) {
-        const auto c = static_cast<std::size_t>(p.cell[r]);
-        code.push_text(cell_codes[c]);
-        year.push_int(p.years[p.year[r]]);
-        if (cell_buurt[c] >= 0) {
-            buurt.push_text(buurt_codes[static_cast<std::size_t>(cell_buurt[c])]);
-        } else {
-            buurt.push_missing(Missing::kEmpty);
-        }
-        if (scores.cls[r] == 0) {
-            no_score[r] = static_cast<std::uint8_t>(Missing::kEmpty);
-            cls.push_missing(Missing::kEmpty);
-        } else {
-            cls.push_int(scores.cls[r]);
-        }
-    }
+    std::vector<std::string> code(n), buurt(n);
+    std::vector<std::int64_t> year(n), cls(n);
+    std::vector<std::uint8_t> no_buurt(n), no_score(n);
+    const auto empty = static_cast<std::uint8_t>(Missing::kEmpty);
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 16384),
+                      [&](const tbb::blocked_range<std::size_t>& br) {
+                          for (std::size_t r = br.begin(); r != br.end(); ++r) {
+                              const auto c = static_cast<std::size_t>(p.cell[r]);
+                              code[r] = cell_codes[c];
+                              year[r] = p.years[p.year[r]];
+                              if (cell_buurt[c] >= 0) {
+                                  buurt[r] = buurt_codes[static_cast<std::size_t>(cell_buurt[c])];
+                                  no_buurt[r] = 0;
+                              } else {
+                                  no_buurt[r] = empty;
+                              }
+                              cls[r] = scores.cls[r];
+                              no_score[r] = scores.cls[r] == 0 ? empty : 0;
+                          }
+                      });
     Table t;
-    t.add_column(std::move(code));
-    t.add_column(std::move(year));
-    t.add_column(std::move(buurt));
+    t.add_column(Column::of_texts("code", std::move(code)));
+    t.add_column(Column::of_ints("year", std::move(year)));
+    t.add_column(Column::of_texts("buurt", std::move(buurt), std::move(no_buurt)));
     t.add_column(Column::of_reals("residents", p.residents));
     t.add_column(Column::of_reals("score", std::move(scores.score), no_score));
     t.add_column(Column::of_reals("rel", std::move(scores.rel), no_score));
     for (std::size_t d = 0; d < dims.size(); ++d)
         t.add_column(Column::of_reals(dims[d], std::move(scores.dims[d]), no_score));
-    t.add_column(std::move(cls));
+    t.add_column(Column::of_ints("class", std::move(cls), std::move(no_score)));
     return t;
 }
 

@@ -1,9 +1,13 @@
 // wijkzicht: area-based liveability and safety analysis of the Netherlands.
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
+#include <cstring>
 #include <iostream>
+#include <string>
 #include <utility>
 
 #include "commands.hpp"
@@ -30,9 +34,36 @@ std::vector<AddCommand> registered_commands() {
     for (const auto& [order, add] : sorted) out.push_back(add);
     return out;
 }
+
+namespace {
+// Large tables live on transparent huge pages: the first touch of a 4 KiB page costs about 12 µs on the
+// virtual machines we measure on (docs/bench-score.md), and `score` at --scale 1 touches 1 GB. glibc's
+// malloc asks for huge pages when its tunable glibc.malloc.hugetlb=1 is set before the process starts,
+// so the program re-executes itself once with it set — not under the sanitizers (their allocator
+// ignores it), not when GLIBC_TUNABLES already names it, not with WIJKZICHT_HUGEPAGES=0. If the
+// re-execution fails the program simply goes on.
+void use_huge_pages(char** argv) {
+#if defined(__GLIBC__) && !defined(__SANITIZE_ADDRESS__)
+    const char* tunables = std::getenv("GLIBC_TUNABLES");     // NOLINT(concurrency-mt-unsafe): single thread
+    const char* wanted = std::getenv("WIJKZICHT_HUGEPAGES");  // NOLINT(concurrency-mt-unsafe)
+    if ((tunables != nullptr && std::strstr(tunables, "glibc.malloc.hugetlb") != nullptr) ||
+        (wanted != nullptr && std::strcmp(wanted, "0") == 0)) {
+        return;
+    }
+    const std::string value = tunables != nullptr && *tunables != '\0'
+                                  ? std::string(tunables) + ":glibc.malloc.hugetlb=1"
+                                  : std::string("glibc.malloc.hugetlb=1");
+    if (::setenv("GLIBC_TUNABLES", value.c_str(), 1) != 0) return;  // NOLINT(concurrency-mt-unsafe)
+    ::execv("/proc/self/exe", argv);
+#else
+    (void)argv;
+#endif
+}
+}  // namespace
 }  // namespace wz::app
 
 int main(int argc, char** argv) {
+    wz::app::use_huge_pages(argv);
     CLI::App app{
         "wijkzicht - liveability (Leefbaarometer) and safety analysis of Dutch areas.\n\n"
         "Typical start:\n"

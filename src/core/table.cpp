@@ -81,13 +81,31 @@ void Column::append_block(const double* values, const std::uint8_t* status, std:
     status_.insert(status_.end(), status, status + n);
 }
 
-Column Column::of_reals(std::string name, std::vector<double> values, std::vector<std::uint8_t> status) {
-    if (status.empty()) status.assign(values.size(), 0);
-    if (status.size() != values.size())
-        throw std::logic_error("Column::of_reals: values and status differ in length for column " + name);
-    Column c(std::move(name), ColumnType::kReal);
-    c.reals_ = std::move(values);
+Column Column::with_status(std::string name, ColumnType type, std::size_t values,
+                           std::vector<std::uint8_t> status) {
+    if (status.empty()) status.assign(values, 0);
+    if (status.size() != values)
+        throw std::logic_error("Column::of_*: values and status differ in length for column " + name);
+    Column c(std::move(name), type);
     c.status_ = std::move(status);
+    return c;
+}
+
+Column Column::of_reals(std::string name, std::vector<double> values, std::vector<std::uint8_t> status) {
+    Column c = with_status(std::move(name), ColumnType::kReal, values.size(), std::move(status));
+    c.reals_ = std::move(values);
+    return c;
+}
+
+Column Column::of_ints(std::string name, std::vector<std::int64_t> values, std::vector<std::uint8_t> status) {
+    Column c = with_status(std::move(name), ColumnType::kInt, values.size(), std::move(status));
+    c.ints_ = std::move(values);
+    return c;
+}
+
+Column Column::of_texts(std::string name, std::vector<std::string> values, std::vector<std::uint8_t> status) {
+    Column c = with_status(std::move(name), ColumnType::kText, values.size(), std::move(status));
+    c.texts_ = std::move(values);
     return c;
 }
 

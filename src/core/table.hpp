@@ -60,6 +60,11 @@ class Column {
     // 0 = present, else the Missing reason; empty = none missing).
     static Column of_reals(std::string name, std::vector<double> values,
                            std::vector<std::uint8_t> status = {});
+    // The same for an integer and a text column (a missing value's slot holds anything).
+    static Column of_ints(std::string name, std::vector<std::int64_t> values,
+                          std::vector<std::uint8_t> status = {});
+    static Column of_texts(std::string name, std::vector<std::string> values,
+                           std::vector<std::uint8_t> status = {});
 
     bool is_missing(std::size_t row) const { return status_[row] != 0; }
     Missing missing_reason(std::size_t row) const { return static_cast<Missing>(status_[row]); }
@@ -85,6 +90,9 @@ class Column {
     std::string description;
 
   private:
+    // An empty column of `type` holding `status` (zeros for `values` rows when empty) for of_*.
+    static Column with_status(std::string name, ColumnType type, std::size_t values,
+                              std::vector<std::uint8_t> status);
     void push_int_slow(std::int64_t v);
     [[noreturn]] void wrong_type(const char* what) const;
 

@@ -59,6 +59,29 @@ TEST(Table, ShapeIsChecked) {
     EXPECT_THROW((void)table.column("zz"), UsageError);
 }
 
+TEST(Table, ColumnsTakeOverVectorsWithTheirMissingReasons) {
+    std::vector<double> reals{1.5, 0.0, -2.0};
+    const double* data = reals.data();
+    const Column r =
+        Column::of_reals("r", std::move(reals), {0, static_cast<std::uint8_t>(Missing::kSecret99997), 0});
+    EXPECT_EQ(r.reals().data(), data);  // moved, not copied
+    EXPECT_EQ(r.type(), ColumnType::kReal);
+    EXPECT_EQ(r.size(), 3u);
+    EXPECT_EQ(r.real_at(2), -2.0);
+    EXPECT_EQ(r.missing_reason(1), Missing::kSecret99997);
+    EXPECT_TRUE(std::isnan(r.number_at(1)));
+    const Column i = Column::of_ints("i", {7, 8});
+    EXPECT_EQ(i.type(), ColumnType::kInt);
+    EXPECT_EQ(i.missing_count(), 0u);
+    EXPECT_EQ(i.int_at(1), 8);
+    const Column t =
+        Column::of_texts("t", {"BU00010001", ""}, {0, static_cast<std::uint8_t>(Missing::kEmpty)});
+    EXPECT_EQ(t.type(), ColumnType::kText);
+    EXPECT_EQ(t.text_at(0), "BU00010001");
+    EXPECT_TRUE(t.is_missing(1));
+    EXPECT_THROW(Column::of_ints("bad", {1, 2, 3}, {0, 0}), std::logic_error);
+}
+
 TEST(Table, MissingNamesRoundTrip) {
     for (int k = 0; k < kMissingKinds; ++k) {
         const auto why = static_cast<Missing>(k);
