@@ -137,8 +137,15 @@ int run_score(const ScoreArgs& args) {
     // Indicators stored in column blocks (large datasets) are streamed block by block while scoring;
     // only their code and year columns are read here.
     const bool stream = !from_published && stored_in_blocks(args.store, args.indicators);
-    std::vector<std::string> population_columns = {"code", "year", "INW"};
-    if (args.weighting == "dwellings") population_columns.emplace_back("WONING");
+    liveability::PanelOptions po;
+    po.secret_residents = args.secret_residents;
+    po.default_year = args.year;
+    po.attach_indicators = !stream;
+    po.weighting = args.weighting == "dwellings"    ? liveability::Weighting::kDwellings
+                   : args.weighting == "unweighted" ? liveability::Weighting::kUnweighted
+                                                    : liveability::Weighting::kResidents;
+    std::vector<std::string> population_columns = {"code", "year", po.residents_column};
+    if (po.weighting == liveability::Weighting::kDwellings) population_columns.push_back(po.dwellings_column);
     Dataset indicators, population;
     AreaLayer buurten;
     tbb::parallel_invoke(  // three reads, each with its own connection
@@ -158,13 +165,6 @@ int run_score(const ScoreArgs& args) {
                  indicators.table.row_count(), population.table.row_count(), buurten.areas.size(),
                  buurten.vintage, clock.lap());
 
-    liveability::PanelOptions po;
-    po.secret_residents = args.secret_residents;
-    po.default_year = args.year;
-    po.attach_indicators = !stream;
-    po.weighting = args.weighting == "dwellings"    ? liveability::Weighting::kDwellings
-                   : args.weighting == "unweighted" ? liveability::Weighting::kUnweighted
-                                                    : liveability::Weighting::kResidents;
     // The model needs the base year, which needs the years: parse weights first with a placeholder.
     liveability::ScoringModel model;
     if (from_published) {

@@ -59,6 +59,16 @@ std::size_t find_separators_scalar(const char* d, std::size_t from, std::size_t 
     return n;
 }
 
+// The tail of a vector scan: the bytes [i, to) after its last full 64-byte step, scanned one by one, their
+// positions appended after the n found so far (offsets from `from`).
+[[maybe_unused]] std::size_t finish_with_scalar(const char* d, std::size_t from, std::size_t i,
+                                                std::size_t to, char delim, std::uint32_t* out,
+                                                std::size_t n) {
+    const std::size_t rest = find_separators_scalar(d, i, to, delim, out + n);
+    for (std::size_t k = n; k < n + rest; ++k) out[k] += static_cast<std::uint32_t>(i - from);
+    return n + rest;
+}
+
 // Appends base + the position of every set bit of `mask` to out[n...]; returns the new count. Writes 16
 // entries unconditionally (the slack), so that the usual 8 to 16 separators of a 64-byte block need no
 // branch on their number.
@@ -103,9 +113,7 @@ std::size_t find_separators_sse2(const char* d, std::size_t from, std::size_t to
         const std::uint64_t mask = hits(p) | hits(p + 16) << 16 | hits(p + 32) << 32 | hits(p + 48) << 48;
         n = flatten(mask, static_cast<std::uint32_t>(i - from), out, n);
     }
-    const std::size_t rest = find_separators_scalar(d, i, to, delim, out + n);
-    for (std::size_t k = n; k < n + rest; ++k) out[k] += static_cast<std::uint32_t>(i - from);
-    return n + rest;
+    return finish_with_scalar(d, from, i, to, delim, out, n);
 }
 #endif
 
@@ -137,9 +145,7 @@ __attribute__((target("ssse3"))) std::size_t find_separators_ssse3(const char* d
         const std::uint64_t mask = hits(p) | hits(p + 16) << 16 | hits(p + 32) << 32 | hits(p + 48) << 48;
         n = flatten(mask, static_cast<std::uint32_t>(i - from), out, n);
     }
-    const std::size_t rest = find_separators_scalar(d, i, to, delim, out + n);
-    for (std::size_t k = n; k < n + rest; ++k) out[k] += static_cast<std::uint32_t>(i - from);
-    return n + rest;
+    return finish_with_scalar(d, from, i, to, delim, out, n);
 }
 // With AVX2 and BMI: 32 bytes per lookup, and the bits taken off with tzcnt and blsr.
 __attribute__((target("avx2,bmi,bmi2,popcnt"))) std::size_t find_separators_avx2(const char* d,
@@ -183,9 +189,7 @@ __attribute__((target("avx2,bmi,bmi2,popcnt"))) std::size_t find_separators_avx2
         }
         n += count;
     }
-    const std::size_t rest = find_separators_scalar(d, i, to, delim, out + n);
-    for (std::size_t k = n; k < n + rest; ++k) out[k] += static_cast<std::uint32_t>(i - from);
-    return n + rest;
+    return finish_with_scalar(d, from, i, to, delim, out, n);
 }
 #endif
 

@@ -242,8 +242,9 @@ TEST(Store, EveryTypeAndReasonRoundTripsInRowsAndBlocks) {
     sqlite3_close(db);
 }
 
-TEST(Store, ReadsOnlyTheNamedColumnsInTheOrderGivenFromRowsAndBlocks) {
-    TempDir dir;
+// A store with every_type_dataset "small" (50 rows, stored as rows) and "large" (203 rows, stored in
+// blocks of 16: 12 full blocks and one of 11).
+std::string store_with_small_and_large(const TempDir& dir) {
     const std::string store = dir.file("s.gpkg");
     StoreOptions o;
     o.block_threshold_rows = 100;
@@ -252,6 +253,12 @@ TEST(Store, ReadsOnlyTheNamedColumnsInTheOrderGivenFromRowsAndBlocks) {
     u.run.command = "test";
     u.datasets = {every_type_dataset("small", 50), every_type_dataset("large", 203)};
     apply_to_store(store, u, o);
+    return store;
+}
+
+TEST(Store, ReadsOnlyTheNamedColumnsInTheOrderGivenFromRowsAndBlocks) {
+    TempDir dir;
+    const std::string store = store_with_small_and_large(dir);
     for (const char* name : {"small", "large"}) {
         const Dataset full = read_dataset(store, name);
         const Dataset two = read_dataset(store, name, {"x", "code"});
@@ -298,15 +305,8 @@ TEST(Store, NewStoresHave64KiBPagesAndStayGeoPackages) {
 
 TEST(Store, BlockReaderReadsEveryDecimalBlockStraightIntoTheCallersMemory) {
     TempDir dir;
-    const std::string store = dir.file("s.gpkg");
-    StoreOptions o;
-    o.block_threshold_rows = 100;
-    o.block_rows = 16;
-    StoreUpdate u;
-    u.run.command = "test";
+    const std::string store = store_with_small_and_large(dir);
     const Dataset large = every_type_dataset("large", 203);
-    u.datasets = {every_type_dataset("small", 50), large};
-    apply_to_store(store, u, o);
 
     DatasetBlockReader rows(store, "small");
     EXPECT_FALSE(rows.stored_in_blocks());
