@@ -2,9 +2,9 @@
 // country at --scale 1 — about 490,000 cells x 6 measurement years (~2.9 million cell-years) x 100
 // indicators (a third identity, log, logit), residents per cell and year, cells in 13,000 buurten and the
 // hierarchy wijk 3,300 -> gemeente 342 -> COROP-plus 52 -> COROP 40 -> provincie 12 -> Nederland.
-// The steps are called exactly as apps/wijkzicht/cmd_score.cpp calls them, on 2 threads:
-//   score_cell_years, develop_cells, aggregate_to_levels, picture_classes, picture_years,
-//   development_by_group, regions_against_country.
+// The steps are the library calls `wijkzicht score` makes (jobs::score_country), on 2 threads:
+//   liveability::score_cell_years, then jobs::summarise_cell_scores (develop_cells, aggregate_to_levels,
+//   picture_classes, picture_years, development_by_group, regions_against_country).
 // The input is generated deterministically in memory. With WZ_BENCH_SCORE_NPY=DIR the input is also
 // written to DIR as .npy files (plus meta.json and the C++ results in results.json) for the NumPy
 // reference bench/score_reference.py, which computes the same steps and checks the numbers.
@@ -28,6 +28,7 @@
 #include <string>
 #include <vector>
 
+#include "jobs/score.hpp"
 #include "liveability/score.hpp"
 #include "liveability/transform_kernel.hpp"
 #include "monitor/aggregate.hpp"
@@ -197,20 +198,23 @@ const monitor::AreaScores& level_of(const std::vector<monitor::AreaScores>& area
     return areas.front();
 }
 
-// The in-memory steps of `wijkzicht score`, as cmd_score.cpp calls them.
+// The in-memory steps of `wijkzicht score`: the library calls jobs::score_country makes.
 Results run_all(const ScoreInput& in) {
     Results r;
     r.scores = liveability::score_cell_years(in.panel, in.model);
-    r.dev = liveability::develop_cells(in.panel, r.scores, in.model.development);
-    monitor::AggregateOptions ao;
-    r.areas = monitor::aggregate_to_levels(in.panel, r.scores, in.model, in.cell_area, in.hierarchy, ao);
-    monitor::PictureOptions pic;
-    r.classes = monitor::picture_classes(in.panel, r.scores, in.class_names);
-    r.years = monitor::picture_years(in.panel, r.scores, in.model.dimensions, r.areas.front(), pic);
-    r.groups =
-        monitor::development_by_group(r.areas.front(), in.group_of_buurt, kYears.front(), kYears.back());
-    r.regions =
-        monitor::regions_against_country(level_of(r.areas, Level::kCoropPlus), in.type_of_region, {}, pic);
+    jobs::ScoreSummaryInputs si{in.panel, r.scores, in.model, in.cell_area, in.hierarchy, in.class_names,
+                                in.group_of_buurt, {}, 100};
+    const auto& cp_codes = in.hierarchy.codes[3];  // COROP-plus (kLevels[3])
+    for (std::size_t a = 0; a < cp_codes.size(); ++a) {
+        if (!in.type_of_region[a].empty()) si.type_of_region[cp_codes[a]] = in.type_of_region[a];
+    }
+    jobs::ScoreSummary summary = jobs::summarise_cell_scores(si);
+    r.dev = std::move(summary.cell_development);
+    r.areas = std::move(summary.areas);
+    r.classes = std::move(summary.classes);
+    r.years = std::move(summary.years);
+    r.groups = std::move(summary.groups);
+    r.regions = std::move(summary.regions);
     return r;
 }
 

@@ -8,12 +8,11 @@
 #include <array>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "core/table.hpp"
+#include "jobs/presets.hpp"
 #include "typology/evaluate.hpp"
 #include "typology/rules.hpp"
 
@@ -23,18 +22,8 @@ using namespace wz;
 
 constexpr int kYears[] = {2012, 2014, 2016, 2018, 2020, 2022};
 
-std::string rules_dir() {
-    return (std::filesystem::path(__FILE__).parent_path().parent_path() / "share" / "wijkzicht" / "rules")
-        .string();
-}
-
-typology::RuleSet load(const std::string& name) {
-    const std::string path = rules_dir() + "/" + name + ".toml";
-    std::ifstream in(path);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return typology::parse_rule_set(ss.str(), path);
-}
+// A shipped rule set, loaded as `wijkzicht typology --rules NAME` loads it.
+typology::RuleSet load(const std::string& name) { return jobs::load_rules(name, {}, "").rules; }
 
 // A deterministic pseudo-random number in [0, 1).
 double u01(std::uint64_t a, std::uint64_t b) {

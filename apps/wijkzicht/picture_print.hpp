@@ -7,9 +7,6 @@
 
 namespace wz::app {
 
-// Rows of a table as JSON objects (missing values as null).
-nlohmann::json table_json(const Table& table);
-
 // The table "national picture" per year (from picture_years) and the shares per class.
 void print_picture(std::ostream& out, const Table& years, const Table& classes);
 

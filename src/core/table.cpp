@@ -66,8 +66,8 @@ void Column::push_int_slow(std::int64_t v) {
 }
 
 void Column::wrong_type(const char* what) const {
-    throw std::logic_error(std::string(what) + " on " + std::string(column_type_name(type_)) + " column " +
-                           name_);
+    throw InternalError(std::string(what) + " on " + std::string(column_type_name(type_)) + " column " +
+                        name_);
 }
 
 void Column::append_block(const double* values, const std::uint8_t* status, std::size_t n) {
@@ -85,7 +85,7 @@ Column Column::with_status(std::string name, ColumnType type, std::size_t values
                            std::vector<std::uint8_t> status) {
     if (status.empty()) status.assign(values, 0);
     if (status.size() != values)
-        throw std::logic_error("Column::of_*: values and status differ in length for column " + name);
+        throw InternalError("Column::of_*: values and status differ in length for column " + name);
     Column c(std::move(name), type);
     c.status_ = std::move(status);
     return c;
@@ -110,13 +110,13 @@ Column Column::of_texts(std::string name, std::vector<std::string> values, std::
 }
 
 void Column::push_text(std::string v) {
-    if (type_ != ColumnType::kText) throw std::logic_error("push_text on column " + name_);
+    if (type_ != ColumnType::kText) throw InternalError("push_text on column " + name_);
     texts_.push_back(std::move(v));
     status_.push_back(0);
 }
 
 void Column::push_missing(Missing why) {
-    if (why == Missing::kNone) throw std::logic_error("push_missing without a reason on column " + name_);
+    if (why == Missing::kNone) throw InternalError("push_missing without a reason on column " + name_);
     switch (type_) {
         case ColumnType::kInt:
             ints_.push_back(0);
@@ -141,7 +141,7 @@ double Column::number_at(std::size_t row) const {
         case ColumnType::kText:
             break;
     }
-    throw std::logic_error("number_at on text column " + name_);
+    throw InternalError("number_at on text column " + name_);
 }
 
 std::string Column::to_text(std::size_t row) const {
@@ -168,9 +168,9 @@ std::size_t Column::missing_count(Missing why) const {
 }
 
 Column& Table::add_column(Column column) {
-    if (find(column.name()) != nullptr) throw std::logic_error("duplicate column " + column.name());
+    if (find(column.name()) != nullptr) throw InternalError("duplicate column " + column.name());
     if (!columns_.empty() && column.size() != row_count()) {
-        throw std::logic_error(
+        throw InternalError(
             fmt::format("column {} has {} rows, table has {}", column.name(), column.size(), row_count()));
     }
     columns_.push_back(std::move(column));
@@ -200,7 +200,7 @@ const Column& Table::column(std::string_view name) const {
 
 void Table::check_shape() const {
     for (const auto& c : columns_) {
-        if (c.size() != row_count()) throw std::logic_error("ragged table at column " + c.name());
+        if (c.size() != row_count()) throw InternalError("ragged table at column " + c.name());
     }
 }
 

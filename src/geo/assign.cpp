@@ -10,6 +10,8 @@
 #include <memory>
 #include <stdexcept>
 
+#include "core/error.hpp"
+
 namespace wz::geo {
 namespace {
 
@@ -41,14 +43,14 @@ CellAssignment assign_cells_by_centre(std::span<const GridCell> cells,
     }
     const int width = x1 - x0 + 1, height = y1 - y0 + 1;
     if (static_cast<double>(width) * height > 4e8) {
-        throw std::invalid_argument(fmt::format("the cells span {} x {} km: too large an extent for one grid",
-                                                width / 10, height / 10));
+        throw UsageError(fmt::format("the cells span {} x {} km: too large an extent for one grid",
+                                     width / 10, height / 10));
     }
     GDALDriver* mem = GetGDALDriverManager()->GetDriverByName("MEM");
-    if (mem == nullptr) throw std::runtime_error("GDAL has no MEM driver");
+    if (mem == nullptr) throw InternalError("GDAL has no MEM driver");
     std::unique_ptr<GDALDataset, DatasetDeleter> raster(
         mem->Create("", width, height, 1, GDT_Int32, nullptr));
-    if (!raster) throw std::runtime_error("cannot create the assignment raster");
+    if (!raster) throw InternalError("cannot create the assignment raster");
     // North-up: row 0 is the top (largest y).
     double transform[6] = {x0 * 100.0, 100.0, 0.0, (y1 + 1) * 100.0, 0.0, -100.0};
     raster->SetGeoTransform(transform);
@@ -64,7 +66,7 @@ CellAssignment assign_cells_by_centre(std::span<const GridCell> cells,
         if (OGRGeometryFactory::createFromWkb(polygons[i].data(), nullptr, &g, polygons[i].size()) !=
                 OGRERR_NONE ||
             g == nullptr) {
-            throw std::invalid_argument(fmt::format("polygon {}: invalid WKB", i));
+            throw InternalError(fmt::format("polygon {}: invalid WKB", i));
         }
         owned.emplace_back(g);
         geoms.push_back(OGRGeometry::ToHandle(g));
@@ -75,12 +77,12 @@ CellAssignment assign_cells_by_centre(std::span<const GridCell> cells,
         GDALRasterizeGeometries(GDALDataset::ToHandle(raster.get()), 1, band_list,
                                 static_cast<int>(geoms.size()), geoms.data(), nullptr, nullptr, burn.data(),
                                 nullptr, nullptr, nullptr) != CE_None) {
-        throw std::runtime_error(fmt::format("rasterising the polygons failed: {}", CPLGetLastErrorMsg()));
+        throw InternalError(fmt::format("rasterising the polygons failed: {}", CPLGetLastErrorMsg()));
     }
     std::vector<std::int32_t> pixels(static_cast<std::size_t>(width) * static_cast<std::size_t>(height));
     if (band->RasterIO(GF_Read, 0, 0, width, height, pixels.data(), width, height, GDT_Int32, 0, 0) !=
         CE_None) {
-        throw std::runtime_error("cannot read the assignment raster");
+        throw InternalError("cannot read the assignment raster");
     }
     for (std::size_t i = 0; i < cells.size(); ++i) {
         const std::size_t row = static_cast<std::size_t>(y1 - cells[i].y100);

@@ -96,14 +96,14 @@ std::optional<Encoding> parse_encoding(std::string_view name) {
 
 std::string read_file(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
-    if (!in) throw UsageError(fmt::format("cannot open '{}': {}", path, std::strerror(errno)));
+    if (!in) throw IoError(fmt::format("cannot open '{}': {}", path, std::strerror(errno)));
     in.seekg(0, std::ios::end);
     const auto size = in.tellg();
-    if (size < 0) throw UsageError(fmt::format("cannot read '{}'", path));
+    if (size < 0) throw IoError(fmt::format("cannot read '{}'", path));
     std::string data(static_cast<std::size_t>(size), '\0');
     in.seekg(0);
     in.read(data.data(), size);
-    if (!in) throw UsageError(fmt::format("cannot read '{}'", path));
+    if (!in) throw IoError(fmt::format("cannot read '{}'", path));
     return data;
 }
 

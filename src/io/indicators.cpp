@@ -6,6 +6,7 @@
 #include <unordered_set>
 
 #include "core/error.hpp"
+#include "core/progress.hpp"
 #include "io/importers.hpp"
 #include "io/synth_sources.hpp"
 #include "io/typed_table.hpp"
@@ -99,6 +100,7 @@ Dataset import_indicators(const std::vector<std::string>& paths, const Indicator
         const Column& codes = raw.columns()[0];
         code.reserve(code.size() + raw.row_count());
         for (std::size_t r = 0; r < raw.row_count(); ++r) {
+            if (r % 16384 == 16383) check_cancelled();
             auto cc = codes.is_missing(r) ? std::nullopt : canonical_code(codes.text_at(r));
             if (!cc) {
                 throw field_error(path, data, delim, pos.offsets[r], 0, "a cell code like E1993N3660 or an area code",

@@ -35,8 +35,10 @@ bool all_digits(std::string_view s, std::size_t n) {
 // "2015-03-12" -> year, or nullopt.
 std::optional<int> iso_date_year(std::string_view s) {
     if (s.size() != 10 || s[4] != '-' || s[7] != '-') return std::nullopt;
-    if (!all_digits(s.substr(0, 4), 4) || !all_digits(s.substr(5, 2), 2) || !all_digits(s.substr(8, 2), 2)) return std::nullopt;
-    const int y = std::stoi(std::string(s.substr(0, 4))), m = std::stoi(std::string(s.substr(5, 2))), d = std::stoi(std::string(s.substr(8, 2)));
+    if (!all_digits(s.substr(0, 4), 4) || !all_digits(s.substr(5, 2), 2) || !all_digits(s.substr(8, 2), 2))
+        return std::nullopt;
+    const int y = std::stoi(std::string(s.substr(0, 4))), m = std::stoi(std::string(s.substr(5, 2))),
+              d = std::stoi(std::string(s.substr(8, 2)));
     static const int kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     if (y < 1900 || y > 2100 || m < 1 || m > 12 || d < 1 || d > kDays[m - 1]) return std::nullopt;
     if (m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) return std::nullopt;
@@ -59,20 +61,24 @@ struct File {
         const Column& c = t.columns()[col(name)];
         return c.is_missing(r) ? kEmpty : c.text_at(r);
     }
-    [[noreturn]] void fail(std::size_t r, const std::string& name, const std::string& expected, const std::string& found) const {
+    [[noreturn]] void fail(std::size_t r, const std::string& name, const std::string& expected,
+                           const std::string& found) const {
         throw field_error(path, data, delim, pos.offsets[r], col(name), expected, quote_found(found));
     }
     std::int64_t integer(std::size_t r, const std::string& name, std::int64_t lo, std::int64_t hi) const {
         auto v = csv::parse_integer(text(r, name));
-        if (!v || *v < lo || *v > hi) fail(r, name, fmt::format("a whole number from {} to {} in '{}'", lo, hi, name), text(r, name));
+        if (!v || *v < lo || *v > hi)
+            fail(r, name, fmt::format("a whole number from {} to {} in '{}'", lo, hi, name), text(r, name));
         return *v;
     }
 };
 
-File load(const std::string& dir, const std::string& name, const std::vector<std::string>& columns, csv::Encoding enc) {
+File load(const std::string& dir, const std::string& name, const std::vector<std::string>& columns,
+          csv::Encoding enc) {
     File f;
     f.path = (std::filesystem::path(dir) / (name + ".csv")).string();
-    if (!std::filesystem::exists(f.path)) throw UsageError(fmt::format("import microdata: missing file {}", f.path));
+    if (!std::filesystem::exists(f.path))
+        throw UsageError(fmt::format("import microdata: missing file {}", f.path));
     f.data = load_text(f.path, enc);
     f.delim = csv::sniff_delimiter(f.data);
     csv::Reader reader(f.data, f.delim);
@@ -81,7 +87,8 @@ File load(const std::string& dir, const std::string& name, const std::vector<std
     for (const auto& x : fields) f.header.emplace_back(trim(x.text));
     for (const auto& c : columns) {
         if (std::find(f.header.begin(), f.header.end(), c) == f.header.end()) {
-            throw InputError(f.path, 1, 0, fmt::format("a column '{}' ({})", c, fmt::join(columns, ",")), fmt::format("columns {}", fmt::join(f.header, ",")));
+            throw InputError(f.path, 1, 0, fmt::format("a column '{}' ({})", c, fmt::join(columns, ",")),
+                             fmt::format("columns {}", fmt::join(f.header, ",")));
         }
     }
     TableReadOptions read;
@@ -92,10 +99,11 @@ File load(const std::string& dir, const std::string& name, const std::vector<std
 }
 
 class Pseudonymiser {
-public:
+  public:
     explicit Pseudonymiser(const std::string& key) : key_(key) {
         if (sodium_init() < 0) throw std::runtime_error("libsodium failed to initialise");
-        if (key_.size() < crypto_generichash_KEYBYTES_MIN) throw UsageError("microdata: the pseudonymisation key must have at least 16 bytes");
+        if (key_.size() < crypto_generichash_KEYBYTES_MIN)
+            throw UsageError("microdata: the pseudonymisation key must have at least 16 bytes");
         if (key_.size() > crypto_generichash_KEYBYTES_MAX) key_.resize(crypto_generichash_KEYBYTES_MAX);
     }
     // Keyed BLAKE2b of "domain:id", 16 hex characters.
@@ -117,7 +125,7 @@ public:
         return s;
     }
 
-private:
+  private:
     std::string key_;
 };
 
@@ -154,17 +162,22 @@ std::vector<Dataset> import_microdata(const std::string& dir, const MicrodataOpt
         const std::string& id = ad.text(r, "address");
         if (!all_digits(id, 16)) ad.fail(r, "address", "a 16-digit BAG id", id);
         if (!address.emplace(id, r).second) ad.fail(r, "address", "each address once", id + " again");
-        if (!is_code_of_level(Level::kBuurt, ad.text(r, "buurt"))) ad.fail(r, "buurt", "a buurt code like BU00140000", ad.text(r, "buurt"));
-        if (!ad.text(r, "cell").empty() && !parse_grid_cell(ad.text(r, "cell"))) ad.fail(r, "cell", "a cell code like E1993N3660 or nothing", ad.text(r, "cell"));
+        if (!is_code_of_level(Level::kBuurt, ad.text(r, "buurt")))
+            ad.fail(r, "buurt", "a buurt code like BU00140000", ad.text(r, "buurt"));
+        if (!ad.text(r, "cell").empty() && !parse_grid_cell(ad.text(r, "cell")))
+            ad.fail(r, "cell", "a cell code like E1993N3660 or nothing", ad.text(r, "cell"));
     }
     auto buurt_of_address = [&](const std::string& id) { return ad.text(address.at(id), "buurt"); };
     // ---- persons
-    const File pe = load(dir, "persons", {"bsn", "birth_year", "household", "address", "income", "assets"}, enc);
+    const File pe =
+        load(dir, "persons", {"bsn", "birth_year", "household", "address", "income", "assets"}, enc);
     std::unordered_set<std::string> persons;
     persons.reserve(pe.t.row_count());
     const std::size_t np = pe.t.row_count();
-    std::vector<Column> pc{text_column("person", np), int_column("birth_year", np), text_column("household", np), text_column("address", np),
-                           text_column("buurt", np), int_column("income", np), int_column("assets", np)};
+    std::vector<Column> pc{text_column("person", np),    int_column("birth_year", np),
+                           text_column("household", np), text_column("address", np),
+                           text_column("buurt", np),     int_column("income", np),
+                           int_column("assets", np)};
     for (std::size_t r = 0; r < np; ++r) {
         const std::string& bsn = pe.text(r, "bsn");
         if (!bsn_valid(bsn)) pe.fail(r, "bsn", "a 9-digit BSN passing the 11-test", bsn);
@@ -184,16 +197,19 @@ std::vector<Dataset> import_microdata(const std::string& dir, const MicrodataOpt
     const File en = load(dir, "entities", {"kvk", "legal_form", "founded", "address"}, enc);
     std::unordered_set<std::string> entities;
     const std::size_t ne = en.t.row_count();
-    std::vector<Column> ec{text_column("entity", ne), text_column("legal_form", ne), text_column("founded", ne), text_column("address", ne),
-                           text_column("buurt", ne)};
-    static const std::vector<std::string> kForms{"stichting", "bv", "nv", "eenmanszaak", "vof", "vereniging", "cv"};
+    std::vector<Column> ec{text_column("entity", ne), text_column("legal_form", ne),
+                           text_column("founded", ne), text_column("address", ne), text_column("buurt", ne)};
+    static const std::vector<std::string> kForms{"stichting", "bv",         "nv", "eenmanszaak",
+                                                 "vof",       "vereniging", "cv"};
     for (std::size_t r = 0; r < ne; ++r) {
         const std::string& k = en.text(r, "kvk");
         if (!all_digits(k, 8)) en.fail(r, "kvk", "an 8-digit KvK number", k);
         if (!entities.insert(k).second) en.fail(r, "kvk", "each entity once", k + " again");
         const std::string& form = en.text(r, "legal_form");
-        if (std::find(kForms.begin(), kForms.end(), form) == kForms.end()) en.fail(r, "legal_form", fmt::format("one of {}", fmt::join(kForms, ", ")), form);
-        if (!iso_date_year(en.text(r, "founded"))) en.fail(r, "founded", "a date like 2015-03-12", en.text(r, "founded"));
+        if (std::find(kForms.begin(), kForms.end(), form) == kForms.end())
+            en.fail(r, "legal_form", fmt::format("one of {}", fmt::join(kForms, ", ")), form);
+        if (!iso_date_year(en.text(r, "founded")))
+            en.fail(r, "founded", "a date like 2015-03-12", en.text(r, "founded"));
         const std::string& a = en.text(r, "address");
         if (!address.count(a)) en.fail(r, "address", "an address of addresses.csv", a);
         ec[0].push_text(pseudo('E', k));
@@ -216,17 +232,20 @@ std::vector<Dataset> import_microdata(const std::string& dir, const MicrodataOpt
         f.fail(r, type_col, "person or entity", type);
     };
     // ---- dwellings
-    const File dw = load(dir, "dwellings", {"address", "dwelling_type", "floor_area", "value", "tenure"}, enc);
+    const File dw =
+        load(dir, "dwellings", {"address", "dwelling_type", "floor_area", "value", "tenure"}, enc);
     const std::size_t nd = dw.t.row_count();
-    std::vector<Column> dc{text_column("address", nd), text_column("buurt", nd), text_column("dwelling_type", nd), int_column("floor_area", nd),
-                           int_column("value", nd), text_column("tenure", nd)};
+    std::vector<Column> dc{text_column("address", nd),       text_column("buurt", nd),
+                           text_column("dwelling_type", nd), int_column("floor_area", nd),
+                           int_column("value", nd),          text_column("tenure", nd)};
     std::unordered_set<std::string> dwellings;
     for (std::size_t r = 0; r < nd; ++r) {
         const std::string& a = dw.text(r, "address");
         if (!address.count(a)) dw.fail(r, "address", "an address of addresses.csv", a);
         if (!dwellings.insert(a).second) dw.fail(r, "address", "each dwelling once", a + " again");
         const std::string& t = dw.text(r, "tenure");
-        if (t != "owner" && t != "corporation" && t != "private") dw.fail(r, "tenure", "owner, corporation or private", t);
+        if (t != "owner" && t != "corporation" && t != "private")
+            dw.fail(r, "tenure", "owner, corporation or private", t);
         dc[0].push_text(pseudo('A', a));
         dc[1].push_text(buurt_of_address(a));
         dc[2].push_text(dw.text(r, "dwelling_type"));
@@ -237,12 +256,13 @@ std::vector<Dataset> import_microdata(const std::string& dir, const MicrodataOpt
     // ---- ownership
     const File ow = load(dir, "ownership", {"address", "owner_type", "owner", "since"}, enc);
     const std::size_t no = ow.t.row_count();
-    std::vector<Column> oc{text_column("address", no), text_column("buurt", no), text_column("owner_type", no), text_column("owner", no),
-                           text_column("since", no)};
+    std::vector<Column> oc{text_column("address", no), text_column("buurt", no),
+                           text_column("owner_type", no), text_column("owner", no), text_column("since", no)};
     for (std::size_t r = 0; r < no; ++r) {
         const std::string& a = ow.text(r, "address");
         if (!dwellings.count(a)) ow.fail(r, "address", "a dwelling of dwellings.csv", a);
-        if (!iso_date_year(ow.text(r, "since"))) ow.fail(r, "since", "a date like 2015-03-12", ow.text(r, "since"));
+        if (!iso_date_year(ow.text(r, "since")))
+            ow.fail(r, "since", "a date like 2015-03-12", ow.text(r, "since"));
         oc[0].push_text(pseudo('A', a));
         oc[1].push_text(buurt_of_address(a));
         oc[2].push_text(ow.text(r, "owner_type"));
@@ -250,13 +270,22 @@ std::vector<Dataset> import_microdata(const std::string& dir, const MicrodataOpt
         oc[4].push_text(ow.text(r, "since"));
     }
     // ---- purchases
-    const File pu = load(dir, "purchases", {"purchase", "address", "buyer_type", "buyer", "date", "price"}, enc);
+    const File pu =
+        load(dir, "purchases", {"purchase", "address", "buyer_type", "buyer", "date", "price"}, enc);
     const std::size_t nq = pu.t.row_count();
-    const bool has_capacity = std::find(pu.header.begin(), pu.header.end(), "household_income") != pu.header.end() &&
-                              std::find(pu.header.begin(), pu.header.end(), "household_assets") != pu.header.end();
-    std::vector<Column> qc{text_column("purchase", nq), text_column("address", nq), text_column("buurt", nq), text_column("buyer_type", nq),
-                           text_column("buyer", nq), text_column("date", nq), int_column("year", nq), int_column("price", nq),
-                           int_column("household_income", nq), int_column("household_assets", nq)};
+    const bool has_capacity =
+        std::find(pu.header.begin(), pu.header.end(), "household_income") != pu.header.end() &&
+        std::find(pu.header.begin(), pu.header.end(), "household_assets") != pu.header.end();
+    std::vector<Column> qc{text_column("purchase", nq),
+                           text_column("address", nq),
+                           text_column("buurt", nq),
+                           text_column("buyer_type", nq),
+                           text_column("buyer", nq),
+                           text_column("date", nq),
+                           int_column("year", nq),
+                           int_column("price", nq),
+                           int_column("household_income", nq),
+                           int_column("household_assets", nq)};
     std::unordered_set<std::string> purchase_ids;
     for (std::size_t r = 0; r < nq; ++r) {
         const std::string& id = pu.text(r, "purchase");
@@ -286,24 +315,30 @@ std::vector<Dataset> import_microdata(const std::string& dir, const MicrodataOpt
     const std::size_t nr = di.t.row_count();
     std::vector<Column> rc{text_column("entity", nr), text_column("person", nr), text_column("since", nr)};
     for (std::size_t r = 0; r < nr; ++r) {
-        if (!entities.count(di.text(r, "kvk"))) di.fail(r, "kvk", "a KvK number of entities.csv", di.text(r, "kvk"));
+        if (!entities.count(di.text(r, "kvk")))
+            di.fail(r, "kvk", "a KvK number of entities.csv", di.text(r, "kvk"));
         if (!persons.count(di.text(r, "bsn"))) di.fail(r, "bsn", "a BSN of persons.csv", di.text(r, "bsn"));
-        if (!iso_date_year(di.text(r, "since"))) di.fail(r, "since", "a date like 2015-03-12", di.text(r, "since"));
+        if (!iso_date_year(di.text(r, "since")))
+            di.fail(r, "since", "a date like 2015-03-12", di.text(r, "since"));
         rc[0].push_text(pseudo('E', di.text(r, "kvk")));
         rc[1].push_text(pseudo('P', di.text(r, "bsn")));
         rc[2].push_text(di.text(r, "since"));
     }
     // ---- suspicions
     const File su = load(dir, "suspicions", {"suspicion", "bsn", "offence", "date", "convicted"}, enc);
-    static const std::vector<std::string> kOffences{"drugs_possession", "drugs_trafficking", "money_laundering", "violence", "property"};
+    static const std::vector<std::string> kOffences{"drugs_possession", "drugs_trafficking",
+                                                    "money_laundering", "violence", "property"};
     const std::size_t ns = su.t.row_count();
-    std::vector<Column> sc{text_column("person", ns), text_column("offence", ns), text_column("date", ns), int_column("year", ns), int_column("convicted", ns)};
+    std::vector<Column> sc{text_column("person", ns), text_column("offence", ns), text_column("date", ns),
+                           int_column("year", ns), int_column("convicted", ns)};
     std::unordered_set<std::string> sids;
     for (std::size_t r = 0; r < ns; ++r) {
-        if (!sids.insert(su.text(r, "suspicion")).second) su.fail(r, "suspicion", "a unique suspicion id", su.text(r, "suspicion"));
+        if (!sids.insert(su.text(r, "suspicion")).second)
+            su.fail(r, "suspicion", "a unique suspicion id", su.text(r, "suspicion"));
         if (!persons.count(su.text(r, "bsn"))) su.fail(r, "bsn", "a BSN of persons.csv", su.text(r, "bsn"));
         const std::string& off = su.text(r, "offence");
-        if (std::find(kOffences.begin(), kOffences.end(), off) == kOffences.end()) su.fail(r, "offence", fmt::format("one of {}", fmt::join(kOffences, ", ")), off);
+        if (std::find(kOffences.begin(), kOffences.end(), off) == kOffences.end())
+            su.fail(r, "offence", fmt::format("one of {}", fmt::join(kOffences, ", ")), off);
         const auto y = iso_date_year(su.text(r, "date"));
         if (!y) su.fail(r, "date", "a date like 2015-03-12", su.text(r, "date"));
         sc[0].push_text(pseudo('P', su.text(r, "bsn")));
@@ -313,14 +348,17 @@ std::vector<Dataset> import_microdata(const std::string& dir, const MicrodataOpt
         sc[4].push_int(su.integer(r, "convicted", 0, 1));
     }
     // ---- transactions
-    const File tr = load(dir, "transactions", {"transaction", "date", "from_type", "from", "to_type", "to", "amount"}, enc);
+    const File tr = load(dir, "transactions",
+                         {"transaction", "date", "from_type", "from", "to_type", "to", "amount"}, enc);
     const std::size_t nt = tr.t.row_count();
-    std::vector<Column> tc{text_column("date", nt), int_column("year", nt), text_column("from_type", nt), text_column("from", nt),
-                           text_column("to_type", nt), text_column("to", nt), int_column("amount", nt), int_column("unusual", nt)};
+    std::vector<Column> tc{text_column("date", nt),  int_column("year", nt),     text_column("from_type", nt),
+                           text_column("from", nt),  text_column("to_type", nt), text_column("to", nt),
+                           int_column("amount", nt), int_column("unusual", nt)};
     std::unordered_set<std::string> tids;
     const bool has_unusual = std::find(tr.header.begin(), tr.header.end(), "unusual") != tr.header.end();
     for (std::size_t r = 0; r < nt; ++r) {
-        if (!tids.insert(tr.text(r, "transaction")).second) tr.fail(r, "transaction", "a unique transaction id", tr.text(r, "transaction"));
+        if (!tids.insert(tr.text(r, "transaction")).second)
+            tr.fail(r, "transaction", "a unique transaction id", tr.text(r, "transaction"));
         const auto y = iso_date_year(tr.text(r, "date"));
         if (!y) tr.fail(r, "date", "a date like 2015-03-12", tr.text(r, "date"));
         tc[0].push_text(tr.text(r, "date"));
@@ -346,6 +384,15 @@ std::vector<Dataset> import_microdata(const std::string& dir, const MicrodataOpt
     out.push_back(make("md_suspicions", std::move(sc)));
     out.push_back(make("md_transactions", std::move(tc)));
     return out;
+}
+
+std::vector<std::string> microdata_files(const std::string& dir) {
+    std::vector<std::string> files;
+    for (const char* f : {"persons", "addresses", "dwellings", "ownership", "purchases", "entities",
+                          "directors", "suspicions", "transactions"}) {
+        files.push_back(dir + "/" + f + ".csv");
+    }
+    return files;
 }
 
 }  // namespace wz

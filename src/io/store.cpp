@@ -25,6 +25,7 @@
 #include <mutex>
 
 #include "core/error.hpp"
+#include "core/progress.hpp"
 #include "wijkzicht/version.hpp"
 
 namespace wz {
@@ -49,10 +50,23 @@ Db open_db(const std::string& path, bool write) {
     const int flags = write ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY;
     if (sqlite3_open_v2(path.c_str(), &raw, flags, nullptr) != SQLITE_OK) {
         Db guard(raw);
-        throw UsageError(
+        throw IoError(
             fmt::format("cannot open store '{}': {}", path, raw ? sqlite3_errmsg(raw) : "out of memory"));
     }
     return Db(raw);
+}
+
+// A long statement (deleting a large dataset's blocks, say) stops when the job is cancelled: SQLite
+// calls this every few thousand virtual-machine steps and abandons the statement (SQLITE_INTERRUPT) when
+// it returns non-zero; the caller's transaction is then rolled back.
+void stop_statements_on_cancel(sqlite3* db) {
+    sqlite3_progress_handler(
+        db, 10000,
+        [](void*) -> int {
+            const JobContext job = current_job();
+            return job.cancel != nullptr && job.cancel->cancelled() ? 1 : 0;
+        },
+        nullptr);
 }
 
 void exec(sqlite3* db, const std::string& sql) {
@@ -178,7 +192,7 @@ void create_empty_geopackage(const std::string& path) {
     if (drv == nullptr) throw std::runtime_error("GDAL has no GPKG driver");
     {
         GdalPtr ds(drv->Create(path.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
-        if (!ds) throw UsageError(fmt::format("cannot create store '{}': {}", path, CPLGetLastErrorMsg()));
+        if (!ds) throw IoError(fmt::format("cannot create store '{}': {}", path, CPLGetLastErrorMsg()));
     }
     // 64 KiB pages (SQLite's largest; GDAL creates 4 KiB): large datasets are written and read with 16
     // times fewer page reads, writes and system calls. The new file is tiny, so the VACUUM is instant.
@@ -273,7 +287,7 @@ bool any_missing(const Column& col, std::size_t r0, std::size_t n) {
 
 // Writes every column in blocks of `block_rows` rows: int64 or double values (0 or NaN where missing)
 // or length-prefixed text (uint32 length, bytes), and the status bytes (NULL when none is missing).
-void write_blocks(sqlite3* db, const Dataset& ds, std::size_t block_rows) {
+void write_blocks(sqlite3* db, const Dataset& ds, std::size_t block_rows, ProgressStep& progress) {
     constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
     const Table& t = ds.table;
     const std::size_t rows = t.row_count();
@@ -284,6 +298,7 @@ void write_blocks(sqlite3* db, const Dataset& ds, std::size_t block_rows) {
         std::int64_t block = 0;
         for (std::size_t r0 = 0; r0 < rows; r0 += block_rows, ++block) {
             const std::size_t n = std::min(block_rows, rows - r0);
+            progress.advance(n);
             const bool missing = any_missing(col, r0, n);
             const void* data = nullptr;
             std::size_t bytes = 0;
@@ -348,7 +363,7 @@ void write_blocks(sqlite3* db, const Dataset& ds, std::size_t block_rows) {
 
 // Writes the rows of the dataset into its attribute table ds_<name> and the reasons of missing values
 // other than 'empty' into wz_missing.
-void write_rows(sqlite3* db, const Dataset& ds) {
+void write_rows(sqlite3* db, const Dataset& ds, ProgressStep& progress) {
     const Table& t = ds.table;
     const std::string table = "ds_" + ds.name;
     std::string create = "CREATE TABLE " + quote_ident(table) + " (fid INTEGER PRIMARY KEY AUTOINCREMENT";
@@ -365,7 +380,9 @@ void write_rows(sqlite3* db, const Dataset& ds) {
     Stmt ins = prepare(db, insert);
     Stmt miss = prepare(db, "INSERT INTO wz_missing(dataset, row_fid, column_name, reason) VALUES (?,?,?,?)");
     const std::size_t rows = t.row_count();
+    constexpr std::size_t kRowsPerReport = 8192;
     for (std::size_t r = 0; r < rows; ++r) {
+        if (r % kRowsPerReport == kRowsPerReport - 1) progress.advance(kRowsPerReport * t.column_count());
         for (std::size_t c = 0; c < t.column_count(); ++c) {
             const Column& col = t.columns()[c];
             const int i = static_cast<int>(c) + 1;
@@ -400,7 +417,8 @@ void write_rows(sqlite3* db, const Dataset& ds) {
     register_attributes(db, table, fmt::format("wijkzicht dataset {} ({})", ds.name, ds.kind));
 }
 
-void write_dataset(sqlite3* db, const Dataset& ds, std::int64_t run_id, const StoreOptions& options) {
+void write_dataset(sqlite3* db, const Dataset& ds, std::int64_t run_id, const StoreOptions& options,
+                   ProgressStep& progress) {
     drop_dataset(db, ds.name);
     const Table& t = ds.table;
     t.check_shape();
@@ -408,7 +426,7 @@ void write_dataset(sqlite3* db, const Dataset& ds, std::int64_t run_id, const St
     const bool blocks = rows > options.block_threshold_rows;
     nlohmann::json reasons = nlohmann::json::object();
     if (blocks) {
-        write_blocks(db, ds, std::max<std::size_t>(options.block_rows, 1));
+        write_blocks(db, ds, std::max<std::size_t>(options.block_rows, 1), progress);
         std::array<std::size_t, kMissingKinds> counts{};
         for (const Column& col : t.columns()) {
             for (std::uint8_t v : col.status()) ++counts[v < kMissingKinds ? v : 0];
@@ -419,7 +437,7 @@ void write_dataset(sqlite3* db, const Dataset& ds, std::int64_t run_id, const St
                     counts[static_cast<std::size_t>(k)];
         }
     } else {
-        write_rows(db, ds);
+        write_rows(db, ds, progress);
     }
     Stmt cols =
         prepare(db,
@@ -520,8 +538,8 @@ class StoreLock {
   public:
     explicit StoreLock(const std::string& store) : path_(store + ".lock") {
         fd_ = ::open(path_.c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0644);
-        if (fd_ < 0) throw UsageError(fmt::format("cannot create lock file '{}'", path_));
-        if (::flock(fd_, LOCK_EX) != 0) throw UsageError(fmt::format("cannot lock '{}'", path_));
+        if (fd_ < 0) throw IoError(fmt::format("cannot create lock file '{}'", path_));
+        if (::flock(fd_, LOCK_EX) != 0) throw IoError(fmt::format("cannot lock '{}'", path_));
     }
     ~StoreLock() {
         ::flock(fd_, LOCK_UN);
@@ -561,6 +579,7 @@ void read_blocks(sqlite3* db, const std::string& name, std::size_t rows, Table& 
         bind_text(s.get(), 2, col.name());
         std::int64_t expected = 0;
         while (sqlite3_step(s.get()) == SQLITE_ROW) {
+            check_cancelled();
             const std::int64_t block = sqlite3_column_int64(s.get(), 0);
             if (block != expected++) corrupt_block(name, col.name(), block);
             const auto* v = static_cast<const unsigned char*>(sqlite3_column_blob(s.get(), 1));
@@ -652,12 +671,13 @@ std::string utc_now() {
 InputFile describe_input(const std::string& path) {
     if (sodium_init() < 0) throw std::runtime_error("libsodium failed to initialise");
     std::ifstream in(path, std::ios::binary);
-    if (!in) throw UsageError(fmt::format("cannot open '{}'", path));
+    if (!in) throw IoError(fmt::format("cannot open '{}'", path));
     crypto_hash_sha256_state state;
     crypto_hash_sha256_init(&state);
     std::vector<char> buf(1 << 20);
     std::uint64_t total = 0;
     while (in) {
+        check_cancelled();
         in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
         const auto n = in.gcount();
         if (n <= 0) break;
@@ -682,7 +702,14 @@ std::int64_t write_update(sqlite3* db, const StoreUpdate& update, const StoreOpt
     }
     const std::int64_t run_id = record_run(db, update.run);
     for (const auto& layer : update.area_layers) record_area_layer(db, layer, run_id);
-    for (const auto& ds : update.datasets) write_dataset(db, ds, run_id, options);
+    // Progress in values (rows x columns) written.
+    std::uint64_t values = 0;
+    for (const auto& ds : update.datasets) values += ds.table.row_count() * ds.table.column_count();
+    ProgressStep progress(
+        fmt::format("storing {} dataset{}", update.datasets.size(), update.datasets.size() == 1 ? "" : "s"),
+        values, "values");
+    for (const auto& ds : update.datasets) write_dataset(db, ds, run_id, options, progress);
+    progress.check();
     return run_id;
 }
 
@@ -693,13 +720,17 @@ std::int64_t apply_in_place(const std::string& store, const StoreUpdate& update,
                             const StoreOptions& options) {
     Db db = open_db(store, true);
     sqlite3_busy_timeout(db.get(), 10000);
+    stop_statements_on_cancel(db.get());
     exec(db.get(), "PRAGMA synchronous=FULL; PRAGMA cache_size=-32768;");
     exec(db.get(), "BEGIN IMMEDIATE");
     std::int64_t run_id = 0;
     try {
         run_id = write_update(db.get(), update, options);
+        // Past this point the update is committed whole, even when a cancel arrives during the commit.
+        sqlite3_progress_handler(db.get(), 0, nullptr, nullptr);
         exec(db.get(), "COMMIT");
     } catch (...) {
+        sqlite3_progress_handler(db.get(), 0, nullptr, nullptr);
         sqlite3_exec(db.get(), "ROLLBACK", nullptr, nullptr, nullptr);
         throw;
     }
@@ -722,9 +753,11 @@ std::int64_t apply_on_copy(const fs::path& store, bool existed, const StoreUpdat
         }
         for (const auto& layer : update.area_layers) write_area_layer(tmp, layer);
         Db db = open_db(tmp, true);
+        stop_statements_on_cancel(db.get());
         exec(db.get(), "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-262144;");
         exec(db.get(), "BEGIN");
         run_id = write_update(db.get(), update, options);
+        sqlite3_progress_handler(db.get(), 0, nullptr, nullptr);
         exec(db.get(), "COMMIT");
         db.reset();
         fsync_file(tmp);
@@ -758,7 +791,7 @@ std::int64_t apply_to_store(const std::string& store_path, const StoreUpdate& up
 
 nlohmann::json store_inventory(const std::string& store_path) {
     if (!fs::exists(store_path))
-        throw UsageError(fmt::format("no store at '{}' (an import creates one)", store_path));
+        throw NotFoundError(fmt::format("no store at '{}' (an import creates one)", store_path));
     check_is_geopackage(store_path);
     Db db = open_db(store_path, false);
     nlohmann::json out;
@@ -863,13 +896,30 @@ nlohmann::json store_inventory(const std::string& store_path) {
     return out;
 }
 
+bool has_dataset(const std::string& store_path, const std::string& name) {
+    if (!fs::exists(store_path)) throw NotFoundError(fmt::format("no store at '{}'", store_path));
+    check_is_geopackage(store_path);
+    Db db = open_db(store_path, false);
+    sqlite3_busy_timeout(db.get(), 10000);
+    if (!table_exists(db.get(), "wz_datasets")) return false;
+    Stmt s = prepare(db.get(), "SELECT 1 FROM wz_datasets WHERE name=?");
+    bind_text(s.get(), 1, name);
+    return sqlite3_step(s.get()) == SQLITE_ROW;
+}
+
+std::optional<Dataset> find_dataset(const std::string& store_path, const std::string& name,
+                                    const std::vector<std::string>& columns) {
+    if (!has_dataset(store_path, name)) return std::nullopt;
+    return read_dataset(store_path, name, columns);
+}
+
 Dataset read_dataset(const std::string& store_path, const std::string& name) {
     return read_dataset(store_path, name, {});
 }
 
 Dataset read_dataset(const std::string& store_path, const std::string& name,
                      const std::vector<std::string>& columns) {
-    if (!fs::exists(store_path)) throw UsageError(fmt::format("no store at '{}'", store_path));
+    if (!fs::exists(store_path)) throw NotFoundError(fmt::format("no store at '{}'", store_path));
     check_is_geopackage(store_path);
     Db db = open_db(store_path, false);
     sqlite3_busy_timeout(db.get(), 10000);
@@ -877,7 +927,7 @@ Dataset read_dataset(const std::string& store_path, const std::string& name,
     Dataset ds;
     ds.name = name;
     if (!table_exists(db.get(), "wz_datasets")) {
-        throw UsageError(
+        throw NotFoundError(
             fmt::format("the store has no dataset '{}' (see: wijkzicht info --store {})", name, store_path));
     }
     bool blocks = false;
@@ -889,8 +939,8 @@ Dataset read_dataset(const std::string& store_path, const std::string& name,
                                   (has_storage ? "storage" : "'rows'") + " FROM wz_datasets WHERE name=?");
         bind_text(s.get(), 1, name);
         if (sqlite3_step(s.get()) != SQLITE_ROW) {
-            throw UsageError(fmt::format("the store has no dataset '{}' (see: wijkzicht info --store {})",
-                                         name, store_path));
+            throw NotFoundError(fmt::format("the store has no dataset '{}' (see: wijkzicht info --store {})",
+                                            name, store_path));
         }
         ds.kind = column_text(s.get(), 0);
         if (sqlite3_column_type(s.get(), 1) != SQLITE_NULL) ds.level = parse_level(column_text(s.get(), 1));
@@ -952,7 +1002,9 @@ Dataset read_dataset(const std::string& store_path, const std::string& name,
     for (const auto& [n, t] : cols) select += ", " + quote_ident(n);
     Stmt s = prepare(db.get(), select + " FROM " + quote_ident("ds_" + name) + " ORDER BY fid");
     auto& out = ds.table.columns();
+    std::size_t rows_read = 0;
     while (sqlite3_step(s.get()) == SQLITE_ROW) {
+        if (++rows_read % 16384 == 0) check_cancelled();
         const std::int64_t fid = sqlite3_column_int64(s.get(), 0);
         for (std::size_t c = 0; c < cols.size(); ++c) {
             const int i = static_cast<int>(c) + 1;
@@ -978,7 +1030,7 @@ Dataset read_dataset(const std::string& store_path, const std::string& name,
 }
 
 std::vector<int> area_vintages(const std::string& store_path, Level level) {
-    if (!fs::exists(store_path)) throw UsageError(fmt::format("no store at '{}'", store_path));
+    if (!fs::exists(store_path)) throw NotFoundError(fmt::format("no store at '{}'", store_path));
     check_is_geopackage(store_path);
     Db db = open_db(store_path, false);
     std::vector<int> out;
@@ -992,23 +1044,23 @@ std::vector<int> area_vintages(const std::string& store_path, Level level) {
 AreaLayer read_area_layer(const std::string& store_path, Level level, int vintage) {
     const std::vector<int> vintages = area_vintages(store_path, level);
     if (vintages.empty()) {
-        throw UsageError(
+        throw NotFoundError(
             fmt::format("the store '{}' has no {} boundaries (import them with: wijkzicht import "
                         "boundaries FILE --level {} ...)",
                         store_path, level_name(level), level_name(level)));
     }
     if (vintage == 0) vintage = vintages.back();
     if (std::find(vintages.begin(), vintages.end(), vintage) == vintages.end()) {
-        throw UsageError(fmt::format("the store has no {} boundaries of vintage {} (it has: {})",
-                                     level_name(level), vintage, fmt::join(vintages, ", ")));
+        throw NotFoundError(fmt::format("the store has no {} boundaries of vintage {} (it has: {})",
+                                        level_name(level), vintage, fmt::join(vintages, ", ")));
     }
     gdal_init();
     GdalPtr ds(static_cast<GDALDataset*>(
         GDALOpenEx(store_path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr)));
-    if (!ds) throw UsageError(fmt::format("cannot open store '{}': {}", store_path, CPLGetLastErrorMsg()));
+    if (!ds) throw IoError(fmt::format("cannot open store '{}': {}", store_path, CPLGetLastErrorMsg()));
     const std::string name = area_layer_name(level, vintage);
     OGRLayer* in = ds->GetLayerByName(name.c_str());
-    if (in == nullptr) throw UsageError(fmt::format("the store has no layer '{}'", name));
+    if (in == nullptr) throw NotFoundError(fmt::format("the store has no layer '{}'", name));
     AreaLayer layer;
     layer.level = level;
     layer.vintage = vintage;
@@ -1079,15 +1131,15 @@ struct DatasetBlockReader::Impl {
 
 DatasetBlockReader::DatasetBlockReader(const std::string& store_path, const std::string& dataset)
     : impl_(std::make_unique<Impl>()) {
-    if (!fs::exists(store_path)) throw UsageError(fmt::format("no store at '{}'", store_path));
+    if (!fs::exists(store_path)) throw NotFoundError(fmt::format("no store at '{}'", store_path));
     check_is_geopackage(store_path);
     Impl& m = *impl_;
     m.dataset = dataset;
     m.db = open_db(store_path, false);
     sqlite3_busy_timeout(m.db.get(), 10000);
     const auto no_dataset = [&] {
-        return UsageError(fmt::format("the store has no dataset '{}' (see: wijkzicht info --store {})",
-                                      dataset, store_path));
+        return NotFoundError(fmt::format("the store has no dataset '{}' (see: wijkzicht info --store {})",
+                                         dataset, store_path));
     };
     if (!table_exists(m.db.get(), "wz_datasets")) throw no_dataset();
     {

@@ -61,7 +61,14 @@ std::int64_t apply_to_store(const std::string& store_path, const StoreUpdate& up
 // storage ("rows" or "blocks"); runs.
 nlohmann::json store_inventory(const std::string& store_path);
 
-// Reads a dataset back as a table (types, units and missing reasons as stored).
+// Whether the store has a dataset of that name (NotFoundError when there is no store at all).
+bool has_dataset(const std::string& store_path, const std::string& name);
+// The dataset (only `columns`, in that order, when given), or nullopt when the store has none of that name.
+std::optional<Dataset> find_dataset(const std::string& store_path, const std::string& name,
+                                    const std::vector<std::string>& columns = {});
+
+// Reads a dataset back as a table (types, units and missing reasons as stored). NotFoundError when the
+// store has no such dataset.
 Dataset read_dataset(const std::string& store_path, const std::string& name);
 // The same with only the named columns, in the order given (a column the dataset lacks is a UsageError
 // naming the columns it has).

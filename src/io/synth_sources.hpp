@@ -28,11 +28,13 @@ Dataset import_indicator_meta(const std::string& path, csv::Encoding encoding = 
 
 // Resident survey: respondent, year, code (100 m cell), rating (1-10), optional further columns
 // (age, owner, ...). Dataset "survey" (code, year first).
-Dataset import_survey(const std::string& path, const std::string& name = "survey", csv::Encoding encoding = csv::Encoding::kAuto);
+Dataset import_survey(const std::string& path, const std::string& name = "survey",
+                      csv::Encoding encoding = csv::Encoding::kAuto);
 
 // House sales: sale, year, code (100 m cell), price (> 0), optional month, floor_area, rooms,
 // dwelling_type, build_year. Dataset "sales" (code, year first).
-Dataset import_sales(const std::string& path, const std::string& name = "sales", csv::Encoding encoding = csv::Encoding::kAuto);
+Dataset import_sales(const std::string& path, const std::string& name = "sales",
+                     csv::Encoding encoding = csv::Encoding::kAuto);
 
 struct MicrodataOptions {
     std::string key;  // pseudonymisation key (at least 16 bytes); required
@@ -45,6 +47,8 @@ struct MicrodataOptions {
 // Gives datasets md_persons, md_dwellings, md_purchases, md_entities, md_directors, md_suspicions,
 // md_transactions (kind "microdata", for the protected zone only).
 std::vector<Dataset> import_microdata(const std::string& dir, const MicrodataOptions& options);
+// The nine files of an extract in `dir` (persons.csv ... transactions.csv), as recorded with the run.
+std::vector<std::string> microdata_files(const std::string& dir);
 
 // True when the 9-digit number passes the BSN 11-test (9*d1 + 8*d2 + ... + 2*d8 - d9 divisible by 11).
 bool bsn_valid(std::string_view digits);

@@ -11,8 +11,10 @@
 
 #include "core/codes.hpp"
 #include "core/error.hpp"
+#include "core/progress.hpp"
 #include "io/importers.hpp"
 #include "io/typed_table.hpp"
+#include "io/writers.hpp"
 
 namespace wz {
 namespace {
@@ -33,10 +35,10 @@ void append_field(std::string& out, const std::string& text) {
 }  // namespace
 
 void write_table_csv(const Table& table, const std::string& path) {
-    const std::string tmp = fmt::format("{}.tmp-{}", path, ::getpid());
+    TempFile tmp(path);
     {
-        std::ofstream out(tmp, std::ios::binary);
-        if (!out) throw UsageError(fmt::format("cannot write '{}'", path));
+        std::ofstream out(tmp.path(), std::ios::binary);
+        if (!out) throw IoError(fmt::format("cannot write '{}'", path));
         std::string buf;
         for (std::size_t c = 0; c < table.column_count(); ++c) {
             if (c) buf += ',';
@@ -62,17 +64,15 @@ void write_table_csv(const Table& table, const std::string& path) {
             }
             buf += '\n';
             if (buf.size() > (1u << 20)) {
+                check_cancelled();
                 out << buf;
                 buf.clear();
             }
         }
         out << buf;
-        if (!out) {
-            std::filesystem::remove(tmp);
-            throw UsageError(fmt::format("cannot write '{}'", path));
-        }
+        if (!out.flush()) throw IoError(fmt::format("cannot write '{}'", path));
     }
-    std::filesystem::rename(tmp, path);
+    tmp.commit();
 }
 
 Table stack_tables(const Table& a, const Table& b) {

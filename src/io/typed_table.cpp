@@ -20,6 +20,7 @@
 
 #include "core/codes.hpp"
 #include "core/error.hpp"
+#include "core/progress.hpp"
 
 namespace wz {
 
@@ -794,6 +795,15 @@ Table read_typed_records(csv::Reader& reader, const std::vector<std::string>& na
     }
     FastRecordParser fast_parser(types, options.cells, reader.data(), reader.delimiter());
     std::vector<Column>& columns = builder.columns();
+    // Progress in bytes of the text, reported (and cancellation checked) every 16,384 records.
+    ProgressStep progress(fmt::format("parsing {}", source), reader.data().size(), "bytes");
+    std::size_t reported = reader.offset();
+    std::size_t records = 0;
+    const auto report = [&](std::size_t offset) {
+        if ((++records & 16383U) != 0) return;
+        progress.advance(offset - reported);
+        reported = offset;
+    };
     while (more) {
         // Fast path, record by record, until a record needs the general path.
         std::size_t p = reader.offset();
@@ -806,6 +816,7 @@ Table read_typed_records(csv::Reader& reader, const std::vector<std::string>& na
             p = end;
             ++line;
             ++fast;
+            report(p);
         }
         if (positions != nullptr) positions->fast_records += fast;
         fast_parser.flush(columns);
@@ -815,10 +826,12 @@ Table read_typed_records(csv::Reader& reader, const std::vector<std::string>& na
         if (is_blank_record(fields)) continue;
         if (options.skip_single_field_rows && fields.size() == 1 && names.size() > 1) continue;
         note(offset, reader.line());
+        report(offset);
         builder.add_record(
             reader.line(), fields.size(), [&](std::size_t c) { return fields[c].text; },
             [&](std::size_t c) -> long { return c < fields.size() ? fields[c].column : 0; });
     }
+    progress.advance(reader.data().size() - reported);
     return builder.take();
 }
 

@@ -8,6 +8,7 @@
 #include <limits>
 
 #include "core/error.hpp"
+#include "core/progress.hpp"
 
 namespace wz::liveability {
 namespace {
@@ -92,6 +93,7 @@ CellPanelData build_cell_panel(const Table& indicators, const Table& population,
     };
     // Years.
     for (std::size_t r = 0; r < n; ++r) {
+        if ((r & 16383U) == 0) check_cancelled();
         if (years.is_missing(r) && options.default_year == 0) {
             throw UsageError(fmt::format("indicators row {}: no year (give one with --year)", r + 1));
         }
@@ -109,6 +111,7 @@ CellPanelData build_cell_panel(const Table& indicators, const Table& population,
     p.cell.resize(n);
     p.year.resize(n);
     for (std::size_t r = 0; r < n; ++r) {
+        if ((r & 16383U) == 0) check_cancelled();
         const GridCell c = cell_of(codes, r, "indicators");
         const std::int32_t next = static_cast<std::int32_t>(out.cells.size());
         const std::int32_t index = cell_index.find_or_add(c.key(), next);
@@ -120,6 +123,7 @@ CellPanelData build_cell_panel(const Table& indicators, const Table& population,
     // Each (cell, year) once.
     const std::vector<std::int32_t> at = row_index(p);
     for (std::size_t r = 0; r < n; ++r) {
+        if ((r & 16383U) == 0) check_cancelled();
         const auto kept = at[p.year[r] * p.cells + static_cast<std::size_t>(p.cell[r])];
         if (static_cast<std::size_t>(kept) != r) {  // row_index keeps the last row of a repeated pair
             throw UsageError(fmt::format("indicators rows {} and {}: cell {} appears twice in {}", r + 1,
@@ -168,6 +172,7 @@ CellPanelData build_cell_panel(const Table& indicators, const Table& population,
         if (r >= 0) pop_row[static_cast<std::size_t>(r)] = static_cast<std::int32_t>(q);
     }
     for (std::size_t r = 0; r < n; ++r) {
+        if ((r & 16383U) == 0) check_cancelled();
         if (pop_row[r] < 0) {
             ++out.rows_without_population;
             continue;

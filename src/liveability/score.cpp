@@ -13,6 +13,7 @@
 
 #include "core/codes.hpp"
 #include "core/error.hpp"
+#include "core/progress.hpp"
 #include "liveability/transform_kernel.hpp"
 
 namespace wz::liveability {
@@ -117,7 +118,7 @@ void PanelIndicatorBlocks::fetch(std::size_t block, std::vector<const double*>& 
 
 CellScores score_cell_years(const CellYearPanel& panel, const ScoringModel& model) {
     if (panel.indicators.size() != model.indicators.size())
-        throw std::invalid_argument("panel and model disagree on the indicators");
+        throw InternalError("panel and model disagree on the indicators");
     return score_cell_years(panel, model, PanelIndicatorBlocks(panel));
 }
 
@@ -146,9 +147,10 @@ CellScores score_cell_years(const CellYearPanel& panel, const ScoringModel& mode
             for (std::size_t b = br.begin(); b != br.end(); ++b) {
                 const std::size_t b0 = b * source_rows, bm = std::min(source_rows, n - b0);
                 values.fetch(b, x, xmiss);
-                if (x.size() != nk) throw std::invalid_argument("indicator blocks and model disagree");
+                if (x.size() != nk) throw InternalError("indicator blocks and model disagree");
                 std::size_t missing = 0, invalid = 0;
                 for (std::size_t c0 = 0; c0 < bm; c0 += kBlock) {
+                    check_cancelled();
                     const std::size_t r0 = b0 + c0, m = std::min(kBlock, bm - c0);
                     std::fill(miss.begin(), miss.begin() + static_cast<std::ptrdiff_t>(m), 0);
                     for (std::size_t j = 0; j < nk; ++j) {
@@ -289,7 +291,7 @@ CellScores score_cell_years(const CellYearPanel& panel, const ScoringModel& mode
 CellScores cell_scores_from_published(const CellYearPanel& panel, const Table& published,
                                       const ModelPreset& preset, const ScoringModel& model) {
     const std::size_t n = panel.rows, ny = panel.years.size(), nd = preset.dimensions.size();
-    if (published.row_count() != n) throw std::invalid_argument("published scores and panel disagree");
+    if (published.row_count() != n) throw InternalError("published scores and panel disagree");
     const auto find = [&](const std::string& key, const std::string& code) -> const Column& {
         if (const Column* c = published.find(key)) return *c;
         if (const Column* c = published.find(code)) return *c;

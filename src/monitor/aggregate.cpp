@@ -8,6 +8,8 @@
 #include <map>
 #include <stdexcept>
 
+#include "core/error.hpp"
+
 namespace wz::monitor {
 namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
@@ -78,8 +80,8 @@ std::vector<AreaScores> aggregate_to_levels(const liveability::CellYearPanel& pa
                                             const liveability::ScoringModel& model,
                                             std::span<const std::int32_t> cell_area,
                                             const AreaHierarchy& hierarchy, const AggregateOptions& options) {
-    if (hierarchy.levels.empty()) throw std::invalid_argument("no area levels to aggregate to");
-    if (cell_area.size() != panel.cells) throw std::invalid_argument("cell assignment and panel disagree");
+    if (hierarchy.levels.empty()) throw UsageError("no area levels to aggregate to");
+    if (cell_area.size() != panel.cells) throw InternalError("cell assignment and panel disagree");
     const std::size_t nd = model.dimensions.size();
     std::vector<AreaScores> out;
     out.push_back(empty_scores(hierarchy.levels[0], hierarchy.codes[0], panel.years, nd));

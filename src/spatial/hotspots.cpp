@@ -4,6 +4,8 @@
 #include <limits>
 #include <stdexcept>
 
+#include "core/error.hpp"
+
 namespace wz::spatial {
 namespace {
 
@@ -37,9 +39,9 @@ HotspotResult analyse_hotspots(std::span<const double> values, const Weights& ba
                                std::span<const std::uint8_t> no_geometry, const HotspotSettings& settings) {
     const std::size_t n = base.size();
     if (values.size() != n)
-        throw std::invalid_argument("analyse_hotspots: one value per area of the weights is needed");
+        throw InternalError("analyse_hotspots: one value per area of the weights is needed");
     if (!no_geometry.empty() && no_geometry.size() != n)
-        throw std::invalid_argument("analyse_hotspots: no_geometry has the wrong length");
+        throw InternalError("analyse_hotspots: no_geometry has the wrong length");
     HotspotResult out;
     std::vector<std::uint8_t> keep(n, 0);
     for (std::size_t i = 0; i < n; ++i) keep[i] = std::isfinite(values[i]) ? 1 : 0;
@@ -63,11 +65,10 @@ HotspotResult analyse_hotspots(std::span<const double> values, const Weights& ba
         }
     }
     if (y.size() < 4) {
-        throw std::invalid_argument("too few areas with a value for spatial statistics (" +
-                                    std::to_string(y.size()) + "; at least 4 are needed)");
+        throw UsageError("too few areas with a value for spatial statistics (" + std::to_string(y.size()) +
+                         "; at least 4 are needed)");
     }
-    if (out.islands == y.size())
-        throw std::invalid_argument("no area with a value has a neighbour with a value");
+    if (out.islands == y.size()) throw UsageError("no area with a value has a neighbour with a value");
 
     const Weights transformed = with_transform(sample_weights, settings.transform);
     GlobalMoranOptions go;
@@ -104,7 +105,7 @@ Table hotspot_table(std::span<const std::string> ids, std::span<const double> va
                     const HotspotResult& r) {
     const std::size_t n = r.status.size();
     if (ids.size() != n || values.size() != n)
-        throw std::invalid_argument("hotspot_table: ids and values must match the result");
+        throw InternalError("hotspot_table: ids and values must match the result");
     Table t;
     Column id("id", ColumnType::kText);
     Column value("value", ColumnType::kReal);

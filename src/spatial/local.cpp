@@ -9,6 +9,7 @@
 #include <limits>
 #include <stdexcept>
 
+#include "core/error.hpp"
 #include "spatial/random.hpp"
 
 namespace wz::spatial {
@@ -38,7 +39,7 @@ class PartialShuffle {
     // Writes k distinct uniform values from [0, m) to out[0], out[stride], ... (k <= m).
     void draw(StreamRng& rng, std::uint32_t m, std::size_t k, std::uint32_t* out, std::size_t stride) {
         for (std::uint32_t t = 0; t < k; ++t) {
-            const std::uint32_t j = t + rng.below(m - t);
+            const std::uint32_t j = t + rng.below_exact(m - t);
             const std::uint32_t at_t = get(t);
             const std::uint32_t at_j = (j == t) ? at_t : get(j);
             out[static_cast<std::size_t>(t) * stride] = at_j;
@@ -124,7 +125,7 @@ PermutationTally tally_conditional_permutations(std::span<const double> z, const
     std::vector<std::uint32_t> family(n);
     for (std::size_t i = 0; i < n; ++i) {
         StreamRng rng(seed, StreamPurpose::kAreaFamily, i);
-        family[i] = rng.below(families);
+        family[i] = rng.below_exact(families);
     }
 
     // Per family and block: positions d in [0, n-1) (position p of permutation r at
@@ -250,15 +251,13 @@ LocalStatistics local_statistics(std::span<const double> y, const Weights& base,
                                  const LocalOptions& options) {
     const std::size_t n = y.size();
     if (n != base.size())
-        throw std::invalid_argument("local_statistics: one value per area of the weights is needed");
-    if (base.self_included)
-        throw std::invalid_argument("local_statistics: weights must not include self-links");
+        throw InternalError("local_statistics: one value per area of the weights is needed");
+    if (base.self_included) throw InternalError("local_statistics: weights must not include self-links");
     if (options.permutations > kMaxPermutations)
-        throw std::invalid_argument("local_statistics: at most 99,999 permutations");
+        throw UsageError("local_statistics: at most 99,999 permutations");
     for (double v : y) {
         if (!std::isfinite(v))
-            throw std::invalid_argument(
-                "local_statistics: values must be finite (subset missing values first)");
+            throw InternalError("local_statistics: values must be finite (subset missing values first)");
     }
     const Weights w = with_transform(base, transform);
     const Weights ws = with_transform(with_self(base), transform);

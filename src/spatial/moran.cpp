@@ -10,6 +10,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "core/error.hpp"
 #include "spatial/random.hpp"
 
 namespace wz::spatial {
@@ -39,10 +40,10 @@ double weight_of(const Weights& w, std::uint32_t from, std::uint32_t to) {
 GlobalMoran global_moran(std::span<const double> y, const Weights& w, const GlobalMoranOptions& options) {
     const std::size_t n_values = y.size();
     if (n_values != w.size())
-        throw std::invalid_argument("global_moran: one value per area of the weights is needed");
+        throw InternalError("global_moran: one value per area of the weights is needed");
     for (double v : y) {
         if (!std::isfinite(v))
-            throw std::invalid_argument("global_moran: values must be finite (subset missing values first)");
+            throw InternalError("global_moran: values must be finite (subset missing values first)");
     }
     const double nan = std::numeric_limits<double>::quiet_NaN();
     GlobalMoran g;
@@ -101,7 +102,7 @@ GlobalMoran global_moran(std::span<const double> y, const Weights& w, const Glob
         return g;
     }
     if (n_values >= std::numeric_limits<std::uint32_t>::max())
-        throw std::invalid_argument("global_moran: too many areas");
+        throw UsageError("global_moran: too many areas");
     std::vector<double> sim(options.permutations);
     tbb::enumerable_thread_specific<std::vector<double>> buffers;
     tbb::parallel_for(tbb::blocked_range<std::uint32_t>(0, options.permutations, 4),
@@ -111,7 +112,7 @@ GlobalMoran global_moran(std::span<const double> y, const Weights& w, const Glob
                               buf.assign(z.begin(), z.end());
                               StreamRng rng(options.seed, StreamPurpose::kGlobalPermutation, p);
                               for (std::size_t i = n_values - 1; i > 0; --i) {
-                                  const std::uint32_t j = rng.below(static_cast<std::uint32_t>(i + 1));
+                                  const std::uint32_t j = rng.below_exact(static_cast<std::uint32_t>(i + 1));
                                   std::swap(buf[i], buf[j]);
                               }
                               sim[p] = scale * cross_product(buf, w);

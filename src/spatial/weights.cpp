@@ -13,6 +13,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "core/error.hpp"
+
 namespace wz::spatial {
 namespace {
 
@@ -24,7 +26,7 @@ std::uint64_t coordinate_bits(double v) {
 }
 
 std::uint32_t checked_u32(std::size_t v, const char* what) {
-    if (v >= kDropped) throw std::invalid_argument(std::string("too many ") + what + " for 32-bit indices");
+    if (v >= kDropped) throw UsageError(std::string("too many ") + what + " for 32-bit indices");
     return static_cast<std::uint32_t>(v);
 }
 
@@ -122,8 +124,7 @@ class CellIndex {
 
     std::int64_t cell_of(double v) const {
         const double c = std::floor(v / cell_);
-        if (!(std::fabs(c) < 9.0e15))
-            throw std::invalid_argument("coordinates too far apart for the search radius");
+        if (!(std::fabs(c) < 9.0e15)) throw UsageError("coordinates too far apart for the search radius");
         return static_cast<std::int64_t>(c);
     }
 
@@ -360,7 +361,7 @@ Weights weights_from_links(std::size_t n, std::vector<std::uint64_t> links, bool
     for (std::size_t k = 0; k < links.size(); ++k) {
         const std::size_t from = links[k] >> 32;
         const auto to = static_cast<std::uint32_t>(links[k] & 0xffffffffULL);
-        if (from >= n || to >= n) throw std::invalid_argument("weights_from_links: area index out of range");
+        if (from >= n || to >= n) throw InternalError("weights_from_links: area index out of range");
         ++w.offsets[from + 1];
         w.neighbours[k] = to;
     }
@@ -371,7 +372,7 @@ Weights weights_from_links(std::size_t n, std::vector<std::uint64_t> links, bool
 
 Weights contiguity_weights(const PolygonView& pv, Contiguity kind, double snap_tolerance) {
     if (!(snap_tolerance >= 0) || !std::isfinite(snap_tolerance)) {
-        throw std::invalid_argument("snap tolerance must be a finite distance >= 0");
+        throw UsageError("snap tolerance must be a finite distance >= 0");
     }
     const std::size_t n = pv.area_count();
     checked_u32(pv.xy.size() / 2, "polygon points");
@@ -408,7 +409,7 @@ Weights contiguity_weights(const PolygonView& pv, Contiguity kind, double snap_t
 
 Weights grid_weights(std::span<const std::int32_t> x100, std::span<const std::int32_t> y100,
                      GridNeighbourhood kind) {
-    if (x100.size() != y100.size()) throw std::invalid_argument("grid_weights: x and y differ in length");
+    if (x100.size() != y100.size()) throw InternalError("grid_weights: x and y differ in length");
     const std::size_t n = x100.size();
     checked_u32(n, "cells");
     CellKeyMap map(n);
@@ -416,9 +417,9 @@ Weights grid_weights(std::span<const std::int32_t> x100, std::span<const std::in
         const std::uint32_t before =
             map.insert(CellKeyMap::key_of(x100[i], y100[i]), static_cast<std::uint32_t>(i));
         if (before != kDropped) {
-            throw std::invalid_argument("cell E" + std::to_string(x100[i]) + "N" + std::to_string(y100[i]) +
-                                        " given twice (positions " + std::to_string(before + 1) + " and " +
-                                        std::to_string(i + 1) + ")");
+            throw UsageError("cell E" + std::to_string(x100[i]) + "N" + std::to_string(y100[i]) +
+                             " given twice (positions " + std::to_string(before + 1) + " and " +
+                             std::to_string(i + 1) + ")");
         }
     }
     static constexpr int kDx[] = {-1, 1, 0, 0, -1, -1, 1, 1};
@@ -443,8 +444,8 @@ Weights grid_weights(std::span<const std::int32_t> x100, std::span<const std::in
 }
 
 Weights knn_weights(std::span<const double> x, std::span<const double> y, std::size_t k) {
-    if (x.size() != y.size()) throw std::invalid_argument("knn_weights: x and y differ in length");
-    if (k == 0) throw std::invalid_argument("knn_weights: k must be at least 1");
+    if (x.size() != y.size()) throw InternalError("knn_weights: x and y differ in length");
+    if (k == 0) throw UsageError("knn_weights: k must be at least 1");
     const std::size_t n = x.size();
     checked_u32(n, "points");
     std::vector<std::uint32_t> valid;
@@ -572,9 +573,9 @@ Weights knn_weights(std::span<const double> x, std::span<const double> y, std::s
 }
 
 Weights distance_band_weights(std::span<const double> x, std::span<const double> y, double max_distance) {
-    if (x.size() != y.size()) throw std::invalid_argument("distance_band_weights: x and y differ in length");
+    if (x.size() != y.size()) throw InternalError("distance_band_weights: x and y differ in length");
     if (!(max_distance > 0) || !std::isfinite(max_distance))
-        throw std::invalid_argument("distance band must be a finite distance > 0");
+        throw UsageError("distance band must be a finite distance > 0");
     const std::size_t n = x.size();
     checked_u32(n, "points");
     std::vector<std::uint8_t> skip(n, 0);
@@ -655,7 +656,7 @@ Weights with_self(const Weights& w) {
 
 Weights subset_weights(const Weights& w, std::span<const std::uint8_t> keep,
                        std::vector<std::uint32_t>* new_index) {
-    if (keep.size() != w.size()) throw std::invalid_argument("subset_weights: keep has the wrong length");
+    if (keep.size() != w.size()) throw InternalError("subset_weights: keep has the wrong length");
     std::vector<std::uint32_t> index(w.size(), kDropped);
     std::uint32_t next = 0;
     for (std::size_t i = 0; i < w.size(); ++i) {

@@ -4,6 +4,8 @@
 #include <limits>
 #include <stdexcept>
 
+#include "core/error.hpp"
+
 namespace wz::stats {
 namespace {
 
@@ -43,7 +45,7 @@ double beta_fraction(double a, double b, double x) {
 }  // namespace
 
 double incomplete_beta(double a, double b, double x) {
-    if (!(a > 0) || !(b > 0)) throw std::invalid_argument("incomplete_beta: a and b must be positive");
+    if (!(a > 0) || !(b > 0)) throw InternalError("incomplete_beta: a and b must be positive");
     if (x <= 0) return 0.0;
     if (x >= 1) return 1.0;
     const double log_front =
@@ -61,7 +63,7 @@ double student_t_two_sided_p(double t, double df) {
 }
 
 double student_t_quantile(double prob, double df) {
-    if (!(prob > 0 && prob < 1)) throw std::invalid_argument("student_t_quantile: prob must be in (0, 1)");
+    if (!(prob > 0 && prob < 1)) throw InternalError("student_t_quantile: prob must be in (0, 1)");
     if (prob == 0.5) return 0.0;
     const double tail = prob < 0.5 ? prob : 1.0 - prob;  // one-sided tail area
     // Bisection on |t|: two-sided p(|t|) = 2 tail, decreasing in |t|.

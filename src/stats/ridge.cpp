@@ -152,7 +152,7 @@ std::vector<int> assign_folds(std::size_t n, int k, std::uint64_t seed) {
     std::iota(perm.begin(), perm.end(), std::size_t{0});
     SplitMix rng(seed, kFoldStream);
     for (std::size_t i = n; i > 1; --i) {
-        const std::size_t j = static_cast<std::size_t>(rng.below(i));
+        const std::size_t j = static_cast<std::size_t>(rng.below_fast(i));
         std::swap(perm[i - 1], perm[j]);
     }
     std::vector<int> fold(n);

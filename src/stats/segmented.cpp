@@ -259,7 +259,7 @@ SegmentedFit fit_segmented(const std::vector<double>& x, const std::vector<doubl
             SplitMix rng(options.seed,
                          kBootstrapStream + static_cast<std::uint64_t>(b) * std::uint64_t{0x10001});
             std::fill(count.begin(), count.end(), 0U);
-            for (std::size_t i = 0; i < n; ++i) ++count[static_cast<std::size_t>(rng.below(n))];
+            for (std::size_t i = 0; i < n; ++i) ++count[static_cast<std::size_t>(rng.below_fast(n))];
             for (std::size_t i = 0; i < n; ++i) wb[i] = ws[i] * count[i];
             pb.build(xs, ys, wb);
             const double cb = minimise_profile(pb, lo, hi, options.grid);

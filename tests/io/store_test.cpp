@@ -90,7 +90,9 @@ TEST(Store, DatasetRoundTripWithMissingReasonsAndProvenance) {
     EXPECT_EQ(apply_to_store(store, u2), 2);
     EXPECT_EQ(read_dataset(store, "kwb").meta["note"], "second");
     EXPECT_EQ(store_inventory(store)["datasets"].size(), 1u);
-    EXPECT_THROW(read_dataset(store, "nope"), UsageError);
+    EXPECT_THROW(read_dataset(store, "nope"), NotFoundError);
+    EXPECT_FALSE(has_dataset(store, "nope"));
+    EXPECT_FALSE(find_dataset(store, "nope").has_value());
 }
 
 TEST(Store, FailedUpdateLeavesTheStoreByteForByte) {
@@ -108,7 +110,7 @@ TEST(Store, FailedUpdateLeavesTheStoreByteForByte) {
     Dataset broken = small_dataset("broken");
     const_cast<Column&>(broken.table.columns()[2]).push_real(1.0);
     bad.datasets.push_back(std::move(broken));
-    EXPECT_THROW(apply_to_store(store, bad), std::logic_error);
+    EXPECT_THROW(apply_to_store(store, bad), InternalError);
     EXPECT_EQ(test::file_fingerprint(store), before);
     EXPECT_FALSE(std::filesystem::exists(store + ".tmp-" + std::to_string(::getpid())));
 }
@@ -351,8 +353,8 @@ TEST(Store, BlockReaderReadsEveryDecimalBlockStraightIntoTheCallersMemory) {
     std::uint8_t st[16];
     EXPECT_THROW(r.read_real_block("note", 0, v, st), UsageError);
     EXPECT_THROW(r.read_real_block("nope", 0, v, st), UsageError);
-    EXPECT_THROW(DatasetBlockReader(store, "nope"), UsageError);
-    EXPECT_THROW(DatasetBlockReader(dir.file("absent.gpkg"), "large"), UsageError);
+    EXPECT_THROW(DatasetBlockReader(store, "nope"), NotFoundError);
+    EXPECT_THROW(DatasetBlockReader(dir.file("absent.gpkg"), "large"), NotFoundError);
 }
 
 TEST(Store, FailedBlockUpdateOnTheStoreItselfLeavesItByteForByte) {
@@ -374,11 +376,11 @@ TEST(Store, FailedBlockUpdateOnTheStoreItselfLeavesItByteForByte) {
     Dataset broken = every_type_dataset("broken", 90);
     const_cast<Column&>(broken.table.columns()[2]).push_real(1.0);
     bad.datasets.push_back(std::move(broken));
-    EXPECT_THROW(apply_to_store(store, bad, o), std::logic_error);
+    EXPECT_THROW(apply_to_store(store, bad, o), InternalError);
     EXPECT_EQ(test::file_fingerprint(store), before);
     EXPECT_FALSE(std::filesystem::exists(store + "-journal"));
     expect_same_table(read_dataset(store, "a").table, every_type_dataset("a", 120).table);
-    EXPECT_THROW(read_dataset(store, "b"), UsageError);
+    EXPECT_THROW(read_dataset(store, "b"), NotFoundError);
 }
 
 TEST(Store, OldStoresWithoutTheStorageColumnStillReadAndUpgrade) {
@@ -457,7 +459,7 @@ TEST(Store, RefusesFilesThatAreNoGeoPackage) {
     u.datasets.push_back(small_dataset("kwb"));
     EXPECT_THROW(apply_to_store(notes, u), UsageError);
     EXPECT_EQ(test::read_all(notes), "my precious notes");
-    EXPECT_THROW(store_inventory(dir.file("absent.gpkg")), UsageError);
+    EXPECT_THROW(store_inventory(dir.file("absent.gpkg")), NotFoundError);
     EXPECT_THROW(apply_to_store(dir.file("no/such/folder/s.gpkg"), u), UsageError);
 }
 

@@ -1,5 +1,6 @@
 // Scoring, hand-computed: transforms, base-year centres, additivity of the dimension contributions,
 // classes, development and aggregation.
+#include "core/error.hpp"
 #include "liveability/score.hpp"
 
 #include <gtest/gtest.h>
@@ -163,7 +164,7 @@ TEST(Score, IndicatorValuesStreamedInBlocksScoreExactlyAsFromTheSpans) {
     // A source that does not supply every model indicator is an error, not a silent wrong score.
     ScoringModel more = m;
     more.indicators.push_back({"w", Transform::kIdentity, 0, 1.0, std::nullopt});
-    EXPECT_THROW(score_cell_years(without_values, more, blocks), std::invalid_argument);
+    EXPECT_THROW(score_cell_years(without_values, more, blocks), InternalError);
 }
 
 TEST(Score, BaseYearMustBeMeasured) {

@@ -120,7 +120,7 @@ TEST(WeightsContiguity, SnapToleranceJoinsNearlyTouchingAreas) {
     const Weights r = contiguity_weights(view_of(rings), Contiguity::kRook, 0.006);
     EXPECT_EQ(row_of(r, 0), (V{1}));
     EXPECT_EQ(row_of(r, 1), (V{0}));
-    EXPECT_THROW(contiguity_weights(view_of(rings), Contiguity::kQueen, -1.0), std::invalid_argument);
+    EXPECT_THROW(contiguity_weights(view_of(rings), Contiguity::kQueen, -1.0), UsageError);
 }
 
 TEST(WeightsGrid, DuplicateCellIsAnError) {
@@ -129,7 +129,7 @@ TEST(WeightsGrid, DuplicateCellIsAnError) {
     try {
         (void)grid_weights(x, y, GridNeighbourhood::kRook4);
         FAIL() << "expected an error";
-    } catch (const std::invalid_argument& e) {
+    } catch (const UsageError& e) {
         EXPECT_NE(std::string(e.what()).find("E1993N3660 given twice (positions 1 and 3)"), std::string::npos)
             << e.what();
     }
@@ -170,7 +170,7 @@ TEST(WeightsBand, NeighboursWithinDistanceInclusive) {
     EXPECT_EQ(row_of(w, 2), (V{1}));
     EXPECT_EQ(w.islands(), (V{3}));
     EXPECT_TRUE(w.is_symmetric());
-    EXPECT_THROW(distance_band_weights(x, y, 0.0), std::invalid_argument);
+    EXPECT_THROW(distance_band_weights(x, y, 0.0), UsageError);
 }
 
 TEST(WeightsTransform, RowStandardiseSelfAndSubset) {

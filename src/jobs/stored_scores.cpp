@@ -1,4 +1,4 @@
-#include "stored_scores.hpp"
+#include "jobs/stored_scores.hpp"
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -6,7 +6,7 @@
 #include "core/error.hpp"
 #include "io/store.hpp"
 
-namespace wz::app {
+namespace wz::jobs {
 
 std::vector<std::string> score_dimensions(const Table& scores) {
     std::vector<std::string> dims;
@@ -24,17 +24,15 @@ std::map<std::string, std::string> values_by_code(const std::string& store, cons
     if (spec.empty()) return out;
     const auto colon = spec.find(':');
     if (colon == std::string::npos) throw UsageError(fmt::format("'{}': expected DATASET:COLUMN", spec));
-    Dataset ds;
-    try {
-        ds = read_dataset(store, spec.substr(0, colon));
-    } catch (const UsageError&) {
+    const std::optional<Dataset> ds = find_dataset(store, spec.substr(0, colon));
+    if (!ds) {
         spdlog::info("no dataset '{}': that part of the picture is left out", spec.substr(0, colon));
         return out;
     }
-    const Column& code = ds.table.column("code");
-    const Column& value = ds.table.column(spec.substr(colon + 1));
-    for (std::size_t r = 0; r < ds.table.row_count(); ++r) out[code.to_text(r)] = value.to_text(r);
+    const Column& code = ds->table.column("code");
+    const Column& value = ds->table.column(spec.substr(colon + 1));
+    for (std::size_t r = 0; r < ds->table.row_count(); ++r) out[code.to_text(r)] = value.to_text(r);
     return out;
 }
 
-}  // namespace wz::app
+}  // namespace wz::jobs

@@ -5,7 +5,7 @@
 #include "io/dataset.hpp"
 #include "monitor/aggregate.hpp"
 
-namespace wz::app {
+namespace wz::jobs {
 
 // buurt -> wijk -> gemeente -> COROP-plus -> COROP -> provincie -> Nederland. Parent codes come from
 // the buurt layer (wijk, gemeente) and from the gemeente layers in the store (corop_plus, corop,
@@ -14,4 +14,4 @@ namespace wz::app {
 monitor::AreaHierarchy area_hierarchy(const std::string& store, const AreaLayer& buurten,
                                       std::size_t* unlinked);
 
-}  // namespace wz::app
+}  // namespace wz::jobs

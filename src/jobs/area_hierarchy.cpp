@@ -1,4 +1,4 @@
-#include "area_hierarchy.hpp"
+#include "jobs/area_hierarchy.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -7,7 +7,7 @@
 
 #include "io/store.hpp"
 
-namespace wz::app {
+namespace wz::jobs {
 
 monitor::AreaHierarchy area_hierarchy(const std::string& store, const AreaLayer& buurten,
                                       std::size_t* unlinked) {
@@ -93,4 +93,4 @@ monitor::AreaHierarchy area_hierarchy(const std::string& store, const AreaLayer&
     return h;
 }
 
-}  // namespace wz::app
+}  // namespace wz::jobs

@@ -6,7 +6,7 @@
 
 #include "core/table.hpp"
 
-namespace wz::app {
+namespace wz::jobs {
 
 // The dimension columns of a score_<level> table: the columns between `rel` and `class`.
 std::vector<std::string> score_dimensions(const Table& scores);
@@ -16,4 +16,4 @@ std::vector<std::string> score_dimensions(const Table& scores);
 // left out). A spec without ':' or an unknown column is a UsageError.
 std::map<std::string, std::string> values_by_code(const std::string& store, const std::string& spec);
 
-}  // namespace wz::app
+}  // namespace wz::jobs

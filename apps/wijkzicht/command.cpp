@@ -1,0 +1,90 @@
+#include "command.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
+#include "core/error.hpp"
+
+namespace wz::app {
+
+void StoreOption::add(CLI::App* cmd, const std::string& description, bool required) {
+    auto* opt = cmd->add_option("--store", path, description);
+    if (required) opt->required();
+}
+
+void EncodingOption::add(CLI::App* cmd) {
+    cmd->add_option("--encoding", name,
+                    "Text encoding: auto (UTF-8, else Windows-1252 when the bytes fit it), utf-8, cp1252 or "
+                    "latin1")
+        ->capture_default_str();
+}
+
+csv::Encoding EncodingOption::value() const {
+    const auto e = csv::parse_encoding(name);
+    if (!e) throw UsageError(fmt::format("--encoding: expected utf-8, latin1 or cp1252, found '{}'", name));
+    return *e;
+}
+
+void ThreadsOption::add(CLI::App* cmd, const std::string& description) {
+    cmd->add_option("--threads", threads, description);
+}
+
+std::unique_ptr<tbb::global_control> ThreadsOption::limit() const {
+    if (threads < 0) throw UsageError("--threads: expected a number >= 0");
+    if (threads > 256) throw UsageError("--threads: at most 256");
+    if (threads == 0) return nullptr;
+    return std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism,
+                                                 static_cast<std::size_t>(threads));
+}
+
+void JsonFlag::add(CLI::App* cmd, const std::string& description) {
+    cmd->add_flag("--json", json, description);
+}
+
+Level level_arg(const std::string& option, const std::string& name) {
+    const auto l = parse_level(name);
+    if (!l) {
+        throw UsageError(fmt::format(
+            "{}: expected grid, buurt, wijk, gemeente, corop, corop_plus, provincie, nederland or "
+            "pc4, found '{}'",
+            option, name));
+    }
+    return *l;
+}
+
+void log_dataset(const Dataset& ds) {
+    spdlog::info("{}: {} rows, {} columns, years {}", ds.name, ds.table.row_count(), ds.table.column_count(),
+                 fmt::join(dataset_years(ds.table), " "));
+    if (ds.meta.contains("warning")) spdlog::warn("{}: {}", ds.name, ds.meta["warning"].get<std::string>());
+}
+
+double seconds_since_start() {
+    static const auto start = std::chrono::steady_clock::now();
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+void log_stored(const std::string& store, std::int64_t run_id) {
+    spdlog::info("stored in {} as run {} ({:.2f} s)", store, run_id, seconds_since_start());
+}
+
+CLI::App* ImportCommand::setup(CLI::App& parent) {
+    CLI::App* cmd = parent.add_subcommand(name(), help());
+    add_options(cmd);
+    store_.add(cmd, "The results store (GeoPackage; created when absent)");
+    if (reads_text()) encoding_.add(cmd);
+    return cmd;
+}
+
+int ImportCommand::run() {
+    Imported imported = import();
+    for (const auto& d : imported.datasets) log_dataset(d);
+    log_details(imported);
+    log_stored(store_.path, store_import(store_.path, imported.run, std::move(imported.datasets),
+                                         std::move(imported.layers)));
+    return 0;
+}
+
+}  // namespace wz::app

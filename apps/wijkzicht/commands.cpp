@@ -1,0 +1,64 @@
+// The one list of wijkzicht's commands, in the order of --help. A new command is a new cmd_<name>.cpp
+// with its make_<name>() and one line here.
+#include <memory>
+#include <vector>
+
+#include "command.hpp"
+
+namespace wz::app {
+
+std::unique_ptr<Command> make_import_boundaries();
+std::unique_ptr<Command> make_import_statline();
+std::unique_ptr<Command> make_import_grid_stats();
+std::unique_ptr<Command> make_import_lbm2();
+std::unique_ptr<Command> make_import_lbm3();
+std::unique_ptr<Command> make_import_incidents();
+std::unique_ptr<Command> make_import_indicators();
+std::unique_ptr<Command> make_import_indicator_meta();
+std::unique_ptr<Command> make_import_survey();
+std::unique_ptr<Command> make_import_sales();
+std::unique_ptr<Command> make_import_microdata();
+std::unique_ptr<Command> make_info();
+std::unique_ptr<Command> make_export();
+std::unique_ptr<Command> make_synth();
+std::unique_ptr<Command> make_calibrate();
+std::unique_ptr<Command> make_score();
+std::unique_ptr<Command> make_classify();
+std::unique_ptr<Command> make_picture();
+std::unique_ptr<Command> make_analyse();
+std::unique_ptr<Command> make_hotspots();
+std::unique_ptr<Command> make_typology();
+std::unique_ptr<Command> make_typology_compare();
+
+std::vector<CommandGroup> command_groups() {
+    return {{"import", "Import a real source into the results store (checked first, stored atomically)"}};
+}
+
+std::vector<std::unique_ptr<Command>> all_commands() {
+    std::vector<std::unique_ptr<Command>> c;
+    c.push_back(make_import_boundaries());
+    c.push_back(make_import_statline());
+    c.push_back(make_import_grid_stats());
+    c.push_back(make_import_lbm2());
+    c.push_back(make_import_lbm3());
+    c.push_back(make_import_incidents());
+    c.push_back(make_import_indicators());
+    c.push_back(make_import_indicator_meta());
+    c.push_back(make_import_survey());
+    c.push_back(make_import_sales());
+    c.push_back(make_import_microdata());
+    c.push_back(make_info());
+    c.push_back(make_export());
+    c.push_back(make_synth());
+    c.push_back(make_calibrate());
+    c.push_back(make_score());
+    c.push_back(make_classify());
+    c.push_back(make_picture());
+    c.push_back(make_analyse());
+    c.push_back(make_hotspots());
+    c.push_back(make_typology());
+    c.push_back(make_typology_compare());
+    return c;
+}
+
+}  // namespace wz::app

@@ -1,0 +1,109 @@
+#include "io/writers.hpp"
+
+#include <fmt/format.h>
+#include <gdal_priv.h>
+#include <ogr_geometry.h>
+#include <ogr_spatialref.h>
+#include <ogrsf_frmts.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <memory>
+
+#include "core/error.hpp"
+#include "core/progress.hpp"
+
+namespace wz {
+
+TempFile::TempFile(std::string target, std::string_view suffix)
+    : target_(std::move(target)), path_(fmt::format("{}.tmp-{}{}", target_, ::getpid(), suffix)) {
+    std::error_code ec;
+    std::filesystem::remove(path_, ec);
+}
+
+TempFile::~TempFile() {
+    if (committed_) return;
+    std::error_code ec;
+    std::filesystem::remove(path_, ec);
+}
+
+void TempFile::commit() {
+    std::error_code ec;
+    std::filesystem::rename(path_, target_, ec);
+    if (ec) throw IoError(fmt::format("cannot replace '{}': {}", target_, ec.message()));
+    committed_ = true;
+}
+
+void write_text_atomically(const std::string& path, std::string_view text) {
+    TempFile tmp(path);
+    {
+        std::ofstream out(tmp.path(), std::ios::binary | std::ios::trunc);
+        if (!out) throw IoError(fmt::format("cannot write '{}'", path));
+        out.write(text.data(), static_cast<std::streamsize>(text.size()));
+        if (!out.flush()) throw IoError(fmt::format("cannot write '{}'", path));
+    }
+    tmp.commit();
+}
+
+void write_table_gpkg(const Table& table, const std::vector<std::vector<std::uint8_t>>& geometries,
+                      const std::string& path, const std::string& layer) {
+    if (geometries.size() != table.row_count())
+        throw InternalError("write_table_gpkg: one geometry per row is needed");
+    GDALAllRegister();
+    GDALDriver* driver = GetGDALDriverManager()->GetDriverByName("GPKG");
+    if (driver == nullptr) throw InternalError("GDAL has no GPKG driver");
+    TempFile tmp(path, ".gpkg");
+    {
+        std::unique_ptr<GDALDataset, void (*)(GDALDataset*)> ds(
+            driver->Create(tmp.path().c_str(), 0, 0, 0, GDT_Unknown, nullptr),
+            [](GDALDataset* d) { GDALClose(d); });
+        if (!ds) throw IoError(fmt::format("cannot create '{}': {}", path, CPLGetLastErrorMsg()));
+        OGRSpatialReference rd;
+        rd.importFromEPSG(28992);
+        OGRLayer* out = ds->CreateLayer(layer.c_str(), &rd, wkbMultiPolygon, nullptr);
+        if (out == nullptr) throw IoError(fmt::format("cannot create layer '{}' in '{}'", layer, path));
+        for (const Column& c : table.columns()) {
+            const OGRFieldType type = c.type() == ColumnType::kReal  ? OFTReal
+                                      : c.type() == ColumnType::kInt ? OFTInteger64
+                                                                     : OFTString;
+            OGRFieldDefn def(c.name().c_str(), type);
+            if (out->CreateField(&def) != OGRERR_NONE)
+                throw IoError(fmt::format("cannot create field '{}' in '{}'", c.name(), path));
+        }
+        if (ds->StartTransaction() != OGRERR_NONE)
+            throw IoError(fmt::format("cannot start a transaction in '{}'", path));
+        ProgressStep step(fmt::format("writing {}", path), table.row_count(), "rows");
+        for (std::size_t r = 0; r < table.row_count(); ++r) {
+            OGRFeature feature(out->GetLayerDefn());
+            for (std::size_t c = 0; c < table.column_count(); ++c) {
+                const Column& col = table.columns()[c];
+                const int fi = static_cast<int>(c);
+                if (col.is_missing(r)) {
+                    feature.SetFieldNull(fi);
+                } else if (col.type() == ColumnType::kReal) {
+                    feature.SetField(fi, col.real_at(r));
+                } else if (col.type() == ColumnType::kInt) {
+                    feature.SetField(fi, static_cast<GIntBig>(col.int_at(r)));
+                } else {
+                    feature.SetField(fi, col.text_at(r).c_str());
+                }
+            }
+            const auto& wkb = geometries[r];
+            if (!wkb.empty()) {
+                OGRGeometry* g = nullptr;
+                if (OGRGeometryFactory::createFromWkb(wkb.data(), &rd, &g, wkb.size()) == OGRERR_NONE &&
+                    g != nullptr) {
+                    feature.SetGeometryDirectly(g);
+                }
+            }
+            if (out->CreateFeature(&feature) != OGRERR_NONE)
+                throw IoError(fmt::format("cannot write feature {} to '{}'", r + 1, path));
+            if ((r + 1) % 4096 == 0) step.advance(4096);
+        }
+        if (ds->CommitTransaction() != OGRERR_NONE) throw IoError(fmt::format("cannot commit '{}'", path));
+    }
+    tmp.commit();
+}
+
+}  // namespace wz

@@ -1,0 +1,41 @@
+#pragma once
+// The writers of result files: each writes to a temporary file beside the target and renames it over
+// the target only when all of it is written, so a failure or a cancel (core/progress.hpp) leaves the old
+// file (or none) and no temporary file behind. Tables as CSV are in io/table_csv.hpp (write_table_csv).
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/table.hpp"
+
+namespace wz {
+
+// A temporary file "<target>.tmp-<pid><suffix>" that is removed when the object dies without commit().
+// (GDAL's GeoPackage driver wants the suffix ".gpkg".)
+class TempFile {
+  public:
+    explicit TempFile(std::string target, std::string_view suffix = "");
+    ~TempFile();
+    TempFile(const TempFile&) = delete;
+    TempFile& operator=(const TempFile&) = delete;
+    const std::string& path() const { return path_; }
+    const std::string& target() const { return target_; }
+    // Renames the temporary file over the target (IoError when that fails).
+    void commit();
+
+  private:
+    std::string target_, path_;
+    bool committed_ = false;
+};
+
+// Writes `text` to `path` atomically (IoError when it cannot).
+void write_text_atomically(const std::string& path, std::string_view text);
+
+// Writes `table` as the only layer `layer` (EPSG:28992, multipolygons) of a new GeoPackage at `path`,
+// one feature per row with `geometries[row]` as WKB (empty: no geometry). Integer columns become
+// Integer64 fields, decimals Real, text String; missing values are NULL.
+void write_table_gpkg(const Table& table, const std::vector<std::vector<std::uint8_t>>& geometries,
+                      const std::string& path, const std::string& layer);
+
+}  // namespace wz

@@ -1,0 +1,30 @@
+#pragma once
+// The national picture job (wijkzicht picture) from the scores `wijkzicht score` stored: shares per
+// class and year, onvoldoende areas at a level, development by city group and starting class, regions
+// with population decline against the country.
+#include <string>
+#include <vector>
+
+#include "core/codes.hpp"
+#include "core/table.hpp"
+
+namespace wz::jobs {
+
+struct PictureOptions {
+    std::string level = "buurt";
+    std::string groups = "regio_kenmerken:Stedenklasse";       // DATASET:COLUMN
+    std::string regions = "regio_kenmerken:Bevolkingsdaling";  // DATASET:COLUMN
+    std::vector<std::string> exclude;                          // COROP-plus regions left out
+    int from = 0, to = 0;                                      // 0: first / last year
+    double onvoldoende_residents = 100;
+};
+
+struct Picture {
+    Level level = Level::kBuurt;
+    int from = 0, to = 0;
+    Table years, classes, groups, regions;  // groups and regions may have no columns
+};
+
+Picture national_picture(const std::string& store, const PictureOptions& options);
+
+}  // namespace wz::jobs
