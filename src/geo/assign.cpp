@@ -11,6 +11,7 @@
 #include <stdexcept>
 
 #include "core/error.hpp"
+#include "core/progress.hpp"
 
 namespace wz::geo {
 namespace {
@@ -61,6 +62,7 @@ CellAssignment assign_cells_by_centre(std::span<const GridCell> cells,
     std::vector<OGRGeometryH> geoms;
     std::vector<double> burn;
     for (std::size_t i = 0; i < polygons.size(); ++i) {
+        if ((i & 255U) == 0) check_cancelled();
         if (polygons[i].empty()) continue;
         OGRGeometry* g = nullptr;
         if (OGRGeometryFactory::createFromWkb(polygons[i].data(), nullptr, &g, polygons[i].size()) !=

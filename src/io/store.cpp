@@ -1072,6 +1072,7 @@ AreaLayer read_area_layer(const std::string& store_path, Level level, int vintag
     };
     while (OGRFeature* raw = in->GetNextFeature()) {
         std::unique_ptr<OGRFeature> f(raw);
+        check_cancelled();
         Area a;
         a.code = text(*f, "code");
         a.name = text(*f, "name");

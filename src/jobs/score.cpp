@@ -81,6 +81,7 @@ Table cell_table(const liveability::CellPanelData& data, liveability::CellScores
     const auto empty = static_cast<std::uint8_t>(Missing::kEmpty);
     tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 16384),
                       [&](const tbb::blocked_range<std::size_t>& br) {
+                          check_cancelled();
                           for (std::size_t r = br.begin(); r != br.end(); ++r) {
                               const auto c = static_cast<std::size_t>(p.cell[r]);
                               code[r] = cell_codes[c];

@@ -364,6 +364,7 @@ CellDevelopment develop_cells(const CellYearPanel& panel, const CellScores& scor
             tbb::parallel_for(tbb::blocked_range<std::size_t>(0, blocks, 1),
                               [&](const tbb::blocked_range<std::size_t>& br) {
                                   for (std::size_t blk = br.begin(); blk != br.end(); ++blk) {
+                                      check_cancelled();
                                       const std::size_t c0 = blk * kBlock, c1 = std::min(nc, c0 + kBlock);
                                       for (std::size_t c = c0; c < c1; ++c) {
                                           const std::int32_t ra = at[a * nc + c], rb = at[b * nc + c];

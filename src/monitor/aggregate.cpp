@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "core/error.hpp"
+#include "core/progress.hpp"
 
 namespace wz::monitor {
 namespace {
@@ -88,6 +89,7 @@ std::vector<AreaScores> aggregate_to_levels(const liveability::CellYearPanel& pa
     AreaScores& base = out.front();
     const auto w = panel.weights();
     for (std::size_t r = 0; r < panel.rows; ++r) {
+        if ((r & 16383U) == 0) check_cancelled();
         const std::int32_t area = cell_area[static_cast<std::size_t>(panel.cell[r])];
         if (area < 0) continue;
         const std::size_t i = base.at(static_cast<std::size_t>(area), panel.year[r]);

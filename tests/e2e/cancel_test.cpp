@@ -95,7 +95,8 @@ std::vector<std::string> files_in(const std::string& dir) {
 void expect_clean_stop(const std::vector<std::string>& args_without_store, int signal) {
     test::TempDir dir;
     const std::string store = dir.file("store.gpkg");
-    std::vector<std::string> args = args_without_store;
+    std::vector<std::string> args = {"-v"};  // on a failure the log tells where the work was
+    args.insert(args.end(), args_without_store.begin(), args_without_store.end());
     args.push_back("--store");
     args.push_back(store);
 
