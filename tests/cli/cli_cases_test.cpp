@@ -49,7 +49,9 @@ std::string replace_all(std::string text, const std::string& from, const std::st
 }
 
 // POSIX shell single quoting: the word reaches the program exactly as given.
-std::string shell_quote(const std::string& word) { return "'" + replace_all(word, "'", "'\\''") + "'"; }
+std::string shell_quote(const std::string& word) {
+    return "'" + replace_all(word, "'", "'\\''") + "'";
+}
 
 // The placeholders of a case and their values (plain paths, not quoted).
 using Placeholders = std::map<std::string, std::string>;
@@ -83,7 +85,8 @@ std::string split_words(const std::string& line, std::vector<std::string>& words
         } else if (c == '"') {
             std::size_t j = i + 1;
             for (; j < line.size() && line[j] != '"'; ++j) {
-                if (line[j] == '\\' && j + 1 < line.size() && (line[j + 1] == '"' || line[j + 1] == '\\')) ++j;
+                if (line[j] == '\\' && j + 1 < line.size() && (line[j + 1] == '"' || line[j + 1] == '\\'))
+                    ++j;
                 word += line[j];
             }
             if (j >= line.size()) return "unterminated \" quote";
@@ -151,8 +154,8 @@ Problems check_stderr(const std::string& expected, const CommandResult& r) {
     for (const auto& line : split_lines(expected)) {
         if (trim(line).empty()) continue;
         if (r.err.find(line) == std::string::npos)
-            p.push_back("standard error lacks the line:\n    expected: " + line + "\n    stderr:   " +
-                        replace_all(r.err, "\n", "\n              "));
+            p.push_back("standard error lacks the line:\n    expected: " + line +
+                        "\n    stderr:   " + replace_all(r.err, "\n", "\n              "));
     }
     return p;
 }
@@ -302,7 +305,8 @@ TEST_P(CliCase, Run) {
         << "'status' must hold one exit status (a number), found '" << *status_text << "'";
     const int expected_status = std::stoi(status_trimmed);
     if (fs::exists(dir / "needs_real_data") && !have_real_data())
-        GTEST_SKIP() << "real Dutch data not found at " WZ_SHARED_DATA "/real (present in CI; a fresh clone "
+        GTEST_SKIP() << "real Dutch data not found at " WZ_SHARED_DATA
+                        "/real (present in CI; a fresh clone "
                         "without ../shared/data skips this case)";
 
     const TempDir tmp;
@@ -331,7 +335,8 @@ TEST_P(CliCase, Run) {
     const CommandResult r = run_wijkzicht(args);
 
     report(check_status(expected_status, r), args, r);
-    if (const auto err = read_optional(dir, "stderr")) report(check_stderr(substitute(*err, values), r), args, r);
+    if (const auto err = read_optional(dir, "stderr"))
+        report(check_stderr(substitute(*err, values), r), args, r);
     if (const auto out = read_optional(dir, "stdout"))
         report(check_stdout_exact(substitute(*out, values), r), args, r);
     if (const auto out = read_optional(dir, "stdout.contains"))
