@@ -233,7 +233,7 @@ Snapshot snapshot(const fs::path& tmp, const std::string& store) {
 Problems check_unchanged(const Snapshot& before, const Snapshot& after) {
     Problems p;
     if (before.store != after.store)
-        p.push_back("the store changed although the command failed (fingerprint before '" + before.store +
+        p.push_back("the store changed during the command under test (fingerprint before '" + before.store +
                     "', after '" + after.store + "')");
     if (before.files != after.files) {
         std::string b, a;
