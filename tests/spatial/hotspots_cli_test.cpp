@@ -209,21 +209,21 @@ TEST_F(SpatialCli, GridWeightsFromCellCodes) {
     ASSERT_EQ(rows.size(), 9U);
     // Per cell, recomputed from the 3 x 3 neighbourhood: lag = mean of the neighbours' values (row-
     // standardised), local I = (n - 1) z_i (Wz)_i / sum z^2 with z the deviation from 4 (METHODS.md 5).
-    for (int r = 0; r < 3; ++r) {
-        for (int c = 0; c < 3; ++c) {
+    for (int gr = 0; gr < 3; ++gr) {
+        for (int gc = 0; gc < 3; ++gc) {
             double sum = 0;
             int k = 0;
             for (int dr = -1; dr <= 1; ++dr) {
                 for (int dc = -1; dc <= 1; ++dc) {
-                    if ((dr == 0 && dc == 0) || r + dr < 0 || r + dr > 2 || c + dc < 0 || c + dc > 2)
+                    if ((dr == 0 && dc == 0) || gr + dr < 0 || gr + dr > 2 || gc + dc < 0 || gc + dc > 2)
                         continue;
-                    sum += 3 * (r + dr) + (c + dc);
+                    sum += 3 * (gr + dr) + (gc + dc);
                     ++k;
                 }
             }
-            const auto& row = rows[static_cast<std::size_t>(3 * r + c)];
+            const auto& row = rows[static_cast<std::size_t>(3 * gr + gc)];
             const double lag = sum / k;
-            const double z = 3 * r + c - 4.0;
+            const double z = 3 * gr + gc - 4.0;
             EXPECT_EQ(row.at("neighbours"), std::to_string(k)) << row.at("id");
             EXPECT_NEAR(std::stod(row.at("lag")), lag, 1e-9) << row.at("id");
             EXPECT_NEAR(std::stod(row.at("I")), 8 * z * (lag - 4) / 60, 1e-9) << row.at("id");
