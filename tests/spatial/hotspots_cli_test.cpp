@@ -207,8 +207,8 @@ TEST_F(SpatialCli, GridWeightsFromCellCodes) {
     EXPECT_NEAR(j["global_moran"]["expected"].get<double>(), -1.0 / 8.0, 1e-12);  // E[I] = -1/(n-1)
     const auto rows = read_rows(out);
     ASSERT_EQ(rows.size(), 9U);
-    // Per cell, recomputed from the 3 x 3 neighbourhood: lag = mean of the neighbours' values (row-
-    // standardised), local I = (n - 1) z_i (Wz)_i / sum z^2 with z the deviation from 4 (METHODS.md 5).
+    // Per cell, recomputed from the 3 x 3 neighbourhood: lag = (Wz)_i, the mean deviation from the mean 4
+    // of the neighbours' values (row-standardised), local I = (n - 1) z_i (Wz)_i / sum z^2 (METHODS.md 5).
     for (int gr = 0; gr < 3; ++gr) {
         for (int gc = 0; gc < 3; ++gc) {
             double sum = 0;
@@ -222,11 +222,11 @@ TEST_F(SpatialCli, GridWeightsFromCellCodes) {
                 }
             }
             const auto& row = rows[static_cast<std::size_t>(3 * gr + gc)];
-            const double lag = sum / k;
+            const double wz = sum / k - 4.0;
             const double z = 3 * gr + gc - 4.0;
             EXPECT_EQ(row.at("neighbours"), std::to_string(k)) << row.at("id");
-            EXPECT_NEAR(std::stod(row.at("lag")), lag, 1e-9) << row.at("id");
-            EXPECT_NEAR(std::stod(row.at("I")), 8 * z * (lag - 4) / 60, 1e-9) << row.at("id");
+            EXPECT_NEAR(std::stod(row.at("lag")), wz, 1e-9) << row.at("id");
+            EXPECT_NEAR(std::stod(row.at("I")), 8 * z * wz / 60, 1e-9) << row.at("id");
         }
     }
     EXPECT_EQ(rows[4].at("id"), "E1994N3661");
