@@ -862,26 +862,26 @@ TEST(TypologyCompare, OverlapAndWhy) {
     // Ghetto (2018) against parallelsamfund (2021): only A is either (udsat with 60% non-Western); B, D, E,
     // F are not udsat, C is udsat with exactly 50% non-Western. No area is undecided in 2022.
     const Table c = compare_table(a, ea, b, eb, {"ghetto"}, {"parallelsamfund"});
-    expect_compare_table(c,
-                         {{"BU0000000A", "yes", "yes", "both", ""},
-                          {"BU0000000B", "no", "no", "neither", ""},
-                          {"BU0000000C", "no", "no", "neither", ""},
-                          {"BU0000000D", "no", "no", "neither", ""},
-                          {"BU0000000E", "no", "no", "neither", ""},
-                          {"BU0000000F", "no", "no", "neither", ""}},
-                         "ghetto vs parallelsamfund");
+    ASSERT_NO_FATAL_FAILURE(expect_compare_table(c,
+                                                 {{"BU0000000A", "yes", "yes", "both", ""},
+                                                  {"BU0000000B", "no", "no", "neither", ""},
+                                                  {"BU0000000C", "no", "no", "neither", ""},
+                                                  {"BU0000000D", "no", "no", "neither", ""},
+                                                  {"BU0000000E", "no", "no", "neither", ""},
+                                                  {"BU0000000F", "no", "no", "neither", ""}},
+                                                 "ghetto vs parallelsamfund"));
     // Udsat (2018) against forebyggelsesomraade (2021): A and C are udsat, so not preventive (why names the
     // 2021 criterion not_udsat); B and D are preventive (2 of 4 at the 2021 thresholds) but 1 of 4 at the
     // 2018 ones (why names two_of_four); E has 900 residents, F 0 of 4 and 30% non-Western: neither.
     const Table c2 = compare_table(a, ea, b, eb, {"udsat"}, {"forebyggelsesomraade"});
-    expect_compare_table(c2,
-                         {{"BU0000000A", "yes", "no", "only_a", "denmark-2021: "},
-                          {"BU0000000B", "no", "yes", "only_b", "denmark-2018: "},
-                          {"BU0000000C", "yes", "no", "only_a", "denmark-2021: "},
-                          {"BU0000000D", "no", "yes", "only_b", "denmark-2018: "},
-                          {"BU0000000E", "no", "no", "neither", ""},
-                          {"BU0000000F", "no", "no", "neither", ""}},
-                         "udsat vs forebyggelsesomraade");
+    ASSERT_NO_FATAL_FAILURE(expect_compare_table(c2,
+                                                 {{"BU0000000A", "yes", "no", "only_a", "denmark-2021: "},
+                                                  {"BU0000000B", "no", "yes", "only_b", "denmark-2018: "},
+                                                  {"BU0000000C", "yes", "no", "only_a", "denmark-2021: "},
+                                                  {"BU0000000D", "no", "yes", "only_b", "denmark-2018: "},
+                                                  {"BU0000000E", "no", "no", "neither", ""},
+                                                  {"BU0000000F", "no", "no", "neither", ""}},
+                                                 "udsat vs forebyggelsesomraade"));
     for (std::size_t i : {0u, 2u})
         EXPECT_NE(c2.column("why").text_at(i).find("not_udsat"), std::string::npos)
             << c2.column("why").text_at(i);
