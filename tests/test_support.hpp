@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -12,20 +13,47 @@
 
 namespace wz::test {
 
+// The folder holding real/ (the shared data beside the repository). The environment variable
+// WZ_SHARED_DATA_DIR overrides the path compiled in, so the CI rule below can be exercised without
+// renaming the real folder: `WZ_SHARED_DATA_DIR=/nonexistent CI=true wijkzicht_tests`.
+inline std::string shared_data_dir() {
+    const char* env = std::getenv("WZ_SHARED_DATA_DIR");  // NOLINT(concurrency-mt-unsafe)
+    return env != nullptr && *env != '\0' ? std::string(env) : std::string(WZ_SHARED_DATA);
+}
+
 inline std::string real_data(const std::string& relative) {
-    return std::string(WZ_SHARED_DATA) + "/real/" + relative;
+    return shared_data_dir() + "/real/" + relative;
 }
 
 inline bool have_real_data() {
-    return std::filesystem::exists(std::string(WZ_SHARED_DATA) + "/real");
+    return std::filesystem::exists(shared_data_dir() + "/real");
 }
 
-#define WZ_REQUIRE_REAL_DATA()                                               \
-    do {                                                                     \
-        if (!::wz::test::have_real_data())                                   \
-            GTEST_SKIP() << "real Dutch data not found at " WZ_SHARED_DATA   \
-                            "/real (present in CI; a fresh "                 \
-                            "clone without ../shared/data skips this test)"; \
+// True under a CI runner: the CI environment variable is set to anything but "", "0" or "false" (GitHub
+// Actions, GitLab CI and most runners set CI=true). Under CI a missing prerequisite that the CI machine
+// is known to have (the real data, an instruction set the processor reports) is a failure, never a skip.
+inline bool running_in_ci() {
+    const char* ci = std::getenv("CI");  // NOLINT(concurrency-mt-unsafe)
+    if (ci == nullptr) return false;
+    const std::string v(ci);
+    return !v.empty() && v != "0" && v != "false" && v != "FALSE" && v != "False";
+}
+
+// Skips the test when the real data is absent on a developer's machine; fails it under CI, naming the
+// folder it looked for, so a changed checkout layout cannot make the real-data oracles vanish silently.
+#define WZ_REQUIRE_REAL_DATA()                                                                      \
+    do {                                                                                            \
+        if (!::wz::test::have_real_data()) {                                                        \
+            if (::wz::test::running_in_ci()) {                                                      \
+                GTEST_FAIL() << "real Dutch data missing: " << ::wz::test::shared_data_dir()        \
+                             << "/real does not exist, and CI is set, so this test must run (the "  \
+                                "CI checkout must hold ../shared/data/real; WZ_SHARED_DATA_DIR "    \
+                                "overrides the path)";                                              \
+            }                                                                                       \
+            GTEST_SKIP() << "real Dutch data not found at " << ::wz::test::shared_data_dir()        \
+                         << "/real (present in CI, where its absence fails; a fresh clone without " \
+                            "../shared/data skips this test)";                                      \
+        }                                                                                           \
     } while (0)
 
 // A fresh temporary folder, removed at the end of the test.

@@ -2,6 +2,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
+#include <filesystem>
 #include <map>
 #include <set>
 
@@ -13,6 +15,18 @@ namespace wz {
 namespace {
 
 using test::real_data;
+
+// Every folder data/README.md lists. Under CI (the CI environment variable set) each missing folder is
+// a failure naming it; on a developer's machine without ../shared/data the test skips.
+TEST(RealData, EveryFolderIsPresentUnderCi) {
+    WZ_REQUIRE_REAL_DATA();
+    for (const char* folder : {"lbm2-pc4", "lbm3-grid-beesel-sample16", "cbs-boundaries-2014-2015",
+                               "groningen-kwb2017-grid2014-biketheft", "gemeenten-2022-kwb2021",
+                               "gpkg-sample-ermelo-2021", "lbm2-limburg-buurt-maasim"}) {
+        EXPECT_TRUE(std::filesystem::is_directory(real_data(folder)))
+            << "real data folder missing: " << real_data(folder);
+    }
+}
 
 TEST(RealBoundaries, CbsBuurtenWijkenGemeenten) {
     WZ_REQUIRE_REAL_DATA();
@@ -72,12 +86,25 @@ TEST(RealBoundaries, OtherFormatsReprojectToRdNew) {
         std::memcpy(&y, a.wkb.data() + 9 + 9 + 4 + 8, 8);
         return std::make_pair(x, y);
     };
+    // The first vertex of BU00140000 (Binnenstad-Noord) in both sources is lon 6.55710329001678,
+    // lat 53.219328020802 (ogrinfo -ro /vsizip/buurt2017.zip buurt2017 -fid 0; the first WKT pair of
+    // buurt2017.csv). Pinned in RD New with another tool, PROJ through GDAL's command line:
+    //   echo "6.55710329001678 53.219328020802" | gdaltransform -s_srs EPSG:4326 -t_srs EPSG:28992 -output_xy
+    //   -> 233142.230137036 582047.170768696
+    // Tolerance 0.01 m: the source coordinates carry 14 significant digits (well under a millimetre),
+    // and the pinned value comes from the same PROJ database, so only floating-point noise and the
+    // choice of transformation can differ; a wrong CRS, axis swap or datum shift moves it metres to km.
+    ASSERT_GE(zip.areas[0].wkb.size(), 9u + 9u + 4u + 16u);
+    ASSERT_GE(csv.areas[0].wkb.size(), 9u + 9u + 4u + 16u);
+    EXPECT_EQ(zip.areas[0].code, "BU00140000");
+    EXPECT_EQ(csv.areas[0].code, "BU00140000");
     const auto [zx, zy] = first_xy(zip.areas[0]);
     const auto [cx, cy] = first_xy(csv.areas[0]);
-    EXPECT_NEAR(zx, 234000, 3000);
-    EXPECT_NEAR(zy, 582000, 3000);
-    EXPECT_NEAR(zx, cx, 1.0);
-    EXPECT_NEAR(zy, cy, 1.0);
+    constexpr double kX = 233142.230137036, kY = 582047.170768696, kTol = 0.01;
+    EXPECT_NEAR(zx, kX, kTol) << "shapefile in zip, x";
+    EXPECT_NEAR(zy, kY, kTol) << "shapefile in zip, y";
+    EXPECT_NEAR(cx, kX, kTol) << "CSV with WKT, x";
+    EXPECT_NEAR(cy, kY, kTol) << "CSV with WKT, y";
     AreaLayer gj = import_boundaries(real_data("gemeenten-2022-kwb2021/gemeenten_2022.geojson"),
                                      {Level::kGemeente, 2022, "statcode", "", "", ""});
     EXPECT_EQ(gj.areas.size(), 345u);

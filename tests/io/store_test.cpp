@@ -1,13 +1,16 @@
 #include "io/store.hpp"
 
 #include <fmt/format.h>
+#include <gdal_priv.h>
 #include <gtest/gtest.h>
+#include <ogrsf_frmts.h>
 #include <sqlite3.h>
 
 #include <cmath>
 #include <fstream>
 #include <limits>
 #include <map>
+#include <memory>
 
 #include "core/error.hpp"
 #include "io/importers.hpp"
@@ -480,6 +483,63 @@ TEST(Store, AreaLayersFromTopoJsonOpenAsGeoPackageLayers) {
     EXPECT_EQ(inv["areas"][0]["layer"], "areas_buurt_2017");
     EXPECT_EQ(inv["areas"][0]["count"], 2);
     EXPECT_EQ(inv["areas"][0]["parent_links"]["gemeente"], 2);
+
+    // The layer itself, read with GDAL as QGIS would: RD New, two MultiPolygons with their attributes, and
+    // geometries where the fixture's corners land in RD. The corners, reprojected with another tool:
+    //   printf "6.55 53.21\n6.56 53.21\n6.57 53.21\n6.55 53.22\n6.56 53.22\n6.57 53.22\n" |
+    //     gdaltransform -s_srs EPSG:4326 -t_srs EPSG:28992 -output_xy
+    struct Xy {
+        double x, y;
+    };
+    const Xy sw{232684.560176641, 581001.469472091}, s{233352.604679102, 581012.301330429},
+        se{234020.648111043, 581023.225931839}, nw{232666.59365572, 582114.264958205},
+        n{233334.483666302, 582125.095040679}, ne{234002.372606308, 582136.01785102};
+    // Shoelace area of a quadrilateral (the importer reprojects vertices; edges stay straight in RD).
+    auto area4 = [](Xy a, Xy b, Xy c, Xy d) {
+        return std::abs((a.x * b.y - b.x * a.y) + (b.x * c.y - c.x * b.y) + (c.x * d.y - d.x * c.y) +
+                        (d.x * a.y - a.x * d.y)) /
+               2;
+    };
+    struct Want {
+        const char* code;
+        const char* name;
+        double area, min_x, max_x, min_y, max_y;
+    };
+    const Want want[] = {
+        {"BU00140000", "West", area4(sw, s, n, nw), nw.x, s.x, sw.y, n.y},
+        {"BU00140001", "Oost", area4(s, se, ne, n), n.x, se.x, s.y, ne.y},
+    };
+    GDALAllRegister();
+    GDALDataset* ds = static_cast<GDALDataset*>(
+        GDALOpenEx(store.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr));
+    ASSERT_NE(ds, nullptr) << store;
+    OGRLayer* l = ds->GetLayerByName("areas_buurt_2017");
+    ASSERT_NE(l, nullptr) << "no layer areas_buurt_2017 in the store";
+    ASSERT_NE(l->GetSpatialRef(), nullptr);
+    EXPECT_STREQ(l->GetSpatialRef()->GetAuthorityCode(nullptr), "28992");
+    EXPECT_EQ(wkbFlatten(l->GetGeomType()), wkbMultiPolygon);
+    ASSERT_EQ(l->GetFeatureCount(), 2);
+    l->ResetReading();
+    for (const Want& w : want) {
+        OGRFeatureUniquePtr f(l->GetNextFeature());
+        ASSERT_NE(f, nullptr) << w.code;
+        EXPECT_STREQ(f->GetFieldAsString("code"), w.code);
+        EXPECT_STREQ(f->GetFieldAsString("name"), w.name);
+        EXPECT_STREQ(f->GetFieldAsString("wijk"), "WK001400") << w.code;
+        EXPECT_STREQ(f->GetFieldAsString("gemeente"), "GM0014") << w.code;
+        const OGRGeometry* g = f->GetGeometryRef();
+        ASSERT_NE(g, nullptr) << w.code;
+        ASSERT_EQ(wkbFlatten(g->getGeometryType()), wkbMultiPolygon) << w.code;
+        EXPECT_NEAR(g->toMultiPolygon()->get_Area(), w.area, 1.0) << w.code;  // about 74 ha each
+        OGREnvelope e;
+        g->getEnvelope(&e);
+        EXPECT_NEAR(e.MinX, w.min_x, 0.01) << w.code;
+        EXPECT_NEAR(e.MaxX, w.max_x, 0.01) << w.code;
+        EXPECT_NEAR(e.MinY, w.min_y, 0.01) << w.code;
+        EXPECT_NEAR(e.MaxY, w.max_y, 0.01) << w.code;
+    }
+    EXPECT_EQ(OGRFeatureUniquePtr(l->GetNextFeature()), nullptr);
+    GDALClose(ds);
 }
 
 }  // namespace

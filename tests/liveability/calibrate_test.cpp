@@ -14,6 +14,7 @@
 #include "core/error.hpp"
 #include "io/store.hpp"
 #include "io/synth_sources.hpp"
+#include "io/table_csv.hpp"
 #include "stats/random.hpp"
 #include "synth/synth.hpp"
 #include "test_support.hpp"
@@ -299,12 +300,49 @@ TEST_F(SynthCalibration, CommandWritesWeightsAndRefusesBadInput) {
     ASSERT_EQ(d.table.row_count(), 100u);
     for (const char* c : {"indicator", "name", "transform", "dimension", "dimension_lbm3", "weight", "se",
                           "weight_survey", "se_survey", "weight_sales", "se_sales"}) {
-        EXPECT_NE(d.table.find(c), nullptr) << c;
+        ASSERT_NE(d.table.find(c), nullptr) << c;
     }
     const std::string header = test::read_all(csv).substr(0, test::read_all(csv).find('\n'));
     EXPECT_EQ(header,
               "indicator,name,transform,dimension,dimension_lbm3,weight,se,weight_survey,se_survey,weight_"
               "sales,se_sales");
+    // What the columns hold. The descriptive columns are the generator's own indicators (truth.json), in
+    // its order; the combined weight and its standard error are the inverse-variance combination of the
+    // two models' converted estimates, recomputed here (docs/calibration.md):
+    //   w = (w_s / se_s^2 + w_h / se_h^2) / (1 / se_s^2 + 1 / se_h^2),  se = (1 / se_s^2 + 1 / se_h^2)^-1/2
+    // and the weights recover the true weights as the library test above finds (r >= 0.95 at this scale).
+    const auto& truth = (*truth_)["model"]["indicators"];
+    ASSERT_EQ(truth.size(), d.table.row_count());
+    std::vector<double> fitted, planted;
+    for (std::size_t r = 0; r < d.table.row_count(); ++r) {
+        const auto& t = truth[r];
+        EXPECT_EQ(d.table.column("indicator").text_at(r), t["id"].get<std::string>()) << r;
+        EXPECT_EQ(d.table.column("name").text_at(r), t["name"].get<std::string>()) << r;
+        EXPECT_EQ(d.table.column("transform").text_at(r), t["transform"].get<std::string>()) << r;
+        EXPECT_EQ(d.table.column("dimension").text_at(r), t["dimension_lbm2"].get<std::string>()) << r;
+        EXPECT_EQ(d.table.column("dimension_lbm3").text_at(r), t["dimension_lbm3"].get<std::string>()) << r;
+        const double ws = column_value(d.table, "weight_survey", r),
+                     ses = column_value(d.table, "se_survey", r);
+        const double wh = column_value(d.table, "weight_sales", r),
+                     seh = column_value(d.table, "se_sales", r);
+        ASSERT_TRUE(std::isfinite(ws) && std::isfinite(wh) && ses > 0 && seh > 0) << r;
+        const double ps = 1 / (ses * ses), ph = 1 / (seh * seh);
+        const double w = column_value(d.table, "weight", r);
+        EXPECT_NEAR(w, (ps * ws + ph * wh) / (ps + ph), 1e-12 * (1 + std::abs(w))) << r;
+        EXPECT_NEAR(column_value(d.table, "se", r), 1 / std::sqrt(ps + ph), 1e-12) << r;
+        fitted.push_back(w);
+        planted.push_back(t["weight"].get<double>());
+    }
+    EXPECT_GE(pearson(fitted, planted), 0.95);
+    // The CSV holds the stored table, value for value.
+    const Table from_csv =
+        read_table_csv(csv, {"indicator", "name", "transform", "dimension", "dimension_lbm3"});
+    ASSERT_EQ(from_csv.row_count(), d.table.row_count());
+    for (std::size_t r = 0; r < d.table.row_count(); ++r) {
+        EXPECT_EQ(from_csv.column("indicator").text_at(r), d.table.column("indicator").text_at(r)) << r;
+        for (const char* c : {"weight", "se", "weight_survey", "se_survey", "weight_sales", "se_sales"})
+            EXPECT_EQ(from_csv.column(c).number_at(r), column_value(d.table, c, r)) << c << " row " << r;
+    }
     // The same seed gives the same weights.
     const auto again = test::run_wijkzicht("-q calibrate --store '" + store + "' --name model_weights_2");
     ASSERT_EQ(again.status, 0) << again.err;

@@ -7,6 +7,7 @@
 
 #include <cmath>
 
+#include "core/error.hpp"
 #include "monitor/aggregate.hpp"
 #include "monitor/picture.hpp"
 
@@ -171,7 +172,19 @@ TEST(Score, BaseYearMustBeMeasured) {
     SmallPanel p;
     ScoringModel m = small_model();
     m.base_year = 2020;
-    EXPECT_THROW(score_cell_years(p.panel, m), std::exception);
+    // A usage error (exit status 2 at the command line) naming the year and the years measured; any
+    // other exception (an out-of-range index, a bad_alloc) is a defect, not this check.
+    try {
+        score_cell_years(p.panel, m);
+        ADD_FAILURE() << "no error for a base year that was not measured";
+    } catch (const UsageError& e) {
+        EXPECT_STREQ(e.what(), "the base year 2020 is not among the measurement years (2016, 2018)");
+    }
+    // The measured years are accepted as base.
+    for (int y : {2016, 2018}) {
+        m.base_year = y;
+        EXPECT_NO_THROW(score_cell_years(p.panel, m)) << y;
+    }
 }
 
 TEST(Score, DevelopmentForEveryPairOfYears) {

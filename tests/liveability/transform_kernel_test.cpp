@@ -6,11 +6,17 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <limits>
 #include <random>
+#include <set>
+#include <sstream>
 #include <string>
 #include <vector>
+
+#include "test_support.hpp"
 
 namespace wz::liveability::detail {
 namespace {
@@ -35,6 +41,43 @@ void expect_close(double got, double want, double scale, const std::string& what
     }
 }
 
+// The instruction sets the processor reports, read from /proc/cpuinfo (the kernel's view, independent of
+// the dispatcher's own __builtin_cpu_supports checks): the flags of the first "flags" line.
+std::set<std::string> cpuinfo_flags() {
+    std::ifstream in("/proc/cpuinfo");
+    std::set<std::string> flags;
+    for (std::string line; std::getline(in, line);) {
+        if (line.rfind("flags", 0) != 0) continue;
+        std::istringstream words(line.substr(line.find(':') + 1));
+        for (std::string w; words >> w;) flags.insert(w);
+        break;
+    }
+    return flags;
+}
+
+// The kernels this processor can run by /proc/cpuinfo: sse always (x86-64 baseline), avx2 with avx2 and
+// fma (the kernel is compiled for "avx2,fma"), avx512 with avx512f.
+bool cpu_reports(const std::string& kernel) {
+    static const std::set<std::string> flags = cpuinfo_flags();
+    if (kernel == "sse") return true;
+    if (kernel == "avx2") return flags.count("avx2") > 0 && flags.count("fma") > 0;
+    if (kernel == "avx512") return flags.count("avx512f") > 0;
+    return false;
+}
+
+// A kernel the dispatcher refuses: skipped when /proc/cpuinfo lacks its instruction set too; a failure
+// when the processor reports it (the dispatcher lost a kernel the machine runs), under CI or not. (The
+// other disagreement, a kernel run that the processor does not report, fails the test below.)
+#define WZ_KERNEL_OR_SKIP(ran)                                                                           \
+    do {                                                                                                 \
+        if (!(ran)) {                                                                                    \
+            ASSERT_FALSE(cpu_reports(GetParam()))                                                        \
+                << "/proc/cpuinfo reports the instruction set of the " << GetParam()                     \
+                << " kernel, but the dispatcher refused to run it";                                      \
+            GTEST_SKIP() << "this processor cannot run the " << GetParam() << " kernel (/proc/cpuinfo)"; \
+        }                                                                                                \
+    } while (0)
+
 class Kernels : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(Kernels, AgreeWithStdLogOnRandomValuesAndEveryTailLength) {
@@ -51,9 +94,7 @@ TEST_P(Kernels, AgreeWithStdLogOnRandomValuesAndEveryTailLength) {
             }
             // A guard value after the end must stay untouched.
             acc.push_back(123.0);
-            if (!accumulate_log_with(GetParam(), kind, x.data(), n, 0.37, 1.25, acc.data())) {
-                GTEST_SKIP() << "this processor cannot run the " << GetParam() << " kernel";
-            }
+            WZ_KERNEL_OR_SKIP(accumulate_log_with(GetParam(), kind, x.data(), n, 0.37, 1.25, acc.data()));
             for (std::size_t i = 0; i < n; ++i)
                 expect_close(acc[i], want[i], scale[i],
                              GetParam() + " n=" + std::to_string(n) + " i=" + std::to_string(i));
@@ -66,9 +107,7 @@ TEST_P(Kernels, OutOfDomainValuesAreNotFiniteAsWithStdLog) {
     const std::vector<double> x = {0.0, -0.0, -1.0, kInf, std::nan(""), 1.0, 5e-324, 1e-310, 2.0, 0.5, 1e300};
     for (LogKind kind : {LogKind::kLog, LogKind::kLogit}) {
         std::vector<double> acc(x.size(), 0.0);
-        if (!accumulate_log_with(GetParam(), kind, x.data(), x.size(), 1.0, 0.0, acc.data())) {
-            GTEST_SKIP() << "this processor cannot run the " << GetParam() << " kernel";
-        }
+        WZ_KERNEL_OR_SKIP(accumulate_log_with(GetParam(), kind, x.data(), x.size(), 1.0, 0.0, acc.data()));
         for (std::size_t i = 0; i < x.size(); ++i) {
             const double want = reference(kind, x[i], 1.0, 0.0, 0.0);
             EXPECT_EQ(std::isfinite(acc[i]), std::isfinite(want)) << GetParam() << " x=" << x[i];
@@ -85,14 +124,34 @@ TEST_P(Kernels, OutOfDomainValuesAreNotFiniteAsWithStdLog) {
 
 INSTANTIATE_TEST_SUITE_P(Log, Kernels, ::testing::Values("sse", "avx2", "avx512"));
 
+// The expected kernel comes from /proc/cpuinfo, not from the dispatcher's supports(): a dispatcher that
+// forgets AVX-512 (or picks it on a machine without it) fails here.
 TEST(Kernels, TheChosenKernelIsTheWidestThisProcessorRuns) {
-    const std::string chosen(log_kernel_name());
+    const std::set<std::string> flags = cpuinfo_flags();
+    ASSERT_FALSE(flags.empty()) << "no flags line in /proc/cpuinfo";
+    const std::string widest = cpu_reports("avx512") ? "avx512" : cpu_reports("avx2") ? "avx2" : "sse";
     std::vector<double> x = {2.0}, acc = {0.0};
-    const bool avx512 = accumulate_log_with("avx512", LogKind::kLog, x.data(), 1, 1.0, 0.0, acc.data());
-    const bool avx2 = accumulate_log_with("avx2", LogKind::kLog, x.data(), 1, 1.0, 0.0, acc.data());
+    for (const char* k : {"sse", "avx2", "avx512"}) {
+        acc[0] = 0.0;
+        EXPECT_EQ(accumulate_log_with(k, LogKind::kLog, x.data(), 1, 1.0, 0.0, acc.data()), cpu_reports(k))
+            << k << ": the dispatcher and /proc/cpuinfo disagree";
+    }
     EXPECT_EQ(accumulate_log_with("neon", LogKind::kLog, x.data(), 1, 1.0, 0.0, acc.data()), false);
-    if (std::getenv("WIJKZICHT_SIMD") == nullptr) {  // NOLINT(concurrency-mt-unsafe)
-        EXPECT_EQ(chosen, avx512 ? "avx512" : avx2 ? "avx2" : "sse");
+    const char* limit = std::getenv("WIJKZICHT_SIMD");  // NOLINT(concurrency-mt-unsafe)
+    if (limit == nullptr) {
+        EXPECT_EQ(std::string(log_kernel_name()), widest);
+    } else {
+        // WIJKZICHT_SIMD narrows the choice to at most the named kernel.
+        const std::string l(limit);
+        const std::string want = l == "sse"    ? "sse"
+                                 : l == "avx2" ? (cpu_reports("avx2") ? "avx2" : "sse")
+                                               : widest;
+        EXPECT_EQ(std::string(log_kernel_name()), want) << "WIJKZICHT_SIMD=" << l;
+    }
+    // Under CI the machine is known: print what was found, so a CI log shows which kernels really ran.
+    if (test::running_in_ci()) {
+        std::printf("kernels by /proc/cpuinfo: sse%s%s; chosen %s\n", cpu_reports("avx2") ? " avx2" : "",
+                    cpu_reports("avx512") ? " avx512" : "", std::string(log_kernel_name()).c_str());
     }
 }
 

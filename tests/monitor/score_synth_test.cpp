@@ -78,19 +78,26 @@ TEST(ScoreSynth, CellScoresEqualTheTrueModelRecomputedFromTheFiles) {
         ASSERT_NEAR(sum, col(cells, "rel").real_at(i), 1e-9);
     }
     EXPECT_LT(worst, 1e-9);
-    // The planted type-2 buurt has onvoldoende cells in every year (docs/synth.md).
+    // The planted type-2 buurt has onvoldoende cells in every year (docs/synth.md): the plant must exist
+    // and its buurt must have a row for each of the six measurements.
+    std::size_t plants = 0, plant_rows = 0;
+    const Dataset bu = read_dataset(c.store, "score_buurt");
     for (const auto& p : c.truth["typology"]["plants"]) {
         if (p["id"] != "type2_meet") continue;
+        ++plants;
         const std::string code = p["code"];
-        const Dataset bu = read_dataset(c.store, "score_buurt");
         for (std::size_t i = 0; i < bu.table.row_count(); ++i) {
             if (col(bu, "code").text_at(i) != code) continue;
+            ++plant_rows;
             const double onv =
                 col(bu, "res_k1").real_at(i) + col(bu, "res_k2").real_at(i) + col(bu, "res_k3").real_at(i);
             EXPECT_GT(onv, 0) << code << " " << col(bu, "year").int_at(i);
+            ASSERT_FALSE(col(bu, "class").is_missing(i)) << code << " " << col(bu, "year").int_at(i);
             EXPECT_LE(col(bu, "class").int_at(i), 4) << code << " " << col(bu, "year").int_at(i);
         }
     }
+    EXPECT_EQ(plants, 1u) << "truth.json lists no type2_meet plant";
+    EXPECT_EQ(plant_rows, 6u) << "score_buurt lacks measurements of the type2_meet buurt";
 
     // Indicators stored in column blocks (as large datasets are) are streamed while scoring: the same
     // cell scores to the last bit, and the same areas.
@@ -137,17 +144,47 @@ TEST(ScoreSynth, AreasAndTheNationalPictureEqualARecountFromTheCells) {
     std::map<int, std::array<double, 10>> by_class;
     std::map<std::pair<std::string, int>, std::array<double, 3>>
         buurt;  // residents, sum res*score, onv residents
+    // Cells are binned by the class recomputed from their absolute score with the LBM 2.0 edges of
+    // ../shared/docs/METHODS.md ("class = 1 + the number of edges at or below the score"), not by the
+    // program's own class column, which must agree with it: a moved edge changes both and fails here.
+    constexpr std::array<double, 8> kEdges = {3.47, 3.557, 3.6955, 3.897, 3.9975, 4.192, 4.3045, 4.3925};
+    auto class_of = [&](double score) {
+        std::int64_t k = 1;
+        for (double e : kEdges) k += score >= e ? 1 : 0;
+        return k;
+    };
+    ASSERT_GT(cells.table.row_count(), 0u);
+    std::size_t wrong_class = 0, scored = 0;
+    std::array<std::size_t, 10> cells_by_class{};
     for (std::size_t i = 0; i < cells.table.row_count(); ++i) {
         const int year = static_cast<int>(col(cells, "year").int_at(i));
         const double res = col(cells, "residents").real_at(i);
-        if (col(cells, "class").is_missing(i)) continue;
-        const auto k = col(cells, "class").int_at(i);
+        if (col(cells, "score").is_missing(i)) {
+            EXPECT_TRUE(col(cells, "class").is_missing(i)) << "a class without a score, row " << i;
+            continue;
+        }
+        ++scored;
+        const auto k = class_of(col(cells, "score").real_at(i));
+        ++cells_by_class[static_cast<std::size_t>(k)];
+        if (col(cells, "class").is_missing(i) || col(cells, "class").int_at(i) != k) {
+            if (++wrong_class <= 5) {
+                ADD_FAILURE() << "cell " << col(cells, "code").text_at(i) << " " << year << ": score "
+                              << col(cells, "score").real_at(i) << " is class " << k << ", stored class "
+                              << (col(cells, "class").is_missing(i)
+                                      ? std::string("missing")
+                                      : std::to_string(col(cells, "class").int_at(i)));
+            }
+        }
         by_class[year][static_cast<std::size_t>(k)] += res;
         auto& b = buurt[{col(cells, "buurt").text_at(i), year}];
         b[0] += res;
         b[1] += res * col(cells, "score").real_at(i);
         if (k <= 3) b[2] += res;
     }
+    EXPECT_EQ(wrong_class, 0u) << "of " << scored << " scored cells";
+    EXPECT_GT(scored, 1000u);
+    // The synthetic country spans the scale: the recount is not carried by one or two classes.
+    for (std::size_t k = 2; k <= 8; ++k) EXPECT_GT(cells_by_class[k], 0u) << "class " << k;
     const Dataset classes = read_dataset(c.store, "picture_classes");
     ASSERT_EQ(classes.table.row_count(), 6u * 9u);
     for (std::size_t i = 0; i < classes.table.row_count(); ++i) {

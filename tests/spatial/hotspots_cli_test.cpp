@@ -192,10 +192,43 @@ TEST_F(SpatialCli, GridWeightsFromCellCodes) {
                       " --weights grid:queen --permutations 99 --seed 1 --out " + out + " --json");
     ASSERT_EQ(r.status, 0) << r.err;
     const auto j = nlohmann::json::parse(r.out);
-    EXPECT_EQ(j["weights"]["links"].get<int>(), 40);
-    EXPECT_GT(j["global_moran"]["I"].get<double>(), 0.0);  // a smooth gradient clusters
+    EXPECT_EQ(j["weights"]["links"].get<int>(), 40);  // 4 corners x 3 + 4 edges x 5 + centre 8
+    // Moran's I in closed form. Cell (r, c) holds y = 3r + c, mean 4, so with a = r - 1, b = c - 1 the
+    // deviation is z = 3a + b, a, b in {-1, 0, 1}: sum z^2 = 9 * 6 + 6 * 0 + 6 = 60. Queen weights,
+    // row-standardised (the default --transform R): S0 = n = 9, so I = sum_i z_i (Wz)_i / sum z^2, where
+    // (Wz)_i is the mean z of i's neighbours = 3 mean(a') + mean(b') by linearity.
+    //   corners (a, b = +-1, 3 neighbours): mean a' = a/3, mean b' = b/3, Wz = z/3; z = -4, -2, 2, 4:
+    //     sum z Wz = (16 + 4 + 4 + 16) / 3 = 40/3
+    //   edges (5 neighbours): (a, b) = (-1, 0): z = -3, mean a' = -2/5, mean b' = 0, Wz = -6/5, z Wz = 18/5;
+    //     (1, 0): 18/5; (0, -1): z = -1, Wz = -2/5, z Wz = 2/5; (0, 1): 2/5; sum 40/5 = 8
+    //   centre: z = 0
+    //   I = (40/3 + 8) / 60 = (64/3) / 60 = 16/45 = 0.3555...
+    EXPECT_NEAR(j["global_moran"]["I"].get<double>(), 16.0 / 45.0, 1e-12);
+    EXPECT_NEAR(j["global_moran"]["expected"].get<double>(), -1.0 / 8.0, 1e-12);  // E[I] = -1/(n-1)
     const auto rows = read_rows(out);
     ASSERT_EQ(rows.size(), 9U);
+    // Per cell, recomputed from the 3 x 3 neighbourhood: lag = (Wz)_i, the mean deviation from the mean 4
+    // of the neighbours' values (row-standardised), local I = (n - 1) z_i (Wz)_i / sum z^2 (METHODS.md 5).
+    for (int gr = 0; gr < 3; ++gr) {
+        for (int gc = 0; gc < 3; ++gc) {
+            double sum = 0;
+            int k = 0;
+            for (int dr = -1; dr <= 1; ++dr) {
+                for (int dc = -1; dc <= 1; ++dc) {
+                    if ((dr == 0 && dc == 0) || gr + dr < 0 || gr + dr > 2 || gc + dc < 0 || gc + dc > 2)
+                        continue;
+                    sum += 3 * (gr + dr) + (gc + dc);
+                    ++k;
+                }
+            }
+            const auto& row = rows[static_cast<std::size_t>(3 * gr + gc)];
+            const double wz = sum / k - 4.0;
+            const double z = 3 * gr + gc - 4.0;
+            EXPECT_EQ(row.at("neighbours"), std::to_string(k)) << row.at("id");
+            EXPECT_NEAR(std::stod(row.at("lag")), wz, 1e-9) << row.at("id");
+            EXPECT_NEAR(std::stod(row.at("I")), 8 * z * wz / 60, 1e-9) << row.at("id");
+        }
+    }
     EXPECT_EQ(rows[4].at("id"), "E1994N3661");
     EXPECT_EQ(rows[4].at("neighbours"), "8");
     EXPECT_EQ(rows[0].at("quadrant"), "LL");

@@ -2,11 +2,13 @@
 #include <gtest/gtest.h>
 #include <tbb/global_control.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -407,6 +409,253 @@ TEST_F(SynthCountry, Type2PlantsFromTheIndicatorFiles) {
             EXPECT_EQ(onv_2022[bc], 0) << id;
         }
     }
+}
+
+// Per area (polygons given) and measurement: what truth.json's rules count, recomputed from the files
+// alone: cell scores from the indicator files and the true weights, residents from the grid file (a secret
+// cell counts 2 residents, the middle of 1-4), cells assigned by their centre.
+struct AreaYear {
+    double pop = 0, s = 0, vei = 0, onv = 0, le5 = 0, cells = 0, c89 = 0;
+};
+struct Recount {
+    std::map<std::pair<std::string, int>, AreaYear> at;  // (code, year)
+    std::function<int(double)> cls;                      // class of a relative score
+};
+Recount recount_areas(const nlohmann::json& truth, const std::function<std::string(const std::string&)>& path,
+                      const std::map<std::string, std::vector<Poly>>& polys) {
+    const auto& model = truth["model"];
+    std::vector<double> w, centre;
+    std::vector<std::string> tr;
+    std::vector<bool> is_vei;
+    for (const auto& in : model["indicators"]) {
+        w.push_back(in["weight"]);
+        centre.push_back(in["center"]);
+        tr.push_back(in["transform"]);
+        is_vei.push_back(in["dimension_lbm2"] == "vei");
+    }
+    // Bounding boxes first: most cells lie in none of the areas.
+    struct Box {
+        double x0, y0, x1, y1;
+    };
+    std::map<std::string, Box> box;
+    for (const auto& [code, mp] : polys) {
+        Box b{1e300, 1e300, -1e300, -1e300};
+        for (const auto& p : mp)
+            for (const auto& r : p.rings)
+                for (const auto& [x, y] : r)
+                    b = {std::min(b.x0, x), std::min(b.y0, y), std::max(b.x1, x), std::max(b.y1, y)};
+        box[code] = b;
+    }
+    Dataset grid = import_grid_stats(path("grid/vierkant100m.csv"), {});
+    std::map<std::pair<std::string, std::int64_t>, double> inw;
+    const Column& gv = grid.table.column("INW");
+    for (std::size_t r = 0; r < grid.table.row_count(); ++r)
+        inw[{grid.table.column("code").text_at(r), grid.table.column("year").int_at(r)}] =
+            gv.is_missing(r) ? 2.0 : gv.real_at(r);
+    Recount out;
+    const double offset = model["absolute_offset"];
+    std::vector<double> edges;
+    for (const auto& e : model["class_edges_absolute"]) edges.push_back(e.get<double>());
+    out.cls = [offset, edges](double s) {
+        int k = 1;
+        for (double e : edges) k += offset + s > e ? 1 : 0;
+        return k;
+    };
+    for (int y = 2012; y <= 2022; y += 2) {
+        Dataset ind = import_indicators({path("liveability/indicators_" + std::to_string(y) + ".csv")}, {});
+        const Column& code = ind.table.column("code");
+        EXPECT_EQ(ind.table.column_count(), w.size() + 2) << y;
+        for (std::size_t r = 0; r < ind.table.row_count(); ++r) {
+            auto cell = parse_grid_cell(code.text_at(r));
+            const double cx = cell->centre_x(), cy = cell->centre_y();
+            std::string owner;
+            for (const auto& [c, p] : polys) {
+                const Box& b = box.at(c);
+                if (cx < b.x0 || cx > b.x1 || cy < b.y0 || cy > b.y1) continue;
+                if (contains(p, cx, cy)) owner = c;
+            }
+            if (owner.empty()) continue;
+            double s = 0, v = 0;
+            for (std::size_t j = 0; j < w.size(); ++j) {
+                double x = ind.table.columns()[j + 2].real_at(r);
+                if (tr[j] == "log") x = std::log(x);
+                if (tr[j] == "logit") x = std::log(x / (1 - x));
+                s += w[j] * (x - centre[j]);
+                if (is_vei[j]) v += w[j] * (x - centre[j]);
+            }
+            const auto it = inw.find({code.text_at(r), y});
+            const double p = it == inw.end() ? 0.0 : it->second;
+            const int k = out.cls(s);
+            AreaYear& a = out.at[{owner, y}];
+            a.pop += p;
+            a.s += p * s;
+            a.vei += p * v;
+            if (p > 0 && k <= 3) a.onv += p;
+            if (k <= 5) a.le5 += p;
+            if (p > 0) a.cells += 1;
+            if (p > 0 && k >= 8) a.c89 += 1;
+        }
+    }
+    return out;
+}
+
+// Linear interpolation between order statistics (position q (n - 1)), the rule files' percentile.
+double percentile(std::vector<double> v, double q) {
+    std::sort(v.begin(), v.end());
+    const double pos = q * static_cast<double>(v.size() - 1);
+    const auto lo = static_cast<std::size_t>(std::floor(pos));
+    const auto hi = std::min(v.size() - 1, lo + 1);
+    return v[lo] + (v[hi] - v[lo]) * (pos - static_cast<double>(lo));
+}
+
+std::map<std::string, std::string> plants_of(const nlohmann::json& truth, const std::string& rule) {
+    std::map<std::string, std::string> out;  // code -> plant id
+    for (const auto& p : truth["typology"]["plants"]) {
+        if (p["rules"][0] == rule) out[p["code"]] = p["id"];
+    }
+    return out;
+}
+
+// Type 1 recomputed from the wijk polygons, the indicator files and the grid file: weak (class <= 4) in at
+// least 3 measurements, S(2022) below S(2020) and S(2012), vei in the lowest 10% of populated wijken (2022),
+// at least 25% of residents in cells of class <= 3 (2022). The meet plant meets all four; the near miss
+// misses only the development.
+TEST_F(SynthCountry, Type1PlantsFromTheWijkPolygonsAndIndicatorFiles) {
+    const auto plant_of = plants_of(*truth_, "type1");
+    ASSERT_EQ(plant_of.size(), 2u);
+    AreaLayer wk =
+        import_boundaries(path("boundaries/wijk_2022.gpkg"), {Level::kWijk, 2022, "statcode", "", "", ""});
+    ASSERT_GT(wk.areas.size(), 10u);
+    std::map<std::string, std::vector<Poly>> polys;
+    for (const Area& a : wk.areas) polys[a.code] = parse_wkb(a.wkb);
+    for (const auto& [code, id] : plant_of) ASSERT_TRUE(polys.count(code)) << id << " " << code;
+    const Recount rc = recount_areas(
+        *truth_, [&](const std::string& r) { return path(r); }, polys);
+    std::vector<double> vei_2022;
+    for (const auto& [key, a] : rc.at)
+        if (key.second == 2022 && a.pop > 0) vei_2022.push_back(a.vei / a.pop);
+    ASSERT_GT(vei_2022.size(), 10u);
+    const double p10 = percentile(vei_2022, 0.1);
+    for (const auto& [code, id] : plant_of) {
+        int weak = 0;
+        for (int y = 2012; y <= 2022; y += 2) {
+            const auto it = rc.at.find({code, y});
+            ASSERT_NE(it, rc.at.end()) << id << " " << y;
+            weak += it->second.pop > 0 && rc.cls(it->second.s / it->second.pop) <= 4 ? 1 : 0;
+        }
+        auto mean = [&](int y) {
+            const AreaYear& a = rc.at.at({code, y});
+            return a.s / a.pop;
+        };
+        const AreaYear& last = rc.at.at({code, 2022});
+        ASSERT_GT(last.pop, 0) << id;
+        const bool development = mean(2022) < mean(2020) && mean(2022) < mean(2012);
+        const bool safety = last.vei / last.pop <= p10;
+        const double share = last.onv / last.pop;
+        EXPECT_GE(weak, 3) << id;
+        EXPECT_TRUE(safety) << id << ": vei " << last.vei / last.pop << ", P10 " << p10;
+        EXPECT_GE(share, 0.25) << id;
+        if (id == "type1_meet") {
+            EXPECT_TRUE(development) << id << ": S 2012 " << mean(2012) << ", 2020 " << mean(2020)
+                                     << ", 2022 " << mean(2022);
+        } else {
+            EXPECT_EQ(id, "type1_miss_development");
+            EXPECT_FALSE(development)
+                << id << ": S 2012 " << mean(2012) << ", 2020 " << mean(2020) << ", 2022 " << mean(2022);
+        }
+    }
+}
+
+// Type 3 recomputed from the COROP-plus polygons: at least 50% of residents in cells of class <= 5 and at
+// most 5% of populated cells in classes 8-9, both in at least 3 measurements. The meet plant holds them in
+// all six; the near miss only in 2020 and 2022 (its design), so 2 measurements.
+TEST_F(SynthCountry, Type3PlantsFromTheCoropPlusPolygonsAndIndicatorFiles) {
+    const auto plant_of = plants_of(*truth_, "type3");
+    ASSERT_EQ(plant_of.size(), 2u);
+    AreaLayer cp = import_boundaries(path("boundaries/coropplusgebied_2022.gpkg"),
+                                     {Level::kCoropPlus, 2022, "statcode", "", "", ""});
+    std::map<std::string, std::vector<Poly>> polys;
+    for (const Area& a : cp.areas) {
+        if (plant_of.count(a.code)) polys[a.code] = parse_wkb(a.wkb);
+    }
+    ASSERT_EQ(polys.size(), 2u);
+    const Recount rc = recount_areas(
+        *truth_, [&](const std::string& r) { return path(r); }, polys);
+    for (const auto& [code, id] : plant_of) {
+        std::vector<int> both_years;
+        for (int y = 2012; y <= 2022; y += 2) {
+            const auto it = rc.at.find({code, y});
+            ASSERT_NE(it, rc.at.end()) << id << " " << y;
+            const AreaYear& a = it->second;
+            ASSERT_GT(a.pop, 0) << id << " " << y;
+            ASSERT_GT(a.cells, 0) << id << " " << y;
+            if (a.le5 / a.pop >= 0.5 && a.c89 / a.cells <= 0.05) both_years.push_back(y);
+        }
+        if (id == "type3_meet") {
+            EXPECT_EQ(both_years, (std::vector<int>{2012, 2014, 2016, 2018, 2020, 2022})) << id;
+        } else {
+            EXPECT_EQ(id, "type3_miss_persistence");
+            EXPECT_EQ(both_years, (std::vector<int>{2020, 2022})) << id;
+        }
+    }
+}
+
+// Berlin recomputed from the StatLine file: among buurten with at least 300 residents in 2020 and 2022,
+// status = mean z-score (population standard deviation) of unemployment, long-term unemployment, transfer
+// receipt and child poverty in 2022; dynamics = the same of their 2020 -> 2022 changes. Designated: status
+// > 1.5 and dynamics > 1. The meet plant worsens every measurement, the near miss is stable.
+TEST_F(SynthCountry, BerlinPlantsFromTheStatLineFile) {
+    const auto plant_of = plants_of(*truth_, "berlin");
+    ASSERT_EQ(plant_of.size(), 2u);
+    Dataset kf = import_statline(path("statline/kerncijfers_buurten.csv"), {});
+    const Table& t = kf.table;
+    const Column& code = t.column("code");
+    const Column& year = t.column("year");
+    const Column& pop = t.column("Bevolking/Aantal inwoners");
+    const std::vector<const Column*> ind = {
+        &t.column("Arbeid/Werkloosheid"), &t.column("Arbeid/Langdurige werkloosheid"),
+        &t.column("Sociale zekerheid/Uitkeringsontvangers"), &t.column("Inkomen/Kinderen in armoede")};
+    std::map<std::string, std::map<std::int64_t, std::size_t>> row;
+    for (std::size_t r = 0; r < t.row_count(); ++r) row[code.text_at(r)][year.int_at(r)] = r;
+    std::vector<std::string> eligible;
+    for (const auto& [bu, by] : row) {
+        if (by.count(2020) && by.count(2022) && pop.number_at(by.at(2020)) >= 300 &&
+            pop.number_at(by.at(2022)) >= 300)
+            eligible.push_back(bu);
+    }
+    ASSERT_GT(eligible.size(), 30u);
+    std::map<std::string, double> status, dynamics;
+    for (const Column* c : ind) {
+        auto add_z = [&](std::map<std::string, double>& into,
+                         const std::function<double(const std::string&)>& value) {
+            double m = 0, s2 = 0;
+            for (const auto& bu : eligible) m += value(bu);
+            m /= static_cast<double>(eligible.size());
+            for (const auto& bu : eligible) s2 += (value(bu) - m) * (value(bu) - m);
+            const double sd = std::sqrt(s2 / static_cast<double>(eligible.size()));
+            for (const auto& bu : eligible) into[bu] += (value(bu) - m) / sd / 4;
+        };
+        add_z(status, [&](const std::string& bu) { return c->number_at(row[bu][2022]); });
+        add_z(dynamics, [&](const std::string& bu) {
+            return c->number_at(row[bu][2022]) - c->number_at(row[bu][2020]);
+        });
+    }
+    for (const auto& [bu, id] : plant_of) {
+        ASSERT_TRUE(status.count(bu)) << id << " " << bu << " has fewer than 300 residents";
+        EXPECT_GT(status[bu], 1.5) << id;
+        if (id == "berlin_meet") {
+            EXPECT_GT(dynamics[bu], 1.0) << id;
+        } else {
+            EXPECT_EQ(id, "berlin_miss_dynamics");
+            EXPECT_LE(dynamics[bu], 1.0) << id;
+        }
+    }
+    // The generator's designated list is exactly what the files give.
+    std::set<std::string> designated, listed;
+    for (const auto& bu : eligible)
+        if (status[bu] > 1.5 && dynamics[bu] > 1.0) designated.insert(bu);
+    for (const auto& c : (*truth_)["typology"]["berlin"]["designated"]) listed.insert(c.get<std::string>());
+    EXPECT_EQ(designated, listed);
 }
 
 // A smaller country for the tests that import everything (the store writes dominate their time).

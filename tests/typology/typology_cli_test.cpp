@@ -1,7 +1,9 @@
 // wijkzicht typology on a small synthetic country: every planted Danish and Berlin area that should meet
 // its rule is designated, every near miss is not and names its missed criterion; the designated sets equal
 // the generator's lists; bad rule files and missing datasets exit 2 and leave the store as it was.
+#include <gdal_priv.h>
 #include <gtest/gtest.h>
+#include <ogrsf_frmts.h>
 
 #include <filesystem>
 #include <fstream>
@@ -236,7 +238,74 @@ TEST_F(TypologySynth, StoreJsonGeoPackageAndCompare) {
     EXPECT_EQ(d.table.row_count(), rows.size());
     const Dataset detail = read_dataset(*store_, "typology_denmark_2018_buurt_2022_detail");
     EXPECT_GT(detail.table.row_count(), d.table.row_count());
-    EXPECT_TRUE(fs::exists(gpkg));
+    // The GeoPackage: layer 'designated' in RD New with one feature per designated area of the generator's
+    // udsat list (truth.json), the attributes of its CSV row, and the buurt's own polygon from the synthetic
+    // boundary file (same area and envelope), read back with GDAL as a GIS would.
+    ASSERT_TRUE(fs::exists(gpkg));
+    std::set<std::string> want_codes;
+    for (const auto& code : truth_->at("typology").at("dk2018").at("udsat"))
+        want_codes.insert(code.get<std::string>());
+    ASSERT_FALSE(want_codes.empty());
+    struct Shape {
+        double area = 0;
+        OGREnvelope env;
+    };
+    std::map<std::string, Shape> boundary;
+    GDALAllRegister();
+    {
+        const std::string src = *dir_ + "/boundaries/buurt_2022.gpkg";
+        GDALDataset* b = static_cast<GDALDataset*>(
+            GDALOpenEx(src.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr));
+        ASSERT_NE(b, nullptr) << src;
+        OGRLayer* l = b->GetLayer(0);
+        for (auto& f : *l) {
+            const std::string code = f->GetFieldAsString("statcode");
+            if (!want_codes.count(code) || f->GetGeometryRef() == nullptr) continue;
+            Shape& sh = boundary[code];
+            sh.area = OGR_G_Area(OGRGeometry::ToHandle(f->GetGeometryRef()));
+            f->GetGeometryRef()->getEnvelope(&sh.env);
+        }
+        GDALClose(b);
+    }
+    ASSERT_EQ(boundary.size(), want_codes.size());
+    GDALDataset* g = static_cast<GDALDataset*>(
+        GDALOpenEx(gpkg.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr));
+    ASSERT_NE(g, nullptr) << gpkg;
+    ASSERT_EQ(g->GetLayerCount(), 1);
+    OGRLayer* layer = g->GetLayerByName("designated");
+    ASSERT_NE(layer, nullptr);
+    ASSERT_NE(layer->GetSpatialRef(), nullptr);
+    EXPECT_STREQ(layer->GetSpatialRef()->GetAuthorityCode(nullptr), "28992");
+    ASSERT_EQ(static_cast<std::size_t>(layer->GetFeatureCount()), want_codes.size());
+    std::set<std::string> got_codes;
+    for (auto& f : *layer) {
+        const std::string code = f->GetFieldAsString("code");
+        got_codes.insert(code);
+        ASSERT_TRUE(rows.count(code)) << code;
+        const auto& row = rows.at(code);
+        EXPECT_EQ(f->GetFieldAsInteger64("designated"), 1) << code;
+        EXPECT_EQ(row.at("designated"), "1") << code;
+        EXPECT_EQ(f->GetFieldAsString("designation"), row.at("designation")) << code;
+        EXPECT_NE(std::string(f->GetFieldAsString("designation")).find("udsat"), std::string::npos) << code;
+        EXPECT_EQ(f->GetFieldAsString("reasons"), row.at("reasons")) << code;
+        EXPECT_EQ(std::to_string(f->GetFieldAsInteger64("criteria_met")), row.at("criteria_met")) << code;
+        const OGRGeometry* geom = f->GetGeometryRef();
+        ASSERT_NE(geom, nullptr) << code;
+        ASSERT_TRUE(boundary.count(code)) << code;
+        const Shape& want = boundary.at(code);
+        EXPECT_GT(want.area, 0) << code;
+        EXPECT_NEAR(OGR_G_Area(OGRGeometry::ToHandle(const_cast<OGRGeometry*>(geom))), want.area,
+                    1e-6 * want.area)
+            << code;
+        OGREnvelope e;
+        geom->getEnvelope(&e);
+        EXPECT_NEAR(e.MinX, want.env.MinX, 1e-6) << code;
+        EXPECT_NEAR(e.MaxX, want.env.MaxX, 1e-6) << code;
+        EXPECT_NEAR(e.MinY, want.env.MinY, 1e-6) << code;
+        EXPECT_NEAR(e.MaxY, want.env.MaxY, 1e-6) << code;
+    }
+    GDALClose(g);
+    EXPECT_EQ(got_codes, want_codes);
     // Compare: 2018 ghetto vs 2021 parallelsamfund (same rule: every ghetto is a parallelsamfund).
     const std::string cmp = *dir_ + "/cmp.csv";
     const auto c =

@@ -816,6 +816,39 @@ TEST(TypologyLbm2018, Type1AndType3OnSmallScoreTables) {
     EXPECT_EQ(designated(r3, ev3, "CP0300"), Tri::kYes);
 }
 
+// The comparison tables checked whole against hand-worked tables: the designations of the six areas of
+// danish_table() are derived in Rules2018OnASmallTable and Rules2021OnASmallTable above.
+struct CompareRow {
+    const char* code;
+    const char* designated_a;
+    const char* designated_b;
+    const char* status;
+    const char* why;  // a part the why text must hold ("" = the why text is empty)
+};
+
+void expect_compare_table(const Table& c, const std::vector<CompareRow>& want, const std::string& what) {
+    ASSERT_EQ(c.column_count(), 5u) << what;
+    EXPECT_EQ(c.columns()[0].name(), "code") << what;
+    EXPECT_EQ(c.columns()[1].name(), "designated_a") << what;
+    EXPECT_EQ(c.columns()[2].name(), "designated_b") << what;
+    EXPECT_EQ(c.columns()[3].name(), "status") << what;
+    EXPECT_EQ(c.columns()[4].name(), "why") << what;
+    ASSERT_EQ(c.row_count(), want.size()) << what << ": one row per area of either evaluation";
+    for (std::size_t i = 0; i < want.size(); ++i) {
+        const CompareRow& w = want[i];
+        EXPECT_EQ(c.column("code").text_at(i), w.code) << what << " row " << i;
+        EXPECT_EQ(c.column("designated_a").text_at(i), w.designated_a) << what << " " << w.code;
+        EXPECT_EQ(c.column("designated_b").text_at(i), w.designated_b) << what << " " << w.code;
+        EXPECT_EQ(c.column("status").text_at(i), w.status) << what << " " << w.code;
+        const std::string why = c.column("why").text_at(i);
+        if (std::string(w.why).empty()) {
+            EXPECT_EQ(why, "") << what << " " << w.code;
+        } else {
+            EXPECT_NE(why.find(w.why), std::string::npos) << what << " " << w.code << ": " << why;
+        }
+    }
+}
+
 TEST(TypologyCompare, OverlapAndWhy) {
     const RuleSet a = shipped("denmark-2018");
     const RuleSet b = shipped("denmark-2021");
@@ -824,29 +857,37 @@ TEST(TypologyCompare, OverlapAndWhy) {
     in.datasets["kerncijfers_buurten"] = &t;
     const auto ea = evaluate(a, in, 2022);
     const auto eb = evaluate(b, in, 2022);
-    // A: ghetto (2018) and parallelsamfund (2021): both. B: forebyggelse only in 2021 -> only_b, why names
-    // the 2018 criterion it failed (two_of_four).
+    ASSERT_EQ(ea.areas.size(), 6u);
+    ASSERT_EQ(eb.areas.size(), 6u);
+    // Ghetto (2018) against parallelsamfund (2021): only A is either (udsat with 60% non-Western); B, D, E,
+    // F are not udsat, C is udsat with exactly 50% non-Western. No area is undecided in 2022.
     const Table c = compare_table(a, ea, b, eb, {"ghetto"}, {"parallelsamfund"});
-    const Column& code = c.column("code");
-    const Column& status = c.column("status");
-    for (std::size_t i = 0; i < c.row_count(); ++i) {
-        if (code.text_at(i) == "BU0000000A") {
-            EXPECT_EQ(status.text_at(i), "both");
-        }
-        if (code.text_at(i) == "BU0000000C") {
-            EXPECT_EQ(status.text_at(i), "neither");
-        }
-    }
+    ASSERT_NO_FATAL_FAILURE(expect_compare_table(c,
+                                                 {{"BU0000000A", "yes", "yes", "both", ""},
+                                                  {"BU0000000B", "no", "no", "neither", ""},
+                                                  {"BU0000000C", "no", "no", "neither", ""},
+                                                  {"BU0000000D", "no", "no", "neither", ""},
+                                                  {"BU0000000E", "no", "no", "neither", ""},
+                                                  {"BU0000000F", "no", "no", "neither", ""}},
+                                                 "ghetto vs parallelsamfund"));
+    // Udsat (2018) against forebyggelsesomraade (2021): A and C are udsat, so not preventive (why names the
+    // 2021 criterion not_udsat); B and D are preventive (2 of 4 at the 2021 thresholds) but 1 of 4 at the
+    // 2018 ones (why names two_of_four); E has 900 residents, F 0 of 4 and 30% non-Western: neither.
     const Table c2 = compare_table(a, ea, b, eb, {"udsat"}, {"forebyggelsesomraade"});
-    for (std::size_t i = 0; i < c2.row_count(); ++i) {
-        if (c2.column("code").text_at(i) == "BU0000000B") {
-            EXPECT_EQ(c2.column("status").text_at(i), "only_b");
-            EXPECT_NE(c2.column("why").text_at(i).find("two_of_four"), std::string::npos);
-        }
-        if (c2.column("code").text_at(i) == "BU0000000A") {
-            EXPECT_EQ(c2.column("status").text_at(i), "only_a");
-        }
-    }
+    ASSERT_NO_FATAL_FAILURE(expect_compare_table(c2,
+                                                 {{"BU0000000A", "yes", "no", "only_a", "denmark-2021: "},
+                                                  {"BU0000000B", "no", "yes", "only_b", "denmark-2018: "},
+                                                  {"BU0000000C", "yes", "no", "only_a", "denmark-2021: "},
+                                                  {"BU0000000D", "no", "yes", "only_b", "denmark-2018: "},
+                                                  {"BU0000000E", "no", "no", "neither", ""},
+                                                  {"BU0000000F", "no", "no", "neither", ""}},
+                                                 "udsat vs forebyggelsesomraade"));
+    for (std::size_t i : {0u, 2u})
+        EXPECT_NE(c2.column("why").text_at(i).find("not_udsat"), std::string::npos)
+            << c2.column("why").text_at(i);
+    for (std::size_t i : {1u, 3u})
+        EXPECT_NE(c2.column("why").text_at(i).find("not met: two_of_four"), std::string::npos)
+            << c2.column("why").text_at(i);
 }
 
 }  // namespace
