@@ -90,30 +90,36 @@ std::vector<std::string> files_in(const std::string& dir) {
     return names;
 }
 
-// Runs the command once to the end on a copy of the store (its duration), then again on a fresh copy,
-// interrupted with `signal` halfway: exit 130 within a second, the store's bytes and the folder as before.
-void expect_clean_stop(const std::vector<std::string>& args_without_store, int signal) {
+// Waits until the child's standard error holds `marker` (a step's closing line under -v), so the
+// signal lands mid-run at a known place whatever the machine's speed; false when the child ended first.
+bool wait_for_line(const Child& c, const std::string& marker) {
+    const auto limit = Clock::now() + std::chrono::minutes(5);
+    while (Clock::now() < limit) {
+        if (test::read_all(c.err).find(marker) != std::string::npos) return true;
+        int raw = 0;
+        if (::waitpid(c.pid, &raw, WNOHANG) == c.pid) return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return false;
+}
+
+// Runs the command on a copy of the store and interrupts it with `signal` 0.2 s after `marker` appears
+// (mid-run): exit 130 within a second, the store's bytes and the folder's files as before.
+void expect_clean_stop(const std::vector<std::string>& args_without_store, int signal,
+                       const std::string& marker) {
     test::TempDir dir;
     const std::string store = dir.file("store.gpkg");
-    std::vector<std::string> args = {"-v"};  // on a failure the log tells where the work was
+    std::vector<std::string> args = {"-v"};  // every step's closing line, and on a failure where the work was
     args.insert(args.end(), args_without_store.begin(), args_without_store.end());
     args.push_back("--store");
     args.push_back(store);
-
-    fs::copy_file(country().store, store);
-    const auto t0 = Clock::now();
-    const Child full = start(args, dir.file("full.err"));
-    ASSERT_EQ(wait_for(full), 0) << test::read_all(dir.file("full.err"));
-    const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
-    ASSERT_GT(seconds, 2.0) << "the run is too short to interrupt it halfway";
-    fs::remove(store);
-    fs::remove(dir.file("full.err"));
-
     fs::copy_file(country().store, store);
     const std::string before = test::file_fingerprint(store);
     const std::vector<std::string> files_before = files_in(dir.path().string());
     const Child child = start(args, dir.file("stop.err"));
-    std::this_thread::sleep_for(std::chrono::duration<double>(seconds / 2));
+    ASSERT_TRUE(wait_for_line(child, marker)) << "no line '" << marker << "'\n"
+                                              << test::read_all(dir.file("stop.err"));
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
     const auto signalled = Clock::now();
     ASSERT_EQ(::kill(child.pid, signal), 0);
     const int status = wait_for(child);
@@ -132,15 +138,19 @@ TEST(Cancel, ImportIndicatorsStopsOnCtrlCWithinASecondAndChangesNothing) {
     ASSERT_EQ(files.size(), 6U);
     std::vector<std::string> args = {"import", "indicators"};
     args.insert(args.end(), files.begin(), files.end());
-    expect_clean_stop(args, SIGINT);
+    // While the fourth of six files is parsed.
+    expect_clean_stop(args, SIGINT, "indicators_2016.csv: ");
 }
 
 TEST(Cancel, ScoreStopsOnSigtermWithinASecondAndChangesNothing) {
-    expect_clean_stop({"score", "--weights", country().weights}, SIGTERM);
+    // While the cells are scored.
+    expect_clean_stop({"score", "--weights", country().weights}, SIGTERM, "score: building the cell panel: ");
 }
 
 TEST(Cancel, ScoreStopsOnCtrlCWithinASecondAndChangesNothing) {
-    expect_clean_stop({"score", "--weights", country().weights}, SIGINT);
+    // While the cell panel is built.
+    expect_clean_stop({"score", "--weights", country().weights}, SIGINT,
+                      "score: reading indicators, population and buurten: ");
 }
 
 TEST(Progress, WithoutATerminalEachStepIsOneLineWithItsDuration) {
