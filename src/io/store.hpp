@@ -9,11 +9,7 @@
 // (rollback journal: a failure or a crash rolls it back); an update with area layers (written by GDAL)
 // or one that creates the store is made on a copy that replaces the store only when all of it
 // succeeded. Either way a failed run leaves the store byte for byte as it was.
-// Crashes: every function that opens a store first recovers what a killed run left beside it (rolls back a
-// hot journal, says so in one line naming the run, removes unfinished copies); a truncated or damaged
-// store is a UsageError naming the file and what PRAGMA quick_check found (docs/store.md).
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -41,10 +37,6 @@ struct RunRecord {
 };
 // The current UTC time as ISO 8601 ("2026-11-28T05:10:04Z").
 std::string utc_now();
-
-// Where the store's one-line notices go (a rolled-back unfinished write, a removed unfinished copy, waiting
-// for another run's lock). Default (or an empty function): "warning: MESSAGE" on standard error.
-void set_store_notice_handler(std::function<void(const std::string&)> handler);
 
 struct StoreUpdate {
     std::vector<AreaLayer> area_layers;  // replace layers of the same level and vintage

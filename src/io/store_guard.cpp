@@ -20,7 +20,7 @@
 #include <vector>
 
 #include "core/error.hpp"
-#include "io/store.hpp"
+#include "io/store.hpp"  // utc_now
 
 namespace wz {
 namespace fs = std::filesystem;
@@ -233,6 +233,8 @@ void recover_store(const std::string& store, const StoreLock* lock) {
     const bool has_journal = fs::exists(journal, ec);
     auto copies = stale_copies(fs::path(store));
     if (!has_journal && copies.empty()) return;  // the usual case: nothing left behind
+    static std::mutex one_at_a_time;  // readers on several threads (DatasetBlockReader) recover once
+    const std::lock_guard<std::mutex> guard(one_at_a_time);
 
     // Only act when no live run holds the lock: a running writer's journal is not hot, its copy not stale.
     std::optional<StoreLock> tried;

@@ -7,8 +7,17 @@
 //   check_store_file   a truncated or damaged store is a UsageError (exit 2) naming the file, what
 //                      SQLite's quick_check found and what the user can do.
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
+
+namespace wz {
+
+// Where the store's one-line notices go (a rolled-back unfinished write, a removed unfinished copy, waiting
+// for another run's lock). Default (or an empty function): "warning: MESSAGE" on standard error.
+void set_store_notice_handler(std::function<void(const std::string&)> handler);
+
+}  // namespace wz
 
 namespace wz::store_guard {
 

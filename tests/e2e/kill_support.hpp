@@ -78,14 +78,28 @@ inline KillOutcome run_and_kill(const std::vector<std::string>& args, std::chron
     return out;
 }
 
-// One complete run, timed, with the times (from the start) at which any of `watch` was first and last
-// seen (polled every ~0.3 ms): the window in which the command writes its journal or its copy.
+// One complete run, timed, with the times (from the start) at which any of `watch` (paths or "PREFIX*",
+// see seen()) was first and last seen (polled every ~0.3 ms): the window in which the command writes its
+// journal or its copy.
 struct Timing {
     double seconds = 0;
     int status = -1;
     double first_seen = -1;
     double last_seen = -1;
 };
+
+// Whether `pattern` exists: a path, or "PREFIX*" for any file whose path starts with PREFIX.
+inline bool seen(const std::string& pattern) {
+    if (pattern.empty() || pattern.back() != '*') return std::filesystem::exists(pattern);
+    const std::filesystem::path p(pattern.substr(0, pattern.size() - 1));
+    const std::string prefix = p.filename().string();
+    std::error_code ec;
+    for (std::filesystem::directory_iterator it(p.parent_path(), ec), end; !ec && it != end;
+         it.increment(ec)) {
+        if (it->path().filename().string().rfind(prefix, 0) == 0) return true;
+    }
+    return false;
+}
 
 inline Timing time_run(const std::vector<std::string>& args, const std::vector<std::string>& watch,
                        const std::string& log) {
@@ -102,7 +116,7 @@ inline Timing time_run(const std::vector<std::string>& args, const std::vector<s
             return t;
         }
         for (const auto& w : watch) {
-            if (std::filesystem::exists(w)) {
+            if (seen(w)) {
                 if (t.first_seen < 0) t.first_seen = now;
                 t.last_seen = now;
             }

@@ -128,12 +128,12 @@ class StoreKill : public ::testing::Test {
 
         // One complete run: its duration, and when its journal or copy exists (the writing).
         reset(target, target_before);
-        const auto t = test::time_run(args, {target + "-journal", target + ".tmp.gpkg"}, log);
+        const auto t =
+            test::time_run(args, {target + "-journal", target + ".tmp-*", target + ".tmp.gpkg"}, log);
         ASSERT_EQ(t.status, 0) << args_text << "\n" << test::read_all(log);
         const Content after = test::logical_content(target);
         ASSERT_NE(before, after) << "the command changed nothing: " << args_text;
-        // A copy-and-rename write (STORE.tmp-PID) is not polled above (its name holds the pid): measure the
-        // writing as the last 40% of the run when no journal was seen.
+        // When nothing was seen (a write too short to poll), take the last 40% of the run as the writing.
         double w0 = t.first_seen, w1 = t.last_seen;
         if (w0 < 0) {
             w0 = 0.6 * t.seconds;
@@ -168,9 +168,13 @@ class StoreKill : public ::testing::Test {
             const std::string rolled =
                 fmt::format("': rolled back an unfinished write of run {}", runs_before + 1);
             EXPECT_EQ(info.err.find(rolled) != std::string::npos, left_hot && is_store) << info.err;
-            if (left_hot && is_store) EXPECT_EQ(info.err.find('\n'), info.err.size() - 1) << info.err;
+            if (left_hot && is_store) {
+                EXPECT_EQ(info.err.find('\n'), info.err.size() - 1) << info.err;  // one line
+            }
             EXPECT_FALSE(fs::exists(target + "-journal") && journal_is_hot(target + "-journal"));
-            if (is_store) EXPECT_TRUE(test::temp_copies(target).empty()) << "unfinished copy not removed";
+            if (is_store) {
+                EXPECT_TRUE(test::temp_copies(target).empty()) << "unfinished copy not removed";
+            }
             EXPECT_EQ(test::integrity_check(target), "ok");
             const Content now = test::logical_content(target);
             const bool is_before = now == before, is_after = now == after;
@@ -184,7 +188,9 @@ class StoreKill : public ::testing::Test {
             const auto again = test::run_and_kill(args, std::chrono::seconds(600), log);
             EXPECT_FALSE(again.killed);
             EXPECT_EQ(again.status, 0) << test::read_all(log);
-            if (is_before) EXPECT_EQ(test::logical_content(target), after) << "the run after the kill";
+            if (is_before) {
+                EXPECT_EQ(test::logical_content(target), after) << "the run after the kill";
+            }
         }
         std::cout << "[kill test] " << args_text.substr(0, args_text.find(' ', 8)) << ": run " << t.seconds
                   << " s, writing " << w0 << "-" << w1 << " s; " << delays.size() << " kills: " << as_before
