@@ -255,6 +255,18 @@ inline std::string integrity_check(const std::string& path) {
     return result;
 }
 
+inline std::vector<std::string> split_lines(const std::string& text) {
+    std::vector<std::string> out;
+    std::size_t at = 0;
+    while (at <= text.size()) {
+        const auto end = text.find('\n', at);
+        out.push_back(text.substr(at, end == std::string::npos ? std::string::npos : end - at));
+        if (end == std::string::npos) break;
+        at = end + 1;
+    }
+    return out;
+}
+
 // The tables whose content differs between two logical contents (for messages).
 inline std::string content_diff(const std::map<std::string, std::string>& a,
                                 const std::map<std::string, std::string>& b) {
