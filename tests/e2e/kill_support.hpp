@@ -204,28 +204,35 @@ inline std::map<std::string, std::string> logical_content(const std::string& pat
                 (table == "wz_runs" && (c == "started" || c == "finished")) ||
                 (table == "gpkg_contents" && c == "last_change");
         }
-        std::vector<std::string> rows;
+        // One 64-bit hash per row (FNV-1a over each value's type and bytes), sorted: no copy of the data.
+        std::vector<std::uint64_t> rows;
         int rc = 0;
         while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-            std::string row;
-            for (int i = 0; i < n; ++i) {
-                if (volatile_col[static_cast<std::size_t>(i)]) {
-                    row += "<time>\x1f";
-                    continue;
+            std::uint64_t h = 1469598103934665603ULL;
+            const auto mix = [&h](const unsigned char* p, std::size_t count) {
+                for (std::size_t k = 0; k < count; ++k) {
+                    h ^= p[k];
+                    h *= 1099511628211ULL;
                 }
-                const int type = sqlite3_column_type(s, i);
-                const auto* b = static_cast<const char*>(sqlite3_column_blob(s, i));
-                const int bytes = sqlite3_column_bytes(s, i);
-                row += std::to_string(type) + ":" +
-                       (b ? std::string(b, static_cast<std::size_t>(bytes)) : std::string()) + "\x1f";
+            };
+            for (int i = 0; i < n; ++i) {
+                const unsigned char type = volatile_col[static_cast<std::size_t>(i)]
+                                               ? 0
+                                               : static_cast<unsigned char>(sqlite3_column_type(s, i));
+                mix(&type, 1);
+                if (type == 0) continue;
+                const auto* b = static_cast<const unsigned char*>(sqlite3_column_blob(s, i));
+                const auto bytes = static_cast<std::size_t>(sqlite3_column_bytes(s, i));
+                const auto len = static_cast<std::uint64_t>(bytes);
+                mix(reinterpret_cast<const unsigned char*>(&len), sizeof(len));
+                if (b != nullptr) mix(b, bytes);
             }
-            rows.push_back(std::move(row));
+            rows.push_back(h);
         }
         sqlite3_finalize(s);
         if (rc != SQLITE_DONE) fail(table);
         std::sort(rows.begin(), rows.end());
-        std::string text;
-        for (const auto& r : rows) text += r + "\x1e";
+        std::string text(reinterpret_cast<const char*>(rows.data()), rows.size() * sizeof(std::uint64_t));
         out[table] = fnv(text) + "/" + std::to_string(rows.size()) + " rows";
     }
     sqlite3_close(db);

@@ -183,6 +183,13 @@ class StoreKill : public ::testing::Test {
                 << "; from after: " << test::content_diff(after, now);
             as_before += is_before ? 1 : 0;
             as_after += is_after ? 1 : 0;
+            std::cout << "[kill test]   kill " << k << " at " << delays[k] << " s: "
+                      << (!outcome.killed ? "had finished"
+                          : is_before     ? "before"
+                          : is_after      ? "after"
+                                          : "NEITHER")
+                      << (left_hot ? ", hot journal rolled back" : "") << (left_copy ? ", copy removed" : "")
+                      << std::endl;
             // The same command run again succeeds (from whatever the kill left).
             fs::remove(log);
             const auto again = test::run_and_kill(args, std::chrono::seconds(600), log);
