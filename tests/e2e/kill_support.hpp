@@ -54,18 +54,40 @@ struct KillOutcome {
     int status = -1;      // exit status when it finished
 };
 
-// Runs wijkzicht and sends SIGKILL `delay` after the start (unless it ends first).
+// Whether `pattern` exists: a path, or "PREFIX*" for any file whose path starts with PREFIX.
+inline bool seen(const std::string& pattern) {
+    if (pattern.empty() || pattern.back() != '*') return std::filesystem::exists(pattern);
+    const std::filesystem::path p(pattern.substr(0, pattern.size() - 1));
+    const std::string prefix = p.filename().string();
+    std::error_code ec;
+    for (std::filesystem::directory_iterator it(p.parent_path(), ec), end; !ec && it != end;
+         it.increment(ec)) {
+        if (it->path().filename().string().rfind(prefix, 0) == 0) return true;
+    }
+    return false;
+}
+
+// Runs wijkzicht and sends SIGKILL `delay` after the start (unless it ends first). With `anchors`, the
+// delay counts from the moment one of them (see seen()) first exists — the start of the writing — so the
+// kill lands in the writing however long the reading before it took on a busy machine.
 inline KillOutcome run_and_kill(const std::vector<std::string>& args, std::chrono::microseconds delay,
-                                const std::string& log) {
-    const auto t0 = Clock::now();
+                                const std::string& log, const std::vector<std::string>& anchors = {}) {
+    auto t0 = Clock::now();
     const pid_t pid = spawn_wijkzicht(args, log);
     KillOutcome out;
     int raw = 0;
+    bool anchored = anchors.empty();
     for (;;) {
         const pid_t r = ::waitpid(pid, &raw, WNOHANG);
         if (r == pid) {
             out.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
             return out;
+        }
+        if (!anchored) {
+            for (const auto& a : anchors) anchored = anchored || seen(a);
+            if (anchored) t0 = Clock::now();
+            std::this_thread::sleep_for(std::chrono::microseconds(200));
+            continue;
         }
         if (Clock::now() - t0 >= delay) break;
         const auto left = delay - (Clock::now() - t0);
@@ -87,19 +109,6 @@ struct Timing {
     double first_seen = -1;
     double last_seen = -1;
 };
-
-// Whether `pattern` exists: a path, or "PREFIX*" for any file whose path starts with PREFIX.
-inline bool seen(const std::string& pattern) {
-    if (pattern.empty() || pattern.back() != '*') return std::filesystem::exists(pattern);
-    const std::filesystem::path p(pattern.substr(0, pattern.size() - 1));
-    const std::string prefix = p.filename().string();
-    std::error_code ec;
-    for (std::filesystem::directory_iterator it(p.parent_path(), ec), end; !ec && it != end;
-         it.increment(ec)) {
-        if (it->path().filename().string().rfind(prefix, 0) == 0) return true;
-    }
-    return false;
-}
 
 inline Timing time_run(const std::vector<std::string>& args, const std::vector<std::string>& watch,
                        const std::string& log) {

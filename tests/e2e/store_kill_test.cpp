@@ -128,8 +128,9 @@ class StoreKill : public ::testing::Test {
 
         // One complete run: its duration, and when its journal or copy exists (the writing).
         reset(target, target_before);
-        const auto t =
-            test::time_run(args, {target + "-journal", target + ".tmp-*", target + ".tmp.gpkg"}, log);
+        const std::vector<std::string> writing = {target + "-journal", target + ".tmp-*",
+                                                  target + ".tmp.gpkg"};
+        const auto t = test::time_run(args, writing, log);
         ASSERT_EQ(t.status, 0) << args_text << "\n" << test::read_all(log);
         const Content after = test::logical_content(target);
         ASSERT_NE(before, after) << "the command changed nothing: " << args_text;
@@ -139,12 +140,15 @@ class StoreKill : public ::testing::Test {
             w0 = 0.6 * t.seconds;
             w1 = t.seconds;
         }
+        // Kills 0-7 count from the start, spread over the whole run; kills 8-19 count from the moment the
+        // journal or the copy appears (so they land in the writing whatever the reading before took),
+        // spread over the writing, denser towards its end (the commit, the rename) and a little beyond.
         std::vector<double> delays;
         for (int i = 0; i < kKillsWholeRun; ++i) delays.push_back(t.seconds * (i + 0.5) / kKillsWholeRun);
-        // Over the writing, denser towards its end (the commit), and a little beyond it.
+        const bool anchored_writing = t.first_seen >= 0;
         for (int i = 0; i < kKillsWhileWriting; ++i) {
             const double u = (i + 0.5) / kKillsWhileWriting;
-            delays.push_back(w0 + (w1 - w0) * std::sqrt(u) * 1.03);
+            delays.push_back((anchored_writing ? 0.0 : w0) + (w1 - w0) * std::sqrt(u) * 1.05);
         }
 
         int as_before = 0, as_after = 0, hot = 0, copies = 0, finished = 0;
@@ -152,8 +156,10 @@ class StoreKill : public ::testing::Test {
             SCOPED_TRACE(testing::Message() << args_text << ": kill " << k << " at " << delays[k] << " s of "
                                             << t.seconds << " s");
             reset(target, target_before);
+            const bool in_writing = anchored_writing && k >= static_cast<std::size_t>(kKillsWholeRun);
             const auto outcome =
-                test::run_and_kill(args, std::chrono::microseconds(static_cast<long>(delays[k] * 1e6)), log);
+                test::run_and_kill(args, std::chrono::microseconds(static_cast<long>(delays[k] * 1e6)), log,
+                                   in_writing ? writing : std::vector<std::string>{});
             if (!outcome.killed) {
                 ++finished;
                 EXPECT_EQ(outcome.status, 0);
@@ -183,7 +189,8 @@ class StoreKill : public ::testing::Test {
                 << "; from after: " << test::content_diff(after, now);
             as_before += is_before ? 1 : 0;
             as_after += is_after ? 1 : 0;
-            std::cout << "[kill test]   kill " << k << " at " << delays[k] << " s: "
+            std::cout << "[kill test]   kill " << k << " at " << delays[k] << " s"
+                      << (in_writing ? " after the writing began: " : ": ")
                       << (!outcome.killed ? "had finished"
                           : is_before     ? "before"
                           : is_after      ? "after"
