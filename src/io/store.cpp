@@ -26,6 +26,7 @@
 
 #include "core/error.hpp"
 #include "core/progress.hpp"
+#include "io/store_guard.hpp"
 #include "wijkzicht/version.hpp"
 
 namespace wz {
@@ -45,6 +46,19 @@ struct StmtFinalizer {
 };
 using Stmt = std::unique_ptr<sqlite3_stmt, StmtFinalizer>;
 
+// A failed SQLite call: a damaged file (SQLITE_CORRUPT, SQLITE_NOTADB) is bad input naming the store and
+// what quick_check finds (exit 2); anything else is an internal error.
+[[noreturn]] void fail(sqlite3* db, const std::string& sql) {
+    const std::string msg = sqlite3_errmsg(db);
+    const int primary = sqlite3_extended_errcode(db) & 0xff;
+    if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB) {
+        const char* file = sqlite3_db_filename(db, "main");
+        store_guard::throw_damaged_store(file != nullptr ? file : "?", "SQLite reports: " + msg);
+    }
+    if (sql.empty()) throw std::runtime_error(fmt::format("store: {}", msg));
+    throw std::runtime_error(fmt::format("store: {} (in: {})", msg, sql.substr(0, 120)));
+}
+
 Db open_db(const std::string& path, bool write) {
     sqlite3* raw = nullptr;
     const int flags = write ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY;
@@ -53,6 +67,8 @@ Db open_db(const std::string& path, bool write) {
         throw IoError(
             fmt::format("cannot open store '{}': {}", path, raw ? sqlite3_errmsg(raw) : "out of memory"));
     }
+    // A writer that is committing holds the store for a moment: wait for it instead of failing.
+    sqlite3_busy_timeout(raw, 10000);
     return Db(raw);
 }
 
@@ -72,23 +88,28 @@ void stop_statements_on_cancel(sqlite3* db) {
 void exec(sqlite3* db, const std::string& sql) {
     char* err = nullptr;
     if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
-        std::string msg = err ? err : "unknown error";
         sqlite3_free(err);
-        throw std::runtime_error(fmt::format("store: {} (in: {})", msg, sql.substr(0, 120)));
+        fail(db, sql);
     }
 }
 
 Stmt prepare(sqlite3* db, const std::string& sql) {
     sqlite3_stmt* s = nullptr;
-    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &s, nullptr) != SQLITE_OK) {
-        throw std::runtime_error(fmt::format("store: {} (in: {})", sqlite3_errmsg(db), sql.substr(0, 120)));
-    }
+    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &s, nullptr) != SQLITE_OK) fail(db, sql);
     return Stmt(s);
 }
 
+// Steps a query: true for a row, false when done; an error throws (a damaged page is never read as the
+// end of the data).
+bool next_row(sqlite3_stmt* s) {
+    const int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    fail(sqlite3_db_handle(s), "");
+}
+
 void step_done(sqlite3* db, sqlite3_stmt* s) {
-    if (sqlite3_step(s) != SQLITE_DONE)
-        throw std::runtime_error(fmt::format("store: {}", sqlite3_errmsg(db)));
+    if (sqlite3_step(s) != SQLITE_DONE) fail(db, "");
     sqlite3_reset(s);
     sqlite3_clear_bindings(s);
 }
@@ -114,7 +135,7 @@ std::string quote_ident(const std::string& name) {
 bool table_exists(sqlite3* db, const std::string& name) {
     Stmt s = prepare(db, "SELECT 1 FROM sqlite_master WHERE type='table' AND name=?");
     bind_text(s.get(), 1, name);
-    return sqlite3_step(s.get()) == SQLITE_ROW;
+    return next_row(s.get());
 }
 
 const char* kSchema = R"sql(
@@ -139,7 +160,7 @@ CREATE INDEX IF NOT EXISTS wz_blocks_key ON wz_blocks(dataset, column_name, bloc
 
 bool has_column(sqlite3* db, const std::string& table, const std::string& column) {
     Stmt s = prepare(db, "PRAGMA table_info(" + quote_ident(table) + ")");
-    while (sqlite3_step(s.get()) == SQLITE_ROW) {
+    while (next_row(s.get())) {
         if (column_text(s.get(), 1) == column) return true;
     }
     return false;
@@ -410,8 +431,7 @@ void write_rows(sqlite3* db, const Dataset& ds, ProgressStep& progress) {
                     break;
             }
         }
-        if (sqlite3_step(ins.get()) != SQLITE_DONE)
-            throw std::runtime_error(fmt::format("store: {}", sqlite3_errmsg(db)));
+        if (sqlite3_step(ins.get()) != SQLITE_DONE) fail(db, "");
         sqlite3_reset(ins.get());
     }
     register_attributes(db, table, fmt::format("wijkzicht dataset {} ({})", ds.name, ds.kind));
@@ -518,40 +538,28 @@ std::int64_t record_run(sqlite3* db, const RunRecord& run) {
     return id;
 }
 
-void check_is_geopackage(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    char head[16] = {};
-    in.read(head, 16);
-    if (!in || std::string(head, 15) != "SQLite format 3") {
-        throw UsageError(
-            fmt::format("'{}' is not a GeoPackage (not an SQLite file); refusing to overwrite it", path));
+// Checks that `path` is a GeoPackage wijkzicht can use, after recovering what a killed run left beside it
+// (see store_guard.hpp). `lock`: the store lock the caller holds (nullptr for readers).
+void check_is_geopackage(const std::string& path, const store_guard::StoreLock* lock = nullptr) {
+    {
+        std::ifstream in(path, std::ios::binary);
+        char head[16] = {};
+        in.read(head, 16);
+        if (!in || std::string(head, 15) != "SQLite format 3") {
+            throw UsageError(fmt::format(
+                "'{}' is not a GeoPackage (not an SQLite file); refusing to use or overwrite it: name a "
+                "store wijkzicht made, or a new file with --store",
+                path));
+        }
     }
+    store_guard::recover_store(path, lock);
+    store_guard::check_store_length(path);
     Db db = open_db(path, false);
     if (!table_exists(db.get(), "gpkg_contents")) {
         throw UsageError(fmt::format(
             "'{}' is an SQLite file but not a GeoPackage (no gpkg_contents); refusing to use it", path));
     }
 }
-
-// Holds an exclusive lock on "<store>.lock" so that two runs on one store do not overwrite each other.
-class StoreLock {
-  public:
-    explicit StoreLock(const std::string& store) : path_(store + ".lock") {
-        fd_ = ::open(path_.c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0644);
-        if (fd_ < 0) throw IoError(fmt::format("cannot create lock file '{}'", path_));
-        if (::flock(fd_, LOCK_EX) != 0) throw IoError(fmt::format("cannot lock '{}'", path_));
-    }
-    ~StoreLock() {
-        ::flock(fd_, LOCK_UN);
-        ::close(fd_);
-    }
-    StoreLock(const StoreLock&) = delete;
-    StoreLock& operator=(const StoreLock&) = delete;
-
-  private:
-    std::string path_;
-    int fd_ = -1;
-};
 
 void fsync_file(const std::string& path) {
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -578,7 +586,7 @@ void read_blocks(sqlite3* db, const std::string& name, std::size_t rows, Table& 
         bind_text(s.get(), 1, name);
         bind_text(s.get(), 2, col.name());
         std::int64_t expected = 0;
-        while (sqlite3_step(s.get()) == SQLITE_ROW) {
+        while (next_row(s.get())) {
             check_cancelled();
             const std::int64_t block = sqlite3_column_int64(s.get(), 0);
             if (block != expected++) corrupt_block(name, col.name(), block);
@@ -695,12 +703,14 @@ InputFile describe_input(const std::string& path) {
 namespace {
 
 // Writes the catalogue, the run record and every dataset inside the open transaction.
-std::int64_t write_update(sqlite3* db, const StoreUpdate& update, const StoreOptions& options) {
+std::int64_t write_update(sqlite3* db, const StoreUpdate& update, const StoreOptions& options,
+                          store_guard::StoreLock& lock) {
     create_or_upgrade_schema(db);
     for (const char* t : {"wz_runs", "wz_run_inputs", "wz_datasets", "wz_area_layers"}) {
         register_attributes(db, t, "wijkzicht catalogue and provenance");
     }
     const std::int64_t run_id = record_run(db, update.run);
+    lock.record_run(run_id);  // a crash from here on is rolled back and reported as this run
     for (const auto& layer : update.area_layers) record_area_layer(db, layer, run_id);
     // Progress in values (rows x columns) written.
     std::uint64_t values = 0;
@@ -716,16 +726,17 @@ std::int64_t write_update(sqlite3* db, const StoreUpdate& update, const StoreOpt
 // An update without area layers on an existing store: one transaction on the store itself. SQLite's
 // rollback journal keeps the original pages, so an error (rolled back here) or a crash (rolled back
 // when the store is next opened) leaves the store as it was.
-std::int64_t apply_in_place(const std::string& store, const StoreUpdate& update,
-                            const StoreOptions& options) {
+std::int64_t apply_in_place(const std::string& store, const StoreUpdate& update, const StoreOptions& options,
+                            store_guard::StoreLock& lock) {
     Db db = open_db(store, true);
-    sqlite3_busy_timeout(db.get(), 10000);
+    // journal_mode=DELETE (SQLite's default, set explicitly): the journal exists only while a run writes,
+    // and the store stays one self-contained file (docs/store.md says why not WAL).
     stop_statements_on_cancel(db.get());
-    exec(db.get(), "PRAGMA synchronous=FULL; PRAGMA cache_size=-32768;");
+    exec(db.get(), "PRAGMA journal_mode=DELETE; PRAGMA synchronous=FULL; PRAGMA cache_size=-32768;");
     exec(db.get(), "BEGIN IMMEDIATE");
     std::int64_t run_id = 0;
     try {
-        run_id = write_update(db.get(), update, options);
+        run_id = write_update(db.get(), update, options, lock);
         // Past this point the update is committed whole, even when a cancel arrives during the commit.
         sqlite3_progress_handler(db.get(), 0, nullptr, nullptr);
         exec(db.get(), "COMMIT");
@@ -740,7 +751,7 @@ std::int64_t apply_in_place(const std::string& store, const StoreUpdate& update,
 // A new store, or an update with area layers (GDAL writes them in its own transactions): the update is
 // made on a copy that replaces the store only when all of it succeeded.
 std::int64_t apply_on_copy(const fs::path& store, bool existed, const StoreUpdate& update,
-                           const StoreOptions& options) {
+                           const StoreOptions& options, store_guard::StoreLock& lock) {
     const std::string tmp = store.string() + fmt::format(".tmp-{}", ::getpid());
     std::error_code ec;
     fs::remove(tmp, ec);
@@ -756,7 +767,7 @@ std::int64_t apply_on_copy(const fs::path& store, bool existed, const StoreUpdat
         stop_statements_on_cancel(db.get());
         exec(db.get(), "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-262144;");
         exec(db.get(), "BEGIN");
-        run_id = write_update(db.get(), update, options);
+        run_id = write_update(db.get(), update, options, lock);
         sqlite3_progress_handler(db.get(), 0, nullptr, nullptr);
         exec(db.get(), "COMMIT");
         db.reset();
@@ -782,11 +793,28 @@ std::int64_t apply_to_store(const std::string& store_path, const StoreUpdate& up
         throw UsageError(
             fmt::format("--store: the folder '{}' does not exist", store.parent_path().string()));
     }
-    StoreLock lock(store.string());
+    store_guard::StoreLock lock(store.string(), update.run.command);
     const bool existed = fs::exists(store);
-    if (existed) check_is_geopackage(store.string());
-    if (existed && update.area_layers.empty()) return apply_in_place(store.string(), update, options);
-    return apply_on_copy(store, existed, update, options);
+    if (existed) {
+        check_is_geopackage(store.string(), &lock);  // recovers what a killed run left first
+        std::string why;
+        if (!store_guard::store_writable(store.string(), &why)) {
+            throw UsageError(
+                fmt::format("cannot write to the store '{}': {}; make it writable (e.g. chmod u+w "
+                            "'{}') or name another store with --store",
+                            store.string(), why, store.string()));
+        }
+    } else {
+        store_guard::recover_store(store.string(), &lock);  // unfinished copies of a killed first run
+        // A journal without its store (the store was deleted or moved) must not be applied to a new one.
+        std::error_code ec;
+        if (fs::remove(store.string() + "-journal", ec)) {
+            store_guard::notice(
+                fmt::format("removed '{}-journal', a journal left without its store", store.string()));
+        }
+    }
+    if (existed && update.area_layers.empty()) return apply_in_place(store.string(), update, options, lock);
+    return apply_on_copy(store, existed, update, options, lock);
 }
 
 nlohmann::json store_inventory(const std::string& store_path) {
@@ -806,7 +834,7 @@ nlohmann::json store_inventory(const std::string& store_path) {
             db.get(),
             "SELECT layer_name, level, vintage, area_count, empty_geometries, parent_links, source_crs "
             "FROM wz_area_layers ORDER BY level, vintage");
-        while (sqlite3_step(s.get()) == SQLITE_ROW) {
+        while (next_row(s.get())) {
             out["areas"].push_back({{"layer", column_text(s.get(), 0)},
                                     {"level", column_text(s.get(), 1)},
                                     {"vintage", sqlite3_column_int64(s.get(), 2)},
@@ -828,7 +856,7 @@ nlohmann::json store_inventory(const std::string& store_path) {
         Stmt m = prepare(
             db.get(),
             "SELECT reason, count(*) FROM wz_missing WHERE dataset=? GROUP BY reason ORDER BY reason");
-        while (sqlite3_step(s.get()) == SQLITE_ROW) {
+        while (next_row(s.get())) {
             const std::string name = column_text(s.get(), 0);
             nlohmann::json ds = {{"name", name},
                                  {"table", "ds_" + name},
@@ -842,7 +870,7 @@ nlohmann::json store_inventory(const std::string& store_path) {
                                  {"run", sqlite3_column_int64(s.get(), 6)}};
             nlohmann::json cols = nlohmann::json::array();
             bind_text(c.get(), 1, name);
-            while (sqlite3_step(c.get()) == SQLITE_ROW) {
+            while (next_row(c.get())) {
                 nlohmann::json col = {{"name", column_text(c.get(), 0)},
                                       {"type", column_text(c.get(), 1)},
                                       {"missing", sqlite3_column_int64(c.get(), 3)}};
@@ -858,8 +886,7 @@ nlohmann::json store_inventory(const std::string& store_path) {
                 reasons = nlohmann::json::parse(column_text(s.get(), 8));
             } else {
                 bind_text(m.get(), 1, name);
-                while (sqlite3_step(m.get()) == SQLITE_ROW)
-                    reasons[column_text(m.get(), 0)] = sqlite3_column_int64(m.get(), 1);
+                while (next_row(m.get())) reasons[column_text(m.get(), 0)] = sqlite3_column_int64(m.get(), 1);
                 sqlite3_reset(m.get());
             }
             ds["missing_by_reason"] = reasons;
@@ -872,7 +899,7 @@ nlohmann::json store_inventory(const std::string& store_path) {
                          "wz_runs ORDER BY fid");
         Stmt in =
             prepare(db.get(), "SELECT path, sha256, bytes FROM wz_run_inputs WHERE run_id=? ORDER BY fid");
-        while (sqlite3_step(s.get()) == SQLITE_ROW) {
+        while (next_row(s.get())) {
             nlohmann::json run = {{"id", sqlite3_column_int64(s.get(), 0)},
                                   {"command", column_text(s.get(), 1)},
                                   {"parameters", nlohmann::json::parse(column_text(s.get(), 2))},
@@ -883,7 +910,7 @@ nlohmann::json store_inventory(const std::string& store_path) {
                 run["seed"] = sqlite3_column_int64(s.get(), 6);
             nlohmann::json inputs = nlohmann::json::array();
             sqlite3_bind_int64(in.get(), 1, sqlite3_column_int64(s.get(), 0));
-            while (sqlite3_step(in.get()) == SQLITE_ROW) {
+            while (next_row(in.get())) {
                 inputs.push_back({{"path", column_text(in.get(), 0)},
                                   {"sha256", column_text(in.get(), 1)},
                                   {"bytes", sqlite3_column_int64(in.get(), 2)}});
@@ -938,7 +965,7 @@ Dataset read_dataset(const std::string& store_path, const std::string& name,
             prepare(db.get(), std::string("SELECT kind, level, meta, row_count, ") +
                                   (has_storage ? "storage" : "'rows'") + " FROM wz_datasets WHERE name=?");
         bind_text(s.get(), 1, name);
-        if (sqlite3_step(s.get()) != SQLITE_ROW) {
+        if (!next_row(s.get())) {
             throw NotFoundError(fmt::format("the store has no dataset '{}' (see: wijkzicht info --store {})",
                                             name, store_path));
         }
@@ -955,7 +982,7 @@ Dataset read_dataset(const std::string& store_path, const std::string& name,
             db.get(),
             "SELECT name, type, unit, description FROM wz_dataset_columns WHERE dataset=? ORDER BY position");
         bind_text(s.get(), 1, name);
-        while (sqlite3_step(s.get()) == SQLITE_ROW) {
+        while (next_row(s.get())) {
             const std::string type = column_text(s.get(), 1);
             const ColumnType t = type == "int"    ? ColumnType::kInt
                                  : type == "real" ? ColumnType::kReal
@@ -993,7 +1020,7 @@ Dataset read_dataset(const std::string& store_path, const std::string& name,
     {
         Stmt s = prepare(db.get(), "SELECT row_fid, column_name, reason FROM wz_missing WHERE dataset=?");
         bind_text(s.get(), 1, name);
-        while (sqlite3_step(s.get()) == SQLITE_ROW) {
+        while (next_row(s.get())) {
             reasons[{sqlite3_column_int64(s.get(), 0), column_text(s.get(), 1)}] =
                 parse_missing_name(column_text(s.get(), 2)).value_or(Missing::kEmpty);
         }
@@ -1003,7 +1030,7 @@ Dataset read_dataset(const std::string& store_path, const std::string& name,
     Stmt s = prepare(db.get(), select + " FROM " + quote_ident("ds_" + name) + " ORDER BY fid");
     auto& out = ds.table.columns();
     std::size_t rows_read = 0;
-    while (sqlite3_step(s.get()) == SQLITE_ROW) {
+    while (next_row(s.get())) {
         if (++rows_read % 16384 == 0) check_cancelled();
         const std::int64_t fid = sqlite3_column_int64(s.get(), 0);
         for (std::size_t c = 0; c < cols.size(); ++c) {
@@ -1037,7 +1064,7 @@ std::vector<int> area_vintages(const std::string& store_path, Level level) {
     if (!table_exists(db.get(), "wz_area_layers")) return out;
     Stmt s = prepare(db.get(), "SELECT vintage FROM wz_area_layers WHERE level=? ORDER BY vintage");
     bind_text(s.get(), 1, std::string(level_name(level)));
-    while (sqlite3_step(s.get()) == SQLITE_ROW) out.push_back(sqlite3_column_int(s.get(), 0));
+    while (next_row(s.get())) out.push_back(sqlite3_column_int(s.get(), 0));
     return out;
 }
 
@@ -1149,7 +1176,7 @@ DatasetBlockReader::DatasetBlockReader(const std::string& store_path, const std:
             prepare(m.db.get(), std::string("SELECT row_count, ") + (has_storage ? "storage" : "'rows'") +
                                     " FROM wz_datasets WHERE name=?");
         bind_text(s.get(), 1, dataset);
-        if (sqlite3_step(s.get()) != SQLITE_ROW) throw no_dataset();
+        if (!next_row(s.get())) throw no_dataset();
         m.rows = static_cast<std::size_t>(sqlite3_column_int64(s.get(), 0));
         m.blocks = column_text(s.get(), 1) == "blocks";
     }
@@ -1157,7 +1184,7 @@ DatasetBlockReader::DatasetBlockReader(const std::string& store_path, const std:
         Stmt s = prepare(m.db.get(),
                          "SELECT name, type FROM wz_dataset_columns WHERE dataset=? ORDER BY position");
         bind_text(s.get(), 1, dataset);
-        while (sqlite3_step(s.get()) == SQLITE_ROW) {
+        while (next_row(s.get())) {
             const std::string type = column_text(s.get(), 1);
             Impl::ColumnBlocks c;
             c.type = type == "int"    ? ColumnType::kInt
@@ -1172,7 +1199,7 @@ DatasetBlockReader::DatasetBlockReader(const std::string& store_path, const std:
                      "SELECT column_name, block, fid, length(\"values\"), status IS NOT NULL FROM wz_blocks "
                      "WHERE dataset=? ORDER BY column_name, block");
     bind_text(s.get(), 1, dataset);
-    while (sqlite3_step(s.get()) == SQLITE_ROW) {
+    while (next_row(s.get())) {
         const std::string column = column_text(s.get(), 0);
         const auto it = m.columns.find(column);
         const std::int64_t block = sqlite3_column_int64(s.get(), 1);
