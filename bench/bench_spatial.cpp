@@ -140,7 +140,7 @@ const Grid& grid() {
         for (std::int32_t r = 0; r < 1000 && out.x.size() < 500'000; ++r) {
             for (std::int32_t c = 0; c < 1000 && out.x.size() < 500'000; ++c) {
                 const std::uint64_t h =
-                    spatial::mix64((static_cast<std::uint64_t>(r) << 32) | static_cast<std::uint32_t>(c));
+                    mix64((static_cast<std::uint64_t>(r) << 32) | static_cast<std::uint32_t>(c));
                 if (h % 100 >= 52) continue;
                 out.x.push_back(1000 + c);
                 out.y.push_back(3000 + r);
