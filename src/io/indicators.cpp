@@ -100,7 +100,7 @@ Dataset import_indicators(const std::vector<std::string>& paths, const Indicator
         const Column& codes = raw.columns()[0];
         code.reserve(code.size() + raw.row_count());
         for (std::size_t r = 0; r < raw.row_count(); ++r) {
-            if (r % 16384 == 16383) check_cancelled();
+            if (r % 4096 == 4095) check_cancelled();
             auto cc = codes.is_missing(r) ? std::nullopt : canonical_code(codes.text_at(r));
             if (!cc) {
                 throw field_error(path, data, delim, pos.offsets[r], 0, "a cell code like E1993N3660 or an area code",
@@ -112,15 +112,16 @@ Dataset import_indicators(const std::vector<std::string>& paths, const Indicator
             level = l;
             code.push_text(std::move(*cc));
             year.push_int(*y);
-            for (std::size_t c = 1; c < header.size(); ++c) {
-                const Column& src = raw.columns()[c];
-                Column& dst = values[c - 1];
-                if (src.is_missing(r)) {
-                    dst.push_missing(src.missing_reason(r));
-                } else {
-                    dst.push_real(src.number_at(r));
-                }
-            }
+        }
+        // The values column by column (contiguous copies; a cancel is seen after each column).
+        std::vector<double> converted;
+        for (std::size_t c = 1; c < header.size(); ++c) {
+            check_cancelled();
+            const Column& src = raw.columns()[c];
+            const std::size_t n = src.size();
+            converted.resize(n);
+            for (std::size_t r = 0; r < n; ++r) converted[r] = src.number_at(r);  // NaN where missing
+            values[c - 1].append_block(converted.data(), src.status().data(), n);
         }
         files.push_back({{"file", path}, {"year", *y}, {"rows", raw.row_count()}});
     }
