@@ -10,6 +10,15 @@
 
 namespace wz::app {
 
+void ZoneOption::add(CLI::App* cmd) {
+    cmd->add_option("--protected", protected_path,
+                    "The protected zone (a SQLite file of its own, never the results store); made by risk ingest")
+        ->required();
+    cmd->add_option("--key-file", key_file,
+                    "File with the pseudonymisation key (at least 16 bytes; never stored: the zone keeps its fingerprint)")
+        ->required();
+}
+
 void StoreOption::add(CLI::App* cmd, const std::string& description, bool required) {
     auto* opt = cmd->add_option("--store", path, description);
     if (required) opt->required();

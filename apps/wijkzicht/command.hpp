@@ -58,6 +58,11 @@ struct ThreadsOption {
              const std::string& description = "Threads (default: all cores; results do not depend on it)");
     std::unique_ptr<tbb::global_control> limit() const;
 };
+// --protected P.db and --key-file KEY of the risk commands (the protected zone and its key).
+struct ZoneOption {
+    std::string protected_path, key_file;
+    void add(CLI::App* cmd);
+};
 struct JsonFlag {
     bool json = false;
     void add(CLI::App* cmd, const std::string& description = "Print the result as JSON");

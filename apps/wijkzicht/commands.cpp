@@ -17,7 +17,6 @@ std::unique_ptr<Command> make_import_indicators();
 std::unique_ptr<Command> make_import_indicator_meta();
 std::unique_ptr<Command> make_import_survey();
 std::unique_ptr<Command> make_import_sales();
-std::unique_ptr<Command> make_import_microdata();
 std::unique_ptr<Command> make_info();
 std::unique_ptr<Command> make_export();
 std::unique_ptr<Command> make_synth();
@@ -29,9 +28,14 @@ std::unique_ptr<Command> make_analyse();
 std::unique_ptr<Command> make_hotspots();
 std::unique_ptr<Command> make_typology();
 std::unique_ptr<Command> make_typology_compare();
+std::unique_ptr<Command> make_risk_ingest();
+std::unique_ptr<Command> make_risk_indicators();
+std::unique_ptr<Command> make_risk_network();
 
 std::vector<CommandGroup> command_groups() {
-    return {{"import", "Import a real source into the results store (checked first, stored atomically)"}};
+    return {{"import", "Import a real source into the results store (checked first, stored atomically)"},
+            {"risk", "Undermining analysis inside a protected zone: ingest micro-data, indicators, network, "
+                     "prediction, and publishing safe aggregates"}};
 }
 
 std::vector<std::unique_ptr<Command>> all_commands() {
@@ -46,7 +50,6 @@ std::vector<std::unique_ptr<Command>> all_commands() {
     c.push_back(make_import_indicator_meta());
     c.push_back(make_import_survey());
     c.push_back(make_import_sales());
-    c.push_back(make_import_microdata());
     c.push_back(make_info());
     c.push_back(make_export());
     c.push_back(make_synth());
@@ -58,6 +61,9 @@ std::vector<std::unique_ptr<Command>> all_commands() {
     c.push_back(make_hotspots());
     c.push_back(make_typology());
     c.push_back(make_typology_compare());
+    c.push_back(make_risk_ingest());
+    c.push_back(make_risk_indicators());
+    c.push_back(make_risk_network());
     return c;
 }
 

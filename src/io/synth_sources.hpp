@@ -36,19 +36,7 @@ Dataset import_survey(const std::string& path, const std::string& name = "survey
 Dataset import_sales(const std::string& path, const std::string& name = "sales",
                      csv::Encoding encoding = csv::Encoding::kAuto);
 
-struct MicrodataOptions {
-    std::string key;  // pseudonymisation key (at least 16 bytes); required
-    csv::Encoding encoding = csv::Encoding::kAuto;
-};
-// The undermining micro-data extract (a folder of CSV files: persons, addresses, dwellings, ownership,
-// purchases, entities, directors, suspicions, transactions). Checks everything: BSN 11-test, 8-digit KvK
-// numbers, 16-digit BAG ids, dates, every foreign key. Person, address, dwelling and entity identifiers
-// are replaced by keyed pseudonyms (BLAKE2b with the key); names, streets and house numbers are not kept.
-// Gives datasets md_persons, md_dwellings, md_purchases, md_entities, md_directors, md_suspicions,
-// md_transactions (kind "microdata", for the protected zone only).
-std::vector<Dataset> import_microdata(const std::string& dir, const MicrodataOptions& options);
-// The nine files of an extract in `dir` (persons.csv ... transactions.csv), as recorded with the run.
-std::vector<std::string> microdata_files(const std::string& dir);
+// The undermining micro-data are not imported into the results store: io/protected_zone.hpp.
 
 // True when the 9-digit number passes the BSN 11-test (9*d1 + 8*d2 + ... + 2*d8 - d9 divisible by 11).
 bool bsn_valid(std::string_view digits);

@@ -48,8 +48,14 @@ void write_text_atomically(const std::string& path, std::string_view text) {
 
 void write_table_gpkg(const Table& table, const std::vector<std::vector<std::uint8_t>>& geometries,
                       const std::string& path, const std::string& layer) {
-    if (geometries.size() != table.row_count())
-        throw InternalError("write_table_gpkg: one geometry per row is needed");
+    write_tables_gpkg({{layer, &table, &geometries}}, path);
+}
+
+void write_tables_gpkg(const std::vector<GpkgLayer>& layers, const std::string& path) {
+    for (const auto& l : layers) {
+        if (l.geometries != nullptr && l.geometries->size() != l.table->row_count())
+            throw InternalError("write_tables_gpkg: one geometry per row is needed");
+    }
     GDALAllRegister();
     GDALDriver* driver = GetGDALDriverManager()->GetDriverByName("GPKG");
     if (driver == nullptr) throw InternalError("GDAL has no GPKG driver");
@@ -61,47 +67,57 @@ void write_table_gpkg(const Table& table, const std::vector<std::vector<std::uin
         if (!ds) throw IoError(fmt::format("cannot create '{}': {}", path, CPLGetLastErrorMsg()));
         OGRSpatialReference rd;
         rd.importFromEPSG(28992);
-        OGRLayer* out = ds->CreateLayer(layer.c_str(), &rd, wkbMultiPolygon, nullptr);
-        if (out == nullptr) throw IoError(fmt::format("cannot create layer '{}' in '{}'", layer, path));
-        for (const Column& c : table.columns()) {
-            const OGRFieldType type = c.type() == ColumnType::kReal  ? OFTReal
-                                      : c.type() == ColumnType::kInt ? OFTInteger64
-                                                                     : OFTString;
-            OGRFieldDefn def(c.name().c_str(), type);
-            if (out->CreateField(&def) != OGRERR_NONE)
-                throw IoError(fmt::format("cannot create field '{}' in '{}'", c.name(), path));
-        }
-        if (ds->StartTransaction() != OGRERR_NONE)
-            throw IoError(fmt::format("cannot start a transaction in '{}'", path));
-        ProgressStep step(fmt::format("writing {}", path), table.row_count(), "rows");
-        for (std::size_t r = 0; r < table.row_count(); ++r) {
-            OGRFeature feature(out->GetLayerDefn());
-            for (std::size_t c = 0; c < table.column_count(); ++c) {
-                const Column& col = table.columns()[c];
-                const int fi = static_cast<int>(c);
-                if (col.is_missing(r)) {
-                    feature.SetFieldNull(fi);
-                } else if (col.type() == ColumnType::kReal) {
-                    feature.SetField(fi, col.real_at(r));
-                } else if (col.type() == ColumnType::kInt) {
-                    feature.SetField(fi, static_cast<GIntBig>(col.int_at(r)));
-                } else {
-                    feature.SetField(fi, col.text_at(r).c_str());
-                }
+        for (const auto& l : layers) {
+            const Table& table = *l.table;
+            const bool spatial = l.geometries != nullptr;
+            char** layer_options = nullptr;
+            if (!spatial) layer_options = CSLSetNameValue(layer_options, "ASPATIAL_VARIANT", "GPKG_ATTRIBUTES");
+            OGRLayer* out = ds->CreateLayer(l.name.c_str(), spatial ? &rd : nullptr, spatial ? wkbMultiPolygon : wkbNone,
+                                            layer_options);
+            CSLDestroy(layer_options);
+            if (out == nullptr) throw IoError(fmt::format("cannot create layer '{}' in '{}'", l.name, path));
+            for (const Column& c : table.columns()) {
+                const OGRFieldType type = c.type() == ColumnType::kReal  ? OFTReal
+                                          : c.type() == ColumnType::kInt ? OFTInteger64
+                                                                         : OFTString;
+                OGRFieldDefn def(c.name().c_str(), type);
+                if (out->CreateField(&def) != OGRERR_NONE)
+                    throw IoError(fmt::format("cannot create field '{}' in '{}'", c.name(), path));
             }
-            const auto& wkb = geometries[r];
-            if (!wkb.empty()) {
-                OGRGeometry* g = nullptr;
-                if (OGRGeometryFactory::createFromWkb(wkb.data(), &rd, &g, wkb.size()) == OGRERR_NONE &&
-                    g != nullptr) {
-                    feature.SetGeometryDirectly(g);
+            if (ds->StartTransaction() != OGRERR_NONE)
+                throw IoError(fmt::format("cannot start a transaction in '{}'", path));
+            ProgressStep step(fmt::format("writing {} to {}", l.name, path), table.row_count(), "rows");
+            for (std::size_t r = 0; r < table.row_count(); ++r) {
+                OGRFeature feature(out->GetLayerDefn());
+                for (std::size_t c = 0; c < table.column_count(); ++c) {
+                    const Column& col = table.columns()[c];
+                    const int fi = static_cast<int>(c);
+                    if (col.is_missing(r)) {
+                        feature.SetFieldNull(fi);
+                    } else if (col.type() == ColumnType::kReal) {
+                        feature.SetField(fi, col.real_at(r));
+                    } else if (col.type() == ColumnType::kInt) {
+                        feature.SetField(fi, static_cast<GIntBig>(col.int_at(r)));
+                    } else {
+                        feature.SetField(fi, col.text_at(r).c_str());
+                    }
                 }
+                if (spatial) {
+                    const auto& wkb = (*l.geometries)[r];
+                    if (!wkb.empty()) {
+                        OGRGeometry* g = nullptr;
+                        if (OGRGeometryFactory::createFromWkb(wkb.data(), &rd, &g, wkb.size()) == OGRERR_NONE &&
+                            g != nullptr) {
+                            feature.SetGeometryDirectly(g);
+                        }
+                    }
+                }
+                if (out->CreateFeature(&feature) != OGRERR_NONE)
+                    throw IoError(fmt::format("cannot write feature {} to '{}'", r + 1, path));
+                if ((r + 1) % 4096 == 0) step.advance(4096);
             }
-            if (out->CreateFeature(&feature) != OGRERR_NONE)
-                throw IoError(fmt::format("cannot write feature {} to '{}'", r + 1, path));
-            if ((r + 1) % 4096 == 0) step.advance(4096);
+            if (ds->CommitTransaction() != OGRERR_NONE) throw IoError(fmt::format("cannot commit '{}'", path));
         }
-        if (ds->CommitTransaction() != OGRERR_NONE) throw IoError(fmt::format("cannot commit '{}'", path));
     }
     tmp.commit();
 }

@@ -38,4 +38,13 @@ void write_text_atomically(const std::string& path, std::string_view text);
 void write_table_gpkg(const Table& table, const std::vector<std::vector<std::uint8_t>>& geometries,
                       const std::string& path, const std::string& layer);
 
+// One layer of write_tables_gpkg: `geometries` (one WKB per row) or nullptr for an attribute table.
+struct GpkgLayer {
+    std::string name;
+    const Table* table = nullptr;
+    const std::vector<std::vector<std::uint8_t>>* geometries = nullptr;
+};
+// Writes several layers into one new GeoPackage at `path` (atomically, as write_table_gpkg).
+void write_tables_gpkg(const std::vector<GpkgLayer>& layers, const std::string& path);
+
 }  // namespace wz

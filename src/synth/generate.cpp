@@ -60,8 +60,8 @@ std::vector<ImportLine> import_lines(bool incidents, bool microdata) {
         out.push_back({"wijkzicht import incidents incidents/incidents.csv --name incidents",
                        "police incidents 2012-2022"});
     if (microdata)
-        out.push_back({"wijkzicht import microdata microdata --key-file microdata/pseudonym.key",
-                       "undermining micro-data (protected zone)"});
+        out.push_back({"wijkzicht risk ingest --extracts microdata --key-file microdata/pseudonym.key --protected zone.db",
+                       "undermining micro-data, into a protected zone of their own (never the results store)"});
     return out;
 }
 
@@ -78,8 +78,24 @@ std::string readme(const Options& o, const Summary& s, const std::vector<ImportL
         "line:\n\n```\n",
         o.scale, o.seed, kVersion, s.persons, s.populated_cells, s.provincies, s.corops, s.corop_plus,
         s.gemeenten, s.wijken, s.buurten);
-    for (const auto& l : lines) r += l.command + "\n";
-    r += "```\n\n## Files\n\n| file | what |\n|---|---|\n";
+    std::vector<std::string> zone_lines;
+    for (const auto& l : lines) {
+        if (l.command.rfind("wijkzicht import ", 0) == 0) {
+            r += l.command + "\n";
+        } else {
+            zone_lines.push_back(l.command);
+        }
+    }
+    r += "```\n\n";
+    if (!zone_lines.empty()) {
+        r += "## Undermining micro-data (protected zone)\n\nThe micro-data never enter the results store: ingest them into a "
+             "protected zone of their own (identifiers replaced by keyed hashes), analyse them there, and publish only "
+             "aggregates that pass disclosure control (docs/undermining.md). Run from inside this folder:\n\n```\n";
+        for (const auto& l : zone_lines) r += l + "\n";
+        r += "wijkzicht risk indicators --key-file microdata/pseudonym.key --protected zone.db --store STORE\n"
+             "wijkzicht risk network --key-file microdata/pseudonym.key --protected zone.db\n```\n\n";
+    }
+    r += "## Files\n\n| file | what |\n|---|---|\n";
     const std::vector<std::pair<std::string, std::string>> what{
         {"truth.json",
          "every planted truth with ids and codes; the true liveability model (weights, centres, transforms); "

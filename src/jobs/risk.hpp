@@ -1,0 +1,60 @@
+#pragma once
+// The undermining jobs (wijkzicht risk ...), run inside the protected zone (io/protected_zone.hpp):
+// ingest the extracts, compute the indicators and their hot spots, analyse the network, predict drug
+// crime, publish safe aggregates. Each step checks the key against the zone, reads what it needs
+// from the zone, writes its results there as r_* tables with an audit record, and appends every run
+// (failed ones too) to the zone's audit log. Nothing here logs or returns a protected value: the
+// results these functions return are counts and summaries.
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "core/table.hpp"
+#include "io/protected_zone.hpp"
+#include "risk/indicators.hpp"
+#include "risk/network.hpp"
+
+namespace wz::jobs {
+
+struct ZoneArgs {
+    std::string protected_path;  // --protected P.db
+    std::string key_file;        // --key-file KEY
+};
+
+struct RiskIngestResult {
+    zone::IngestReport report;
+};
+RiskIngestResult risk_ingest(const ZoneArgs& zone, const std::string& extracts);
+
+struct RiskIndicatorOptions {
+    risk::IndicatorOptions indicators;
+    // The results store with the buurt polygons (queen contiguity for the hot spots) and the COROP
+    // links of the gemeenten; empty: no hot spots, no COROP view.
+    std::string store;
+    int vintage = 0;  // of the buurt layer (0: the latest)
+    std::uint32_t permutations = 999;
+    std::uint64_t seed = 0;
+    double alpha = 0.05;
+};
+struct RiskIndicatorResult {
+    std::int64_t run = 0;
+    std::int64_t reference_year = 0;
+    std::size_t buurten = 0, years = 0;
+    std::int64_t unexplained_purchases = 0, owners_without_means = 0, professional_directors = 0;
+    Table concentration;  // empty without a store
+    nlohmann::json summary;
+};
+RiskIndicatorResult risk_indicators(const ZoneArgs& zone, const RiskIndicatorOptions& options);
+
+struct RiskNetworkResult {
+    std::int64_t run = 0;
+    std::int64_t nodes = 0, edges = 0, components = 0, risk_components = 0;
+    nlohmann::json summary;
+};
+RiskNetworkResult risk_network(const ZoneArgs& zone, const risk::NetworkOptions& options);
+
+// The micro-data tables of the zone with the columns the analyses use.
+risk::MicroTables read_micro_tables(const zone::Zone& zone);
+
+}  // namespace wz::jobs

@@ -1,0 +1,354 @@
+#include "risk/network.hpp"
+
+#include <algorithm>
+#include <array>
+#include <map>
+#include <cmath>
+#include <numeric>
+#include <set>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "core/error.hpp"
+#include "core/progress.hpp"
+
+namespace wz::risk {
+namespace {
+
+enum NodeType : std::uint8_t { kPerson, kHousehold, kAddress, kEntity, kTypes };
+constexpr const char* kTypeNames[kTypes] = {"person", "household", "property", "entity"};
+
+class Nodes {
+  public:
+    std::uint32_t of(NodeType t, std::int64_t id) {
+        auto [it, added] = index_[t].emplace(id, static_cast<std::uint32_t>(type_.size()));
+        if (added) {
+            type_.push_back(t);
+            id_.push_back(id);
+        }
+        return it->second;
+    }
+    std::int64_t find(NodeType t, std::int64_t id) const {
+        const auto it = index_[t].find(id);
+        return it == index_[t].end() ? -1 : static_cast<std::int64_t>(it->second);
+    }
+    std::size_t size() const { return type_.size(); }
+    NodeType type(std::size_t n) const { return type_[n]; }
+    std::int64_t id(std::size_t n) const { return id_[n]; }
+    void reserve(NodeType t, std::size_t n) { index_[t].reserve(n); }
+
+  private:
+    std::unordered_map<std::int64_t, std::uint32_t> index_[kTypes];
+    std::vector<NodeType> type_;
+    std::vector<std::int64_t> id_;
+};
+
+class UnionFind {
+  public:
+    explicit UnionFind(std::size_t n) : parent_(n) { std::iota(parent_.begin(), parent_.end(), 0U); }
+    std::uint32_t find(std::uint32_t x) {
+        while (parent_[x] != x) {
+            parent_[x] = parent_[parent_[x]];
+            x = parent_[x];
+        }
+        return x;
+    }
+    void unite(std::uint32_t a, std::uint32_t b) {
+        a = find(a);
+        b = find(b);
+        if (a != b) parent_[std::max(a, b)] = std::min(a, b);
+    }
+
+  private:
+    std::vector<std::uint32_t> parent_;
+};
+
+}  // namespace
+
+NetworkResult analyse_network(const MicroTables& t, const Table& professional_directors, const NetworkOptions& o) {
+    if (o.spread_hops < 0 || o.spread_hops > 6) throw UsageError("--hops must be from 0 to 6");
+    ProgressStep step("building the network");
+    Nodes nodes;
+    nodes.reserve(kPerson, t.persons.row_count());
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> control, living;  // edges for components / only for the spread
+    std::vector<std::uint8_t> unusual_edge;
+    // Persons: household and residence; residence buurt.
+    const Column& pid = t.persons.column("person");
+    const Column& phh = t.persons.column("household");
+    const Column& pad = t.persons.column("address");
+    const Column& pbu = t.persons.column("buurt");
+    for (std::size_t r = 0; r < pid.size(); ++r) {
+        const std::uint32_t p = nodes.of(kPerson, pid.int_at(r));
+        living.emplace_back(p, nodes.of(kHousehold, phh.int_at(r)));
+        living.emplace_back(p, nodes.of(kAddress, pad.int_at(r)));
+    }
+    step.check();
+    const Column& eid = t.entities.column("entity");
+    const Column& ead = t.entities.column("address");
+    for (std::size_t r = 0; r < eid.size(); ++r) living.emplace_back(nodes.of(kEntity, eid.int_at(r)), nodes.of(kAddress, ead.int_at(r)));
+    auto party = [&](const std::string& type, std::int64_t id) { return nodes.of(type == "person" ? kPerson : kEntity, id); };
+    {
+        const Column& a = t.ownership.column("address");
+        const Column& ty = t.ownership.column("owner_type");
+        const Column& ow = t.ownership.column("owner");
+        for (std::size_t r = 0; r < a.size(); ++r) control.emplace_back(party(ty.text_at(r), ow.int_at(r)), nodes.of(kAddress, a.int_at(r)));
+    }
+    {
+        const Column& a = t.purchases.column("address");
+        const Column& ty = t.purchases.column("buyer_type");
+        const Column& b = t.purchases.column("buyer");
+        for (std::size_t r = 0; r < a.size(); ++r) control.emplace_back(party(ty.text_at(r), b.int_at(r)), nodes.of(kAddress, a.int_at(r)));
+    }
+    {
+        const Column& e = t.directors.column("entity");
+        const Column& p = t.directors.column("person");
+        for (std::size_t r = 0; r < e.size(); ++r) control.emplace_back(nodes.of(kPerson, p.int_at(r)), nodes.of(kEntity, e.int_at(r)));
+    }
+    const std::size_t money_start = control.size();
+    {
+        const Column& ft = t.transactions.column("from_type");
+        const Column& f = t.transactions.column("from_id");
+        const Column& tt = t.transactions.column("to_type");
+        const Column& to = t.transactions.column("to_id");
+        const Column& u = t.transactions.column("unusual");
+        for (std::size_t r = 0; r < f.size(); ++r) {
+            control.emplace_back(party(ft.text_at(r), f.int_at(r)), party(tt.text_at(r), to.int_at(r)));
+            unusual_edge.push_back(!u.is_missing(r) && u.int_at(r) == 1 ? 1 : 0);
+        }
+    }
+    step.check();
+    const std::size_t n = nodes.size();
+    // Suspects (drugs trafficking or money laundering up to the reference year).
+    std::int64_t ref = o.reference_year;
+    const Column& sp = t.suspicions.column("person");
+    const Column& so = t.suspicions.column("offence");
+    const Column& sy = t.suspicions.column("year");
+    if (ref == 0) {
+        for (std::size_t r = 0; r < sy.size(); ++r) ref = std::max(ref, sy.int_at(r));
+    }
+    std::vector<std::uint8_t> suspect(n, 0), pro(n, 0);
+    for (std::size_t r = 0; r < sp.size(); ++r) {
+        if (sy.int_at(r) > ref) continue;
+        if (so.text_at(r) != "drugs_trafficking" && so.text_at(r) != "money_laundering") continue;
+        const auto k = nodes.find(kPerson, sp.int_at(r));
+        if (k >= 0) suspect[static_cast<std::size_t>(k)] = 1;
+    }
+    {
+        const Column& pp = professional_directors.column("person");
+        for (std::size_t r = 0; r < pp.size(); ++r) {
+            const auto k = nodes.find(kPerson, pp.int_at(r));
+            if (k >= 0) pro[static_cast<std::size_t>(k)] = 1;
+        }
+    }
+    // Components over control and money edges.
+    UnionFind uf(n);
+    for (const auto& [a, b] : control) uf.unite(a, b);
+    std::vector<std::uint32_t> root(n);
+    for (std::size_t v = 0; v < n; ++v) root[v] = uf.find(static_cast<std::uint32_t>(v));
+    struct Comp {
+        std::int64_t persons = 0, entities = 0, properties = 0, transactions = 0, unusual = 0, suspects = 0, pros = 0;
+        std::set<std::string> buurten;
+    };
+    std::unordered_map<std::uint32_t, Comp> comps;
+    std::unordered_map<std::int64_t, std::string> person_buurt;
+    person_buurt.reserve(pid.size());
+    for (std::size_t r = 0; r < pid.size(); ++r) person_buurt.emplace(pid.int_at(r), pbu.text_at(r));
+    std::unordered_map<std::int64_t, std::string> address_buurt;
+    {
+        const Column& a = t.dwellings.column("address");
+        const Column& b = t.dwellings.column("buurt");
+        for (std::size_t r = 0; r < a.size(); ++r) address_buurt.emplace(a.int_at(r), b.text_at(r));
+    }
+    std::vector<std::uint8_t> in_control(n, 0);
+    for (const auto& [a, b] : control) in_control[a] = in_control[b] = 1;
+    for (std::size_t v = 0; v < n; ++v) {
+        if (in_control[v] == 0) continue;
+        Comp& c = comps[root[v]];
+        switch (nodes.type(v)) {
+            case kPerson: {
+                ++c.persons;
+                c.suspects += suspect[v];
+                c.pros += pro[v];
+                const auto it = person_buurt.find(nodes.id(v));
+                if (it != person_buurt.end()) c.buurten.insert(it->second);
+                break;
+            }
+            case kEntity:
+                ++c.entities;
+                break;
+            case kAddress: {
+                ++c.properties;
+                const auto it = address_buurt.find(nodes.id(v));
+                if (it != address_buurt.end()) c.buurten.insert(it->second);
+                break;
+            }
+            default:
+                break;
+        }
+    }
+    for (std::size_t e = money_start; e < control.size(); ++e) {
+        Comp& c = comps[root[control[e].first]];
+        ++c.transactions;
+        c.unusual += unusual_edge[e - money_start];
+    }
+    // Number components by size (persons + entities), largest first; keep those with two or more.
+    std::vector<std::pair<std::uint32_t, const Comp*>> order;
+    for (const auto& [r, c] : comps) {
+        if (c.persons + c.entities >= 2) order.emplace_back(r, &c);
+    }
+    std::sort(order.begin(), order.end(), [](const auto& a, const auto& b) {
+        const auto sa = a.second->persons + a.second->entities, sb = b.second->persons + b.second->entities;
+        return sa != sb ? sa > sb : a.first < b.first;
+    });
+    std::unordered_map<std::uint32_t, std::int64_t> number;
+    std::unordered_set<std::uint32_t> risky;
+    NetworkResult res;
+    {
+        Column cc("component", ColumnType::kInt), cp("persons", ColumnType::kInt), ce("entities", ColumnType::kInt),
+            cq("properties", ColumnType::kInt), ct("transactions", ColumnType::kInt), cs("suspects", ColumnType::kInt),
+            cd("professional_directors", ColumnType::kInt), cb("buurten", ColumnType::kInt), cr("risk", ColumnType::kInt);
+        for (std::size_t k = 0; k < order.size(); ++k) {
+            const Comp& c = *order[k].second;
+            number[order[k].first] = static_cast<std::int64_t>(k + 1);
+            const bool risk = c.suspects >= o.min_suspects || (c.suspects >= 1 && c.unusual >= 1);
+            if (risk) risky.insert(order[k].first);
+            cc.push_int(static_cast<std::int64_t>(k + 1));
+            cp.push_int(c.persons);
+            ce.push_int(c.entities);
+            cq.push_int(c.properties);
+            ct.push_int(c.transactions);
+            cs.push_int(c.suspects);
+            cd.push_int(c.pros);
+            cb.push_int(static_cast<std::int64_t>(c.buurten.size()));
+            cr.push_int(risk ? 1 : 0);
+        }
+        for (Column* c : {&cc, &cp, &ce, &cq, &ct, &cs, &cd, &cb, &cr}) res.components.add_column(std::move(*c));
+    }
+    step.check();
+    // Risk spread: breadth-first from the suspects over every edge.
+    std::vector<std::uint32_t> start(n + 1, 0), adj;
+    {
+        for (const auto* list : {&control, &living}) {
+            for (const auto& [a, b] : *list) {
+                ++start[a + 1];
+                ++start[b + 1];
+            }
+        }
+        for (std::size_t v = 0; v < n; ++v) start[v + 1] += start[v];
+        adj.resize(start[n]);
+        std::vector<std::uint32_t> fill(start.begin(), start.end() - 1);
+        for (const auto* list : {&control, &living}) {
+            for (const auto& [a, b] : *list) {
+                adj[fill[a]++] = b;
+                adj[fill[b]++] = a;
+            }
+        }
+    }
+    res.nodes = static_cast<std::int64_t>(n);
+    res.edges = static_cast<std::int64_t>(control.size() + living.size());
+    std::vector<std::int8_t> dist(n, -1);
+    std::vector<std::uint32_t> frontier, next;
+    for (std::size_t v = 0; v < n; ++v) {
+        if (suspect[v] != 0) {
+            dist[v] = 0;
+            frontier.push_back(static_cast<std::uint32_t>(v));
+        }
+    }
+    for (int h = 1; h <= o.spread_hops && !frontier.empty(); ++h) {
+        next.clear();
+        for (auto v : frontier) {
+            for (std::uint32_t k = start[v]; k < start[v + 1]; ++k) {
+                const auto w = adj[k];
+                if (dist[w] < 0) {
+                    dist[w] = static_cast<std::int8_t>(h);
+                    next.push_back(w);
+                }
+            }
+        }
+        frontier.swap(next);
+        step.check();
+    }
+    auto risk_of = [&](std::size_t v) { return dist[v] < 0 ? 0.0 : std::ldexp(1.0, -dist[v]); };
+    {
+        Column mt("node_type", ColumnType::kText), mn("node", ColumnType::kInt), mc("component", ColumnType::kInt),
+            mr("risk", ColumnType::kReal);
+        for (std::size_t v = 0; v < n; ++v) {
+            const auto it = number.find(root[v]);
+            const bool listed = it != number.end() && in_control[v] != 0;
+            if (!listed && dist[v] < 0) continue;
+            if (nodes.type(v) == kHousehold) continue;
+            mt.push_text(kTypeNames[nodes.type(v)]);
+            mn.push_int(nodes.id(v));
+            if (listed) {
+                mc.push_int(it->second);
+            } else {
+                mc.push_missing(Missing::kEmpty);
+            }
+            mr.push_real(risk_of(v));
+        }
+        for (Column* c : {&mt, &mn, &mc, &mr}) res.members.add_column(std::move(*c));
+    }
+    // Per buurt.
+    std::map<std::string, std::array<std::int64_t, 5>> per;  // at risk, suspects, risk components, entity-owned, via suspect entities
+    for (std::size_t r = 0; r < pid.size(); ++r) per[pbu.text_at(r)];
+    for (std::size_t r = 0; r < pid.size(); ++r) {
+        const auto v = static_cast<std::size_t>(nodes.find(kPerson, pid.int_at(r)));
+        auto& a = per[pbu.text_at(r)];
+        if (suspect[v] != 0) {
+            ++a[1];
+        } else if (dist[v] > 0) {
+            ++a[0];
+        }
+    }
+    {
+        std::set<std::pair<std::string, std::uint32_t>> seen;  // (buurt, risky component)
+        for (std::size_t v = 0; v < n; ++v) {
+            if (in_control[v] == 0 || risky.count(root[v]) == 0) continue;
+            const std::string* b = nullptr;
+            if (nodes.type(v) == kPerson) {
+                const auto it = person_buurt.find(nodes.id(v));
+                if (it != person_buurt.end()) b = &it->second;
+            } else if (nodes.type(v) == kAddress) {
+                const auto it = address_buurt.find(nodes.id(v));
+                if (it != address_buurt.end()) b = &it->second;
+            }
+            if (b != nullptr && seen.emplace(*b, root[v]).second) ++per[*b][2];
+        }
+    }
+    {
+        // Ownership chains: dwelling <- entity <- directors.
+        std::unordered_set<std::int64_t> flagged_entities;
+        const Column& e = t.directors.column("entity");
+        const Column& p = t.directors.column("person");
+        for (std::size_t r = 0; r < e.size(); ++r) {
+            const auto v = nodes.find(kPerson, p.int_at(r));
+            if (v >= 0 && (suspect[static_cast<std::size_t>(v)] != 0 || pro[static_cast<std::size_t>(v)] != 0)) flagged_entities.insert(e.int_at(r));
+        }
+        const Column& b = t.ownership.column("buurt");
+        const Column& ty = t.ownership.column("owner_type");
+        const Column& ow = t.ownership.column("owner");
+        for (std::size_t r = 0; r < b.size(); ++r) {
+            if (ty.text_at(r) != "entity") continue;
+            auto& a = per[b.text_at(r)];
+            ++a[3];
+            if (flagged_entities.count(ow.int_at(r)) != 0) ++a[4];
+        }
+    }
+    {
+        Column cb("buurt", ColumnType::kText), c0("persons_at_risk", ColumnType::kInt), c1("suspects", ColumnType::kInt),
+            c2("risk_components", ColumnType::kInt), c3("entity_owned_dwellings", ColumnType::kInt),
+            c4("dwellings_via_suspect_entities", ColumnType::kInt);
+        for (const auto& [b, a] : per) {
+            cb.push_text(b);
+            c0.push_int(a[0]);
+            c1.push_int(a[1]);
+            c2.push_int(a[2]);
+            c3.push_int(a[3]);
+            c4.push_int(a[4]);
+        }
+        for (Column* c : {&cb, &c0, &c1, &c2, &c3, &c4}) res.buurten.add_column(std::move(*c));
+    }
+    return res;
+}
+
+}  // namespace wz::risk

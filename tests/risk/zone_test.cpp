@@ -1,0 +1,358 @@
+// The protected zone end to end on the synthetic country: risk ingest, indicators and network as the
+// command line runs them; the planted unexplained purchases, owners without income or assets,
+// professional directors and networks recovered; no raw identifier (nor the key) in any file written
+// or any message; wrong keys and malformed extracts refused without changing the zone.
+#include <gtest/gtest.h>
+
+#include <cctype>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "../monitor/synth_country.hpp"
+#include "io/protected_zone.hpp"
+#include "test_support.hpp"
+
+namespace wz {
+namespace {
+
+namespace fs = std::filesystem;
+
+const test::SynthCountry& country() {
+    static const test::SynthCountry c = test::make_synth_country("0.01", 7, {"boundaries"});
+    return c;
+}
+
+std::string md(const std::string& rel) { return country().dir + "/microdata/" + rel; }
+std::string key_file() { return md("pseudonym.key"); }
+
+std::vector<std::vector<std::string>> read_csv(const std::string& path) {
+    std::vector<std::vector<std::string>> rows;
+    std::ifstream in(path);
+    std::string line;
+    while (std::getline(in, line)) rows.push_back(test::split_on(line, ','));
+    return rows;
+}
+
+std::string zone_args(const std::string& zone) { return " --key-file '" + key_file() + "' --protected '" + zone + "'"; }
+
+// Every raw identifier of the extract (BSN, household, BAG, KvK, purchase, suspicion, transaction ids).
+std::set<std::string> raw_identifiers() {
+    std::set<std::string> ids;
+    const std::map<std::string, std::vector<std::size_t>> id_columns = {
+        {"persons", {0, 2, 3}}, {"addresses", {0}},     {"dwellings", {0}},     {"ownership", {0, 2}},   {"purchases", {0, 1, 3}},
+        {"entities", {0, 4}},   {"directors", {0, 1}}, {"suspicions", {0, 1}}, {"transactions", {0, 3, 5}}};
+    for (const auto& [file, cols] : id_columns) {
+        const auto rows = read_csv(md(file + ".csv"));
+        for (std::size_t r = 1; r < rows.size(); ++r) {
+            for (auto c : cols) {
+                if (c < rows[r].size() && rows[r][c].size() >= 6) ids.insert(rows[r][c]);
+            }
+        }
+    }
+    return ids;
+}
+
+// The raw identifiers found in `text` (tokens of letters, digits and '_', and their digit runs).
+std::vector<std::string> identifiers_in(const std::string& text, const std::set<std::string>& ids) {
+    std::vector<std::string> found;
+    std::string token, digits;
+    auto check = [&](const std::string& t) {
+        if (t.size() >= 6 && ids.count(t) != 0) found.push_back(t);
+    };
+    for (std::size_t i = 0; i <= text.size(); ++i) {
+        const char ch = i < text.size() ? text[i] : ' ';
+        const bool word = std::isalnum(static_cast<unsigned char>(ch)) != 0 || ch == '_';
+        const bool digit = std::isdigit(static_cast<unsigned char>(ch)) != 0;
+        if (digit) {
+            digits += ch;
+        } else {
+            check(digits);
+            digits.clear();
+        }
+        if (word) {
+            token += ch;
+        } else {
+            check(token);
+            token.clear();
+        }
+    }
+    return found;
+}
+
+class RiskZone : public ::testing::Test {
+  protected:
+    static void SetUpTestSuite() {
+        dir_ = new test::TempDir();
+        zone_ = dir_->file("zone.db");
+        const auto& c = country();
+        outputs_ = new std::string();
+        for (const std::string& cmd :
+             {"-v risk ingest --extracts '" + c.dir + "/microdata'" + zone_args(zone_) + " --json",
+              "-v risk indicators" + zone_args(zone_) + " --store '" + c.store + "' --min-boards 5 --permutations 499 --json",
+              "-v risk network" + zone_args(zone_) + " --json"}) {
+            const auto r = test::run_wijkzicht(cmd);
+            ASSERT_EQ(r.status, 0) << cmd << "\n" << r.err;
+            *outputs_ += r.out + r.err;
+        }
+    }
+    static void TearDownTestSuite() {
+        delete dir_;
+        delete outputs_;
+    }
+    static zone::Key key() { return zone::Key::from_file(key_file()); }
+    // The pseudonyms of a zone table's integer column.
+    static std::set<std::int64_t> ids_of(const std::string& table, const std::string& column) {
+        const zone::Zone z(zone_, key());
+        const Table t = z.read(table, {column});
+        std::set<std::int64_t> s;
+        for (std::size_t r = 0; r < t.row_count(); ++r) s.insert(t.columns()[0].int_at(r));
+        return s;
+    }
+    static test::TempDir* dir_;
+    static std::string zone_;
+    static std::string* outputs_;
+};
+test::TempDir* RiskZone::dir_ = nullptr;
+std::string RiskZone::zone_;
+std::string* RiskZone::outputs_ = nullptr;
+
+struct PrecisionRecall {
+    double precision = 0, recall = 0;
+};
+PrecisionRecall compare(const std::set<std::int64_t>& found, const std::set<std::int64_t>& truth) {
+    std::size_t hit = 0;
+    for (auto id : found) hit += truth.count(id);
+    return {found.empty() ? 0.0 : static_cast<double>(hit) / static_cast<double>(found.size()),
+            truth.empty() ? 0.0 : static_cast<double>(hit) / static_cast<double>(truth.size())};
+}
+
+TEST_F(RiskZone, PlantedUndermitingCasesAreFoundWithPrecisionAndRecall) {
+    const auto& truth = country().truth["microdata"];
+    const zone::Key k = key();
+    std::set<std::int64_t> unexplained, windhappers, pros;
+    for (const auto& id : truth["unexplained_purchases"]["ids"]) unexplained.insert(k.pseudonym('K', id.get<std::string>()));
+    for (const auto& b : truth["windhappers"]["bsn"]) windhappers.insert(k.pseudonym('P', b.get<std::string>()));
+    for (const auto& p : truth["professional_directors"]["persons"]) pros.insert(k.pseudonym('P', p["bsn"].get<std::string>()));
+    ASSERT_GT(unexplained.size(), 10U);
+    ASSERT_FALSE(windhappers.empty());
+    ASSERT_GE(pros.size(), 4U);
+    const auto u = compare(ids_of("r_flag_unexplained_purchases", "purchase"), unexplained);
+    const auto w = compare(ids_of("r_flag_owners_without_means", "person"), windhappers);
+    const auto p = compare(ids_of("r_flag_professional_directors", "person"), pros);
+    std::cout << "unexplained purchases: precision " << u.precision << ", recall " << u.recall << " (" << unexplained.size()
+              << " planted)\nowners without income or assets: precision " << w.precision << ", recall " << w.recall << " ("
+              << windhappers.size() << ")\nprofessional directors: precision " << p.precision << ", recall " << p.recall
+              << " (" << pros.size() << ")\n";
+    for (const auto& x : {u, w, p}) {
+        EXPECT_GE(x.precision, 0.95);
+        EXPECT_GE(x.recall, 0.95);
+    }
+    // The buurt counts add up to the flags.
+    const zone::Zone z(zone_, k);
+    const Table yearly = z.read("r_yearly", {"unexplained_purchases", "purchases"});
+    std::int64_t sum = 0, purchases = 0;
+    for (std::size_t r = 0; r < yearly.row_count(); ++r) {
+        sum += yearly.columns()[0].int_at(r);
+        purchases += yearly.columns()[1].int_at(r);
+    }
+    EXPECT_EQ(sum, static_cast<std::int64_t>(unexplained.size()));
+    EXPECT_EQ(purchases, truth["purchases"].get<std::int64_t>());
+}
+
+TEST_F(RiskZone, PlantedNetworksAreRecoveredAsComponents) {
+    const auto& networks = country().truth["microdata"]["networks"];
+    ASSERT_GE(networks.size(), 3U);
+    const zone::Key k = key();
+    const zone::Zone z(zone_, k);
+    const Table members = z.read("r_network_members", {"node_type", "node", "component"});
+    std::map<std::pair<std::string, std::int64_t>, std::int64_t> component;
+    std::map<std::int64_t, std::int64_t> size;  // persons + entities per component
+    for (std::size_t r = 0; r < members.row_count(); ++r) {
+        if (members.columns()[2].is_missing(r)) continue;
+        const std::string& type = members.columns()[0].text_at(r);
+        const std::int64_t c = members.columns()[2].int_at(r);
+        component[{type, members.columns()[1].int_at(r)}] = c;
+        if (type != "property") ++size[c];
+    }
+    double worst_recall = 1, worst_purity = 1;
+    for (const auto& net : networks) {
+        std::vector<std::pair<std::string, std::int64_t>> nodes;
+        for (const auto& p : net["persons"]) nodes.emplace_back("person", k.pseudonym('P', p.get<std::string>()));
+        for (const auto& e : net["entities"]) nodes.emplace_back("entity", k.pseudonym('E', e.get<std::string>()));
+        std::map<std::int64_t, int> votes;
+        for (const auto& n : nodes) {
+            const auto it = component.find(n);
+            if (it != component.end()) ++votes[it->second];
+        }
+        ASSERT_FALSE(votes.empty()) << net["id"];
+        const auto best = std::max_element(votes.begin(), votes.end(), [](auto& a, auto& b) { return a.second < b.second; });
+        const double recall = static_cast<double>(best->second) / static_cast<double>(nodes.size());
+        const double purity = static_cast<double>(best->second) / static_cast<double>(size[best->first]);
+        worst_recall = std::min(worst_recall, recall);
+        worst_purity = std::min(worst_purity, purity);
+        EXPECT_EQ(recall, 1.0) << net["id"] << ": its persons and entities split over components";
+    }
+    std::cout << networks.size() << " planted networks: worst recall " << worst_recall << ", worst purity " << worst_purity
+              << " (planted persons and entities / persons and entities of the component)\n";
+    EXPECT_GE(worst_purity, 0.5);
+    // The planted networks are risk components (their members are suspects of trafficking and laundering).
+    const Table comps = z.read("r_network_components", {"component", "suspects", "risk"});
+    std::set<std::int64_t> risky;
+    for (std::size_t r = 0; r < comps.row_count(); ++r) {
+        if (comps.columns()[2].int_at(r) == 1) risky.insert(comps.columns()[0].int_at(r));
+    }
+    for (const auto& net : networks) {
+        const auto it = component.find({"person", k.pseudonym('P', net["persons"][0].get<std::string>())});
+        ASSERT_NE(it, component.end());
+        EXPECT_EQ(risky.count(it->second), 1U) << net["id"];
+    }
+}
+
+TEST_F(RiskZone, DrugGrowthBuurtenAreHotSpots) {
+    const auto& planted = country().truth["microdata"]["drug_growth"]["buurten"];
+    const zone::Zone z(zone_, key());
+    const Table hs = z.read("r_hot_spots", {"indicator", "buurt", "hotspot"});
+    std::map<std::string, std::set<std::string>> hot;
+    for (std::size_t r = 0; r < hs.row_count(); ++r) {
+        if (hs.columns()[2].text_at(r) == "hot") hot[hs.columns()[0].text_at(r)].insert(hs.columns()[1].text_at(r));
+    }
+    std::size_t found = 0;
+    for (const auto& b : planted) found += hot["suspicions_drugs_possession"].count(b.get<std::string>());
+    std::cout << found << " of " << planted.size() << " drug-growth buurten are G_i* hot spots of drugs-possession suspicions\n";
+    EXPECT_EQ(found, planted.size());
+}
+
+TEST_F(RiskZone, NoRawIdentifierOrKeyInAnyFileWrittenOrMessage) {
+    const std::set<std::string> ids = raw_identifiers();
+    ASSERT_GT(ids.size(), 1000U);
+    const std::string key_bytes = test::read_all(key_file()).substr(0, 16);
+    std::vector<std::string> files = {zone_, zone_ + ".audit.log", country().store};
+    for (const auto& f : files) {
+        ASSERT_TRUE(fs::exists(f)) << f;
+        const std::string text = test::read_all(f);
+        const auto found = identifiers_in(text, ids);
+        EXPECT_TRUE(found.empty()) << f << " holds " << found.size() << " raw identifiers";
+        EXPECT_EQ(text.find(key_bytes), std::string::npos) << f << " holds the key";
+    }
+    EXPECT_TRUE(identifiers_in(*outputs_, ids).empty()) << "a command printed a raw identifier";
+    EXPECT_EQ(outputs_->find(key_bytes), std::string::npos);
+    // Every stored person is the pseudonym of a BSN of the extract (no raw number stored as a number).
+    const zone::Key k = key();
+    std::set<std::int64_t> expected;
+    for (const auto& row : read_csv(md("persons.csv"))) {
+        if (row[0] != "bsn") expected.insert(k.pseudonym('P', row[0]));
+    }
+    EXPECT_EQ(ids_of("persons", "person"), expected);
+    // The audit: three runs by this user, inputs by hash, no values.
+    const zone::Zone z(zone_, k);
+    const Table audit = z.audit();
+    ASSERT_EQ(audit.row_count(), 3U);
+    EXPECT_EQ(audit.column("command").text_at(0), "risk ingest");
+    EXPECT_EQ(audit.column("os_user").text_at(2), zone::os_user());
+    EXPECT_NE(audit.column("inputs").text_at(0).find("persons.csv"), std::string::npos);
+    std::ifstream log(zone_ + ".audit.log");
+    std::string line;
+    int lines = 0;
+    while (std::getline(log, line)) ++lines;
+    EXPECT_EQ(lines, 3);
+}
+
+TEST(RiskZoneErrors, WrongOrMissingKeyFailsClearlyAndChangesNothing) {
+    test::TempDir dir;
+    const std::string zone = dir.file("zone.db");
+    auto r = test::run_wijkzicht("risk ingest --extracts '" + country().dir + "/microdata'" + zone_args(zone));
+    ASSERT_EQ(r.status, 0) << r.err;
+    const std::string before = test::file_fingerprint(zone);
+    test::write_file(dir.file("other.key"), "another key of sixteen bytes or more\n");
+    r = test::run_wijkzicht("risk indicators --key-file '" + dir.file("other.key") + "' --protected '" + zone + "'");
+    EXPECT_EQ(r.status, 2);
+    EXPECT_NE(r.err.find("is not the key the protected zone"), std::string::npos) << r.err;
+    r = test::run_wijkzicht("risk ingest --extracts '" + country().dir + "/microdata' --key-file '" + dir.file("other.key") +
+                            "' --protected '" + zone + "'");
+    EXPECT_EQ(r.status, 2) << r.err;
+    r = test::run_wijkzicht("risk network --key-file '" + dir.file("absent.key") + "' --protected '" + zone + "'");
+    EXPECT_EQ(r.status, 2);
+    EXPECT_NE(r.err.find("absent.key"), std::string::npos) << r.err;
+    test::write_file(dir.file("short.key"), "short\n");
+    r = test::run_wijkzicht("risk network --key-file '" + dir.file("short.key") + "' --protected '" + zone + "'");
+    EXPECT_EQ(r.status, 2);
+    EXPECT_NE(r.err.find("at least 16 bytes"), std::string::npos) << r.err;
+    EXPECT_EQ(test::file_fingerprint(zone), before);
+    // A step before its predecessor names the step to run.
+    r = test::run_wijkzicht("risk network" + zone_args(zone));
+    EXPECT_EQ(r.status, 2);
+    EXPECT_NE(r.err.find("risk indicators"), std::string::npos) << r.err;
+    EXPECT_EQ(test::file_fingerprint(zone), before);
+}
+
+TEST(RiskZoneErrors, MalformedExtractNamesThePositionNeverTheValueAndLeavesTheZone) {
+    test::TempDir dir;
+    const std::string zone = dir.file("zone.db");
+    const std::string bad = dir.file("extract");
+    fs::create_directories(bad);
+    for (const auto& e : fs::directory_iterator(country().dir + "/microdata")) fs::copy_file(e.path(), bad + "/" + e.path().filename().string());
+    // A BSN failing the 11-test on line 5 of persons.csv.
+    auto rows = read_csv(bad + "/persons.csv");
+    const std::string original = rows[4][0];
+    std::string broken = original;
+    broken[8] = broken[8] == '9' ? '0' : static_cast<char>(broken[8] + 1);
+    std::string text = test::read_all(bad + "/persons.csv");
+    text.replace(text.find(original), original.size(), broken);
+    test::write_file(bad + "/persons.csv", text);
+    auto r = test::run_wijkzicht("risk ingest --extracts '" + bad + "'" + zone_args(zone));
+    EXPECT_EQ(r.status, 2);
+    EXPECT_NE(r.err.find("persons.csv:5:1:"), std::string::npos) << r.err;
+    EXPECT_EQ(r.err.find(broken), std::string::npos) << "the error shows the value";
+    EXPECT_FALSE(fs::exists(zone)) << "a failed first ingest left a zone";
+    // An existing zone stays byte for byte as it was.
+    r = test::run_wijkzicht("risk ingest --extracts '" + country().dir + "/microdata'" + zone_args(zone));
+    ASSERT_EQ(r.status, 0) << r.err;
+    const std::string before = test::file_fingerprint(zone);
+    r = test::run_wijkzicht("risk ingest --extracts '" + bad + "'" + zone_args(zone));
+    EXPECT_EQ(r.status, 2);
+    EXPECT_EQ(test::file_fingerprint(zone), before);
+    EXPECT_FALSE(fs::exists(zone + "-journal"));
+    // A missing column and a missing file.
+    test::write_file(bad + "/persons.csv", "bsn,birth_year,household,address,income\n");
+    r = test::run_wijkzicht("risk ingest --extracts '" + bad + "'" + zone_args(zone));
+    EXPECT_EQ(r.status, 2);
+    EXPECT_NE(r.err.find("persons.csv:1:"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("'assets'"), std::string::npos) << r.err;
+    fs::remove(bad + "/persons.csv");
+    r = test::run_wijkzicht("risk ingest --extracts '" + bad + "'" + zone_args(zone));
+    EXPECT_EQ(r.status, 2);
+    EXPECT_NE(r.err.find("persons.csv"), std::string::npos) << r.err;
+    EXPECT_EQ(test::file_fingerprint(zone), before);
+}
+
+TEST(RiskZoneErrors, RecordsThatDoNotLinkAreSkippedAndCountedByReason) {
+    test::TempDir dir;
+    const std::string zone = dir.file("zone.db");
+    const std::string ex = dir.file("extract");
+    fs::create_directories(ex);
+    for (const auto& e : fs::directory_iterator(country().dir + "/microdata")) fs::copy_file(e.path(), ex + "/" + e.path().filename().string());
+    {
+        std::ofstream d(ex + "/directors.csv", std::ios::app);
+        d << "99999999,111222333,2015-01-01\n";  // an entity that is not in entities.csv (111222333 passes the 11-test)
+        std::ofstream s(ex + "/suspicions.csv", std::ios::app);
+        s << "VX1,111222333,violence,2016-02-03,0\nVX2,111222333,violence,2017-02-03,1\n";  // nobody in persons.csv
+    }
+    const auto r = test::run_wijkzicht("risk ingest --extracts '" + ex + "'" + zone_args(zone) + " --json");
+    ASSERT_EQ(r.status, 0) << r.err;
+    const auto j = nlohmann::json::parse(r.out);
+    std::map<std::string, std::int64_t> skipped;
+    for (const auto& s : j["skipped"]) skipped[s["file"].get<std::string>() + ": " + s["reason"].get<std::string>()] = s["records"];
+    EXPECT_EQ(skipped.size(), 2U) << r.out;
+    EXPECT_EQ(skipped["directors.csv: entity not in entities.csv"], 1);
+    EXPECT_EQ(skipped["suspicions.csv: suspect not in persons.csv"], 2);
+    EXPECT_NE(r.err.find("suspicions.csv: 2 records skipped: suspect not in persons.csv"), std::string::npos) << r.err;
+    EXPECT_EQ(j["tables"]["persons"].get<std::int64_t>(), country().truth["microdata"]["persons"].get<std::int64_t>());
+}
+
+}  // namespace
+}  // namespace wz
