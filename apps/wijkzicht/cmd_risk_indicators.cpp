@@ -40,6 +40,9 @@ class RiskIndicators final : public Command {
                         "Year of the snapshot indicators (default: the latest year of the extract)");
         cmd->add_option("--permutations", o_.permutations, "Permutations of the hot-spot inference")->capture_default_str();
         cmd->add_option("--seed", o_.seed, "Seed of the permutations")->capture_default_str();
+        cmd->add_option("--hot-spot-years", o_.hot_spot_years,
+                        "Hot spots of the yearly indicators: counts of this many years up to the reference year")
+            ->capture_default_str();
         json_.add(cmd, "Print the summary (and the hot-spot concentration) as JSON");
         return cmd;
     }

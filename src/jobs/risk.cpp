@@ -85,6 +85,7 @@ RiskIndicatorResult risk_indicators(const ZoneArgs& z, const RiskIndicatorOption
                         {"min_boards", o.indicators.min_boards},
                         {"reference_year", o.indicators.reference_year},
                         {"permutations", o.permutations},
+                        {"hot_spot_years", o.hot_spot_years},
                         {"seed", o.seed},
                         {"alpha", o.alpha}};
     return audited(z, audit, [&] {
@@ -116,7 +117,7 @@ RiskIndicatorResult risk_indicators(const ZoneArgs& z, const RiskIndicatorOption
             s.global_permutations = 0;
             s.seed = o.seed;
             s.alpha = o.alpha;
-            conc = risk::hot_spot_concentration(ind, ids, w, s);
+            conc = risk::hot_spot_concentration(ind, ids, w, s, o.hot_spot_years);
             have_hot_spots = true;
         }
         views = risk::indicator_views(ind, corop);

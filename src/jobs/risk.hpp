@@ -34,6 +34,7 @@ struct RiskIndicatorOptions {
     std::string store;
     int vintage = 0;  // of the buurt layer (0: the latest)
     std::uint32_t permutations = 999;
+    int hot_spot_years = 3;  // yearly indicators: the years up to the reference year whose counts are summed
     std::uint64_t seed = 0;
     double alpha = 0.05;
 };

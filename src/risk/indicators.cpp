@@ -362,12 +362,15 @@ Table indicator_views(const IndicatorResult& result, const std::map<std::string,
 }
 
 Concentration hot_spot_concentration(const IndicatorResult& result, std::span<const std::string> buurt_ids,
-                                     const spatial::Weights& weights, const spatial::HotspotSettings& settings) {
+                                     const spatial::Weights& weights, const spatial::HotspotSettings& settings,
+                                     int recent_years) {
+    if (recent_years < 1) throw UsageError("--hot-spot-years must be at least 1");
     if (weights.size() != buurt_ids.size()) throw InternalError("hot_spot_concentration: weights and ids differ in size");
     std::unordered_map<std::string, std::size_t> at;
     for (std::size_t i = 0; i < buurt_ids.size(); ++i) at.emplace(buurt_ids[i], i);
     const std::size_t n = buurt_ids.size();
-    Column si("indicator", ColumnType::kText), sy("year", ColumnType::kInt), sn("buurten", ColumnType::kInt),
+    Column si("indicator", ColumnType::kText), sf("from_year", ColumnType::kInt), sy("to_year", ColumnType::kInt),
+        sn("buurten", ColumnType::kInt),
         sh("hot_spots", ColumnType::kInt), sc("count", ColumnType::kInt), sin("count_in_hot_spots", ColumnType::kInt),
         ss("share_in_hot_spots", ColumnType::kReal), sr("residents_share_in_hot_spots", ColumnType::kReal);
     Column hi("indicator", ColumnType::kText), hb("buurt", ColumnType::kText), hr("rate", ColumnType::kReal),
@@ -376,14 +379,16 @@ Concentration hot_spot_concentration(const IndicatorResult& result, std::span<co
         const bool yearly = def.table == "yearly";
         const Table& t = yearly ? result.yearly : result.snapshot;
         const Column& b = t.column("buurt");
+        const Column& yr = t.column("year");
         const Column& count = t.column(def.name);
         const Column& den = t.column(def.denominator);
         const Column& res_col = t.column("residents");
+        const std::int64_t from = yearly ? result.reference_year - recent_years + 1 : result.reference_year;
         std::vector<std::int64_t> c(n, 0), d(n, 0), residents(n, 0);
         std::vector<std::uint8_t> seen(n, 0);
         for (std::size_t r = 0; r < b.size(); ++r) {
             const auto it = at.find(b.text_at(r));
-            if (it == at.end()) continue;
+            if (it == at.end() || yr.int_at(r) < from || yr.int_at(r) > result.reference_year) continue;
             c[it->second] += count.int_at(r);
             d[it->second] += den.int_at(r);
             if (seen[it->second] == 0) residents[it->second] = res_col.int_at(r);  // the same in every year
@@ -418,7 +423,8 @@ Concentration hot_spot_concentration(const IndicatorResult& result, std::span<co
             }
         }
         si.push_text(def.name);
-        sy.push_int(yearly ? 0 : result.reference_year);
+        sf.push_int(from);
+        sy.push_int(result.reference_year);
         sn.push_int(static_cast<std::int64_t>(n));
         sh.push_int(hot);
         sc.push_int(total);
@@ -435,7 +441,7 @@ Concentration hot_spot_concentration(const IndicatorResult& result, std::span<co
         }
     }
     Concentration out;
-    for (Column* c : {&si, &sy, &sn, &sh, &sc, &sin, &ss, &sr}) out.summary.add_column(std::move(*c));
+    for (Column* c : {&si, &sf, &sy, &sn, &sh, &sc, &sin, &ss, &sr}) out.summary.add_column(std::move(*c));
     for (Column* c : {&hi, &hb, &hr, &hz, &hp, &hh}) out.hot_spots.add_column(std::move(*c));
     return out;
 }

@@ -73,8 +73,8 @@ IndicatorResult compute_indicators(const MicroTables& tables, const IndicatorOpt
 Table indicator_views(const IndicatorResult& result, const std::map<std::string, std::string>& gemeente_corop);
 
 struct Concentration {
-    // indicator, year (the reference year for snapshot indicators, 0 for yearly ones summed over the
-    // years), buurten, hot_spots (buurten in G_i* hot spots of the indicator's rate), count,
+    // indicator, from_year, to_year (the years summed: the reference year for snapshot indicators, the
+    // `recent_years` up to it for yearly ones), buurten, hot_spots (buurten in G_i* hot spots of the indicator's rate), count,
     // count_in_hot_spots, share_in_hot_spots, residents_share_in_hot_spots.
     Table summary;
     // indicator, buurt, rate, gstar_z, gstar_p, hotspot ("hot", "cold", "ns"): the hot spots themselves.
@@ -82,8 +82,10 @@ struct Concentration {
 };
 
 // G_i* of each indicator's buurt rate over `weights` (queen contiguity of `buurt_ids`) with
-// permutation inference and FDR, and the share of the indicator's count inside the hot spots.
+// permutation inference and FDR, and the share of the indicator's count inside the hot spots. Yearly
+// indicators are summed over the `recent_years` up to the reference year (where the problem is now).
 Concentration hot_spot_concentration(const IndicatorResult& result, std::span<const std::string> buurt_ids,
-                                     const spatial::Weights& weights, const spatial::HotspotSettings& settings);
+                                     const spatial::Weights& weights, const spatial::HotspotSettings& settings,
+                                     int recent_years = 3);
 
 }  // namespace wz::risk

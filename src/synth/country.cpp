@@ -924,15 +924,45 @@ void build_country(Country& c, const Progress& progress) {
     make_tenure(c);
     make_plants(c, progress);
     compute_buurt_pop(c);
-    // Drug-crime growth buurten: populated buurten not otherwise planted.
+    // Drug-crime growth buurten: clusters of neighbouring populated buurten not otherwise planted (drug
+    // markets cluster): a random seed buurt and its queen neighbours, until there are enough.
+    const auto eligible = [&](std::size_t b) { return c.buurt_plant[b].plant < 0 && c.buurt_pop[b][5] >= 300; };
+    std::vector<std::set<std::int32_t>> touching(c.buurten.size());
+    for (std::int32_t y = 0; y < c.h; ++y) {
+        for (std::int32_t x = 0; x < c.w; ++x) {
+            const std::int32_t a = c.buurt_of[sz(y) * sz(c.w) + sz(x)];
+            if (a < 0) continue;
+            for (const auto& [dx, dy] : {std::pair{1, 0}, std::pair{0, 1}, std::pair{1, 1}, std::pair{-1, 1}}) {
+                if (x + dx < 0 || x + dx >= c.w || y + dy >= c.h) continue;
+                const std::int32_t b = c.buurt_of[sz(y + dy) * sz(c.w) + sz(x + dx)];
+                if (b < 0 || b == a) continue;
+                touching[sz(a)].insert(b);
+                touching[sz(b)].insert(a);
+            }
+        }
+    }
     std::vector<std::pair<std::uint64_t, std::int32_t>> cand;
     for (std::size_t b = 0; b < c.buurten.size(); ++b) {
-        if (c.buurt_plant[b].plant < 0 && c.buurt_pop[b][5] >= 300) cand.emplace_back(Rng(c.seed, Stream::kPlant, b, 9).next(), static_cast<std::int32_t>(b));
+        if (eligible(b)) cand.emplace_back(Rng(c.seed, Stream::kPlant, b, 9).next(), static_cast<std::int32_t>(b));
     }
     std::sort(cand.begin(), cand.end());
     const std::size_t nd = std::max<std::size_t>(3, static_cast<std::size_t>(std::lround(40 * std::sqrt(c.scale))));
-    for (std::size_t k = 0; k < cand.size() && k < nd; ++k) c.drug_growth_buurten.push_back(cand[k].second);
-    std::sort(c.drug_growth_buurten.begin(), c.drug_growth_buurten.end());
+    std::set<std::int32_t> taken, near;
+    for (std::size_t k = 0; k < cand.size() && taken.size() < nd; ++k) {
+        const std::int32_t seed = cand[k].second;
+        if (near.count(seed) != 0) continue;  // clusters do not touch
+        std::vector<std::int32_t> cluster{seed};
+        for (auto b : touching[sz(seed)]) {
+            if (eligible(sz(b)) && near.count(b) == 0) cluster.push_back(b);
+        }
+        if (cluster.size() < 3) continue;  // a lone buurt is no cluster
+        for (auto b : cluster) {
+            taken.insert(b);
+            near.insert(b);
+            for (auto n : touching[sz(b)]) near.insert(n);
+        }
+    }
+    c.drug_growth_buurten.assign(taken.begin(), taken.end());
     std::uint64_t persons = 0;
     for (std::size_t k = 0; k < c.cells.size(); ++k) persons += static_cast<std::uint64_t>(c.cell_pop[k * kYears + 5]);
     progress(fmt::format("population: {} residents in {} populated cells (2022)", persons, c.cells.size()));
