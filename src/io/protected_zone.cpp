@@ -21,6 +21,7 @@
 
 #include "core/codes.hpp"
 #include "core/error.hpp"
+#include "core/id_index.hpp"
 #include "core/progress.hpp"
 #include "io/csv.hpp"
 #include "io/import_run.hpp"
@@ -158,51 +159,6 @@ std::int64_t insert_audit(sqlite3* db, const AuditRecord& a) {
     s.run();
     return sqlite3_last_insert_rowid(db);
 }
-
-// ---- an index of pseudonyms (open addressing; keys are uniform hashes, never 0)
-
-class IdIndex {
-  public:
-    explicit IdIndex(std::size_t expected = 1024) { rehash(std::bit_ceil(std::max<std::size_t>(expected * 2, 1024))); }
-    // Inserts id with `value`; false when the id is already there.
-    bool insert(std::int64_t id, std::int32_t value) {
-        if ((size_ + 1) * 2 > keys_.size()) rehash(keys_.size() * 2);
-        std::size_t i = slot(id);
-        if (keys_[i] == id) return false;
-        keys_[i] = id;
-        values_[i] = value;
-        ++size_;
-        return true;
-    }
-    // The value of id, or -1.
-    std::int32_t find(std::int64_t id) const {
-        const std::size_t i = slot(id);
-        return keys_[i] == id ? values_[i] : -1;
-    }
-    bool contains(std::int64_t id) const { return find(id) >= 0; }
-
-  private:
-    std::size_t slot(std::int64_t id) const {
-        std::size_t i = static_cast<std::size_t>(id) & (keys_.size() - 1);
-        while (keys_[i] != 0 && keys_[i] != id) i = (i + 1) & (keys_.size() - 1);
-        return i;
-    }
-    void rehash(std::size_t capacity) {
-        std::vector<std::int64_t> keys(capacity, 0);
-        std::vector<std::int32_t> values(capacity, -1);
-        keys.swap(keys_);
-        values.swap(values_);
-        for (std::size_t k = 0; k < keys.size(); ++k) {
-            if (keys[k] == 0) continue;
-            const std::size_t i = slot(keys[k]);
-            keys_[i] = keys[k];
-            values_[i] = values[k];
-        }
-    }
-    std::vector<std::int64_t> keys_;
-    std::vector<std::int32_t> values_;
-    std::size_t size_ = 0;
-};
 
 // ---- one extract file, mapped and read record by record
 
@@ -698,6 +654,9 @@ Key::Key(std::string bytes) : bytes_(std::move(bytes)) {
         throw UsageError(fmt::format("the pseudonymisation key must have at least {} bytes", crypto_generichash_KEYBYTES_MIN));
     }
     if (bytes_.size() > crypto_generichash_KEYBYTES_MAX) bytes_.resize(crypto_generichash_KEYBYTES_MAX);
+    static const char kText[] = "wijkzicht pseudonym key 1";
+    crypto_generichash(pseudonym_key_.data(), pseudonym_key_.size(), reinterpret_cast<const unsigned char*>(kText),
+                       sizeof kText - 1, reinterpret_cast<const unsigned char*>(bytes_.data()), bytes_.size());
 }
 
 Key Key::from_file(const std::string& path) {
@@ -719,13 +678,22 @@ std::string Key::fingerprint() const {
 }
 
 std::int64_t Key::pseudonym(char domain, std::string_view id) const {
-    crypto_generichash_state st;
-    crypto_generichash_init(&st, reinterpret_cast<const unsigned char*>(bytes_.data()), bytes_.size(), 8);
-    const unsigned char head[2] = {static_cast<unsigned char>(domain), ':'};
-    crypto_generichash_update(&st, head, 2);
-    crypto_generichash_update(&st, reinterpret_cast<const unsigned char*>(id.data()), id.size());
-    unsigned char out[8];
-    crypto_generichash_final(&st, out, sizeof out);
+    // SipHash-2-4 (libsodium's crypto_shorthash: a keyed PRF built for short inputs) of "domain:id"
+    // under a 128-bit key derived from the key file; 64 bits.
+    unsigned char buf[256];
+    std::string long_id;
+    const unsigned char* msg = buf;
+    const std::size_t n = id.size() + 2;
+    if (n <= sizeof buf) {
+        buf[0] = static_cast<unsigned char>(domain);
+        buf[1] = ':';
+        std::memcpy(buf + 2, id.data(), id.size());
+    } else {
+        long_id = std::string(1, domain) + ":" + std::string(id);
+        msg = reinterpret_cast<const unsigned char*>(long_id.data());
+    }
+    unsigned char out[crypto_shorthash_BYTES];
+    crypto_shorthash(out, msg, n, pseudonym_key_.data());
     std::int64_t v = 0;
     std::memcpy(&v, out, sizeof v);
     return v == 0 ? 1 : v;
@@ -902,6 +870,18 @@ std::int64_t Zone::write(const std::vector<std::pair<std::string, const Table*>>
 
 Table Zone::audit() const {
     return read("audit", {"run", "started", "finished", "os_user", "command", "parameters", "inputs", "outputs"});
+}
+
+bool is_zone(const std::string& path) {
+    if (!fs::is_regular_file(path)) return false;
+    sqlite3* db = nullptr;
+    if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+        sqlite3_close(db);
+        return false;
+    }
+    const bool zone = meta_value(db, "format") == kFormat;
+    sqlite3_close(db);
+    return zone;
 }
 
 std::string os_user() {

@@ -2,9 +2,10 @@
 // The protected zone of the undermining analysis: a SQLite file of its own (never the results store)
 // holding pseudonymised micro-data and everything computed from them, an audit of every run, and the
 // fingerprint of the key it was made with. Identifiers (BSN, household, BAG address, KvK, purchase)
-// are replaced on the way in by a keyed BLAKE2b hash (64 bits, stored as INTEGER); raw identifiers
+// are replaced on the way in by a keyed hash (SipHash-2-4, 64 bits, stored as INTEGER); raw identifiers
 // are never stored, logged or printed, and an error names file, line and column, never the value.
 // Only aggregates that passed disclosure control leave the zone (jobs/risk.hpp: risk publish).
+#include <array>
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -27,12 +28,14 @@ class Key {
     // 16 hex characters: keyed BLAKE2b of a fixed text (tells keys apart, reveals nothing of the key).
     std::string fingerprint() const;
     // The pseudonym of identifier `id` in `domain` ('P' person, 'H' household, 'A' address,
-    // 'E' entity, 'K' purchase): 64 bits of keyed BLAKE2b of "domain:id", never 0.
+    // 'E' entity, 'K' purchase): SipHash-2-4 of "domain:id" under a 128-bit key derived from the key
+    // file by keyed BLAKE2b; 64 bits, never 0.
     std::int64_t pseudonym(char domain, std::string_view id) const;
 
   private:
     explicit Key(std::string bytes);
     std::string bytes_;
+    std::array<unsigned char, 16> pseudonym_key_{};  // SipHash key derived from bytes_ (BLAKE2b)
 };
 
 // The extract files, in ingest order, with their required columns.
@@ -98,6 +101,9 @@ class Zone {
     std::string path_;
     void* db_ = nullptr;  // sqlite3*
 };
+
+// True when `path` is a protected zone of wijkzicht (a file with the zone's format record).
+bool is_zone(const std::string& path);
 
 // The OS user running this process ("uid 1000" when it has no name).
 std::string os_user();

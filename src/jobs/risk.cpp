@@ -25,7 +25,7 @@ auto audited(const ZoneArgs& z, zone::AuditRecord& audit, Body body) {
         zone::append_audit_log(z.protected_path, audit, "completed", result.run);
         return result;
     } catch (const std::exception& e) {
-        if (fs::exists(z.protected_path)) {
+        if (zone::is_zone(z.protected_path)) {
             audit.outputs = {{"error", std::string(error_kind_info(error_kind_of(e)).name)}};
             zone::append_audit_log(z.protected_path, audit, "failed", 0);
         }

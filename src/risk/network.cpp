@@ -10,6 +10,7 @@
 #include <unordered_set>
 
 #include "core/error.hpp"
+#include "core/id_index.hpp"
 #include "core/progress.hpp"
 
 namespace wz::risk {
@@ -21,24 +22,21 @@ constexpr const char* kTypeNames[kTypes] = {"person", "household", "property", "
 class Nodes {
   public:
     std::uint32_t of(NodeType t, std::int64_t id) {
-        auto [it, added] = index_[t].emplace(id, static_cast<std::uint32_t>(type_.size()));
-        if (added) {
-            type_.push_back(t);
-            id_.push_back(id);
-        }
-        return it->second;
+        const std::int32_t found = index_[t].find(id);
+        if (found >= 0) return static_cast<std::uint32_t>(found);
+        const auto n = static_cast<std::uint32_t>(type_.size());
+        index_[t].insert(id, static_cast<std::int32_t>(n));
+        type_.push_back(t);
+        id_.push_back(id);
+        return n;
     }
-    std::int64_t find(NodeType t, std::int64_t id) const {
-        const auto it = index_[t].find(id);
-        return it == index_[t].end() ? -1 : static_cast<std::int64_t>(it->second);
-    }
+    std::int64_t find(NodeType t, std::int64_t id) const { return index_[t].find(id); }
     std::size_t size() const { return type_.size(); }
     NodeType type(std::size_t n) const { return type_[n]; }
     std::int64_t id(std::size_t n) const { return id_[n]; }
-    void reserve(NodeType t, std::size_t n) { index_[t].reserve(n); }
 
   private:
-    std::unordered_map<std::int64_t, std::uint32_t> index_[kTypes];
+    IdIndex index_[kTypes];
     std::vector<NodeType> type_;
     std::vector<std::int64_t> id_;
 };
@@ -69,7 +67,6 @@ NetworkResult analyse_network(const MicroTables& t, const Table& professional_di
     if (o.spread_hops < 0 || o.spread_hops > 6) throw UsageError("--hops must be from 0 to 6");
     ProgressStep step("building the network");
     Nodes nodes;
-    nodes.reserve(kPerson, t.persons.row_count());
     std::vector<std::pair<std::uint32_t, std::uint32_t>> control, living;  // edges for components / only for the spread
     std::vector<std::uint8_t> unusual_edge;
     // Persons: household and residence; residence buurt.
@@ -147,17 +144,28 @@ NetworkResult analyse_network(const MicroTables& t, const Table& professional_di
     for (std::size_t v = 0; v < n; ++v) root[v] = uf.find(static_cast<std::uint32_t>(v));
     struct Comp {
         std::int64_t persons = 0, entities = 0, properties = 0, transactions = 0, unusual = 0, suspects = 0, pros = 0;
-        std::set<std::string> buurten;
+        std::set<std::int32_t> buurten;
     };
     std::unordered_map<std::uint32_t, Comp> comps;
-    std::unordered_map<std::int64_t, std::string> person_buurt;
-    person_buurt.reserve(pid.size());
-    for (std::size_t r = 0; r < pid.size(); ++r) person_buurt.emplace(pid.int_at(r), pbu.text_at(r));
-    std::unordered_map<std::int64_t, std::string> address_buurt;
+    // Buurt of each person node and dwelling node (index into `buurt_codes`, -1 none).
+    std::vector<std::string> buurt_codes;
+    std::unordered_map<std::string, std::int32_t> buurt_index;
+    auto buurt_of_code = [&](const std::string& code) {
+        const auto [it, added] = buurt_index.emplace(code, static_cast<std::int32_t>(buurt_codes.size()));
+        if (added) buurt_codes.push_back(code);
+        return it->second;
+    };
+    std::vector<std::int32_t> node_buurt(n, -1);
+    for (std::size_t r = 0; r < pid.size(); ++r) {
+        node_buurt[static_cast<std::size_t>(nodes.find(kPerson, pid.int_at(r)))] = buurt_of_code(pbu.text_at(r));
+    }
     {
         const Column& a = t.dwellings.column("address");
         const Column& b = t.dwellings.column("buurt");
-        for (std::size_t r = 0; r < a.size(); ++r) address_buurt.emplace(a.int_at(r), b.text_at(r));
+        for (std::size_t r = 0; r < a.size(); ++r) {
+            const auto v = nodes.find(kAddress, a.int_at(r));
+            if (v >= 0) node_buurt[static_cast<std::size_t>(v)] = buurt_of_code(b.text_at(r));
+        }
     }
     std::vector<std::uint8_t> in_control(n, 0);
     for (const auto& [a, b] : control) in_control[a] = in_control[b] = 1;
@@ -165,23 +173,19 @@ NetworkResult analyse_network(const MicroTables& t, const Table& professional_di
         if (in_control[v] == 0) continue;
         Comp& c = comps[root[v]];
         switch (nodes.type(v)) {
-            case kPerson: {
+            case kPerson:
                 ++c.persons;
                 c.suspects += suspect[v];
                 c.pros += pro[v];
-                const auto it = person_buurt.find(nodes.id(v));
-                if (it != person_buurt.end()) c.buurten.insert(it->second);
+                if (node_buurt[v] >= 0) c.buurten.insert(node_buurt[v]);
                 break;
-            }
             case kEntity:
                 ++c.entities;
                 break;
-            case kAddress: {
+            case kAddress:
                 ++c.properties;
-                const auto it = address_buurt.find(nodes.id(v));
-                if (it != address_buurt.end()) c.buurten.insert(it->second);
+                if (node_buurt[v] >= 0) c.buurten.insert(node_buurt[v]);
                 break;
-            }
             default:
                 break;
         }
@@ -289,11 +293,13 @@ NetworkResult analyse_network(const MicroTables& t, const Table& professional_di
         for (Column* c : {&mt, &mn, &mc, &mr}) res.members.add_column(std::move(*c));
     }
     // Per buurt.
-    std::map<std::string, std::array<std::int64_t, 5>> per;  // at risk, suspects, risk components, entity-owned, via suspect entities
-    for (std::size_t r = 0; r < pid.size(); ++r) per[pbu.text_at(r)];
+    // Per buurt index: at risk, suspects, risk components, entity-owned, via suspect entities.
+    const Column& ob = t.ownership.column("buurt");
+    for (std::size_t r = 0; r < ob.size(); ++r) buurt_of_code(ob.text_at(r));
+    std::vector<std::array<std::int64_t, 5>> per(buurt_codes.size(), std::array<std::int64_t, 5>{});
     for (std::size_t r = 0; r < pid.size(); ++r) {
         const auto v = static_cast<std::size_t>(nodes.find(kPerson, pid.int_at(r)));
-        auto& a = per[pbu.text_at(r)];
+        auto& a = per[static_cast<std::size_t>(node_buurt[v])];
         if (suspect[v] != 0) {
             ++a[1];
         } else if (dist[v] > 0) {
@@ -301,18 +307,10 @@ NetworkResult analyse_network(const MicroTables& t, const Table& professional_di
         }
     }
     {
-        std::set<std::pair<std::string, std::uint32_t>> seen;  // (buurt, risky component)
+        std::set<std::pair<std::int32_t, std::uint32_t>> seen;  // (buurt, risky component)
         for (std::size_t v = 0; v < n; ++v) {
-            if (in_control[v] == 0 || risky.count(root[v]) == 0) continue;
-            const std::string* b = nullptr;
-            if (nodes.type(v) == kPerson) {
-                const auto it = person_buurt.find(nodes.id(v));
-                if (it != person_buurt.end()) b = &it->second;
-            } else if (nodes.type(v) == kAddress) {
-                const auto it = address_buurt.find(nodes.id(v));
-                if (it != address_buurt.end()) b = &it->second;
-            }
-            if (b != nullptr && seen.emplace(*b, root[v]).second) ++per[*b][2];
+            if (in_control[v] == 0 || risky.count(root[v]) == 0 || node_buurt[v] < 0) continue;
+            if (seen.emplace(node_buurt[v], root[v]).second) ++per[static_cast<std::size_t>(node_buurt[v])][2];
         }
     }
     {
@@ -324,12 +322,11 @@ NetworkResult analyse_network(const MicroTables& t, const Table& professional_di
             const auto v = nodes.find(kPerson, p.int_at(r));
             if (v >= 0 && (suspect[static_cast<std::size_t>(v)] != 0 || pro[static_cast<std::size_t>(v)] != 0)) flagged_entities.insert(e.int_at(r));
         }
-        const Column& b = t.ownership.column("buurt");
         const Column& ty = t.ownership.column("owner_type");
         const Column& ow = t.ownership.column("owner");
-        for (std::size_t r = 0; r < b.size(); ++r) {
+        for (std::size_t r = 0; r < ob.size(); ++r) {
             if (ty.text_at(r) != "entity") continue;
-            auto& a = per[b.text_at(r)];
+            auto& a = per[static_cast<std::size_t>(buurt_index.at(ob.text_at(r)))];
             ++a[3];
             if (flagged_entities.count(ow.int_at(r)) != 0) ++a[4];
         }
@@ -338,8 +335,12 @@ NetworkResult analyse_network(const MicroTables& t, const Table& professional_di
         Column cb("buurt", ColumnType::kText), c0("persons_at_risk", ColumnType::kInt), c1("suspects", ColumnType::kInt),
             c2("risk_components", ColumnType::kInt), c3("entity_owned_dwellings", ColumnType::kInt),
             c4("dwellings_via_suspect_entities", ColumnType::kInt);
-        for (const auto& [b, a] : per) {
-            cb.push_text(b);
+        std::vector<std::size_t> order_b(buurt_codes.size());
+        std::iota(order_b.begin(), order_b.end(), 0U);
+        std::sort(order_b.begin(), order_b.end(), [&](std::size_t x, std::size_t y) { return buurt_codes[x] < buurt_codes[y]; });
+        for (const auto bi : order_b) {
+            const auto& a = per[bi];
+            cb.push_text(buurt_codes[bi]);
             c0.push_int(a[0]);
             c1.push_int(a[1]);
             c2.push_int(a[2]);
