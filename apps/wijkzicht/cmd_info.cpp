@@ -13,7 +13,10 @@ class Info final : public Command {
   public:
     CLI::App* setup(CLI::App& parent) override {
         CLI::App* cmd = parent.add_subcommand(
-            "info", "Inventory of a results store: areas per level and vintage, datasets, runs");
+            "info",
+            "Inventory of a results store: areas per level and vintage, datasets (rows, columns, years) and "
+            "the runs that made them (command, inputs by SHA-256, parameters, program version, time).\n"
+            "Example: wijkzicht info --store nl.gpkg --json");
         store_.add(cmd);
         json_.add(cmd, "Print the inventory as JSON");
         return cmd;

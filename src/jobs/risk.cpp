@@ -63,9 +63,13 @@ RiskIngestResult risk_ingest(const ZoneArgs& z, const std::string& extracts) {
     return {std::move(r.report)};
 }
 
-risk::MicroTables read_micro_tables(const zone::Zone& zone) {
+risk::MicroTables read_micro_tables(const zone::Zone& zone, bool for_network) {
     risk::MicroTables t;
-    t.persons = zone.read("persons", {"person", "household", "address", "buurt", "income", "assets"});
+    if (for_network) {
+        t.persons = zone.read("persons", {"person", "household", "address", "buurt", "income", "assets"});
+    } else {
+        t.persons = zone.read("persons", {"person", "buurt", "income", "assets"});
+    }
     t.dwellings = zone.read("dwellings", {"address", "buurt"});
     t.ownership = zone.read("ownership", {"address", "buurt", "owner_type", "owner"});
     t.purchases = zone.read("purchases", {"purchase", "address", "buurt", "buyer_type", "buyer", "year", "price",
@@ -90,7 +94,7 @@ RiskIndicatorResult risk_indicators(const ZoneArgs& z, const RiskIndicatorOption
                         {"alpha", o.alpha}};
     return audited(z, audit, [&] {
         zone::Zone zone(z.protected_path, key);
-        const risk::MicroTables tables = read_micro_tables(zone);
+        const risk::MicroTables tables = read_micro_tables(zone, false);
         const risk::IndicatorResult ind = risk::compute_indicators(tables, o.indicators);
         std::map<std::string, std::string> corop;
         Table views;
@@ -161,7 +165,7 @@ RiskNetworkResult risk_network(const ZoneArgs& z, const risk::NetworkOptions& o)
     audit.parameters = {{"spread_hops", o.spread_hops}, {"reference_year", o.reference_year}, {"min_suspects", o.min_suspects}};
     return audited(z, audit, [&] {
         zone::Zone zone(z.protected_path, key);
-        const risk::MicroTables tables = read_micro_tables(zone);
+        const risk::MicroTables tables = read_micro_tables(zone, true);
         const Table pros = zone.read("r_flag_professional_directors", {"person", "boards"});
         const risk::NetworkResult net = risk::analyse_network(tables, pros, o);
         RiskNetworkResult r;

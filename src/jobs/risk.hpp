@@ -55,7 +55,8 @@ struct RiskNetworkResult {
 };
 RiskNetworkResult risk_network(const ZoneArgs& zone, const risk::NetworkOptions& options);
 
-// The micro-data tables of the zone with the columns the analyses use.
-risk::MicroTables read_micro_tables(const zone::Zone& zone);
+// The micro-data tables of the zone with the columns the analyses use (persons' household and address
+// only `for_network`).
+risk::MicroTables read_micro_tables(const zone::Zone& zone, bool for_network);
 
 }  // namespace wz::jobs

@@ -10,6 +10,7 @@
 #include <unordered_set>
 
 #include "core/error.hpp"
+#include "core/id_index.hpp"
 
 namespace wz::risk {
 namespace {
@@ -21,9 +22,15 @@ const Column& col(const Table& t, const char* name) { return t.column(name); }
 // Buurt codes -> dense indices, in sorted order.
 class Buurten {
   public:
-    void add(const std::string& code) { codes_.insert(code); }
+    void add(const std::string& code) {
+        if (code != last_) {
+            codes_.insert(code);
+            last_ = code;
+        }
+    }
     void freeze() {
         list_.assign(codes_.begin(), codes_.end());
+        std::sort(list_.begin(), list_.end());
         for (std::size_t i = 0; i < list_.size(); ++i) index_[list_[i]] = i;
     }
     std::size_t size() const { return list_.size(); }
@@ -31,7 +38,8 @@ class Buurten {
     const std::vector<std::string>& list() const { return list_; }
 
   private:
-    std::set<std::string> codes_;
+    std::unordered_set<std::string> codes_;
+    std::string last_;
     std::vector<std::string> list_;
     std::unordered_map<std::string, std::size_t> index_;
 };
@@ -93,23 +101,25 @@ IndicatorResult compute_indicators(const MicroTables& t, const IndicatorOptions&
     const Column& p_buurt = col(t.persons, "buurt");
     const Column& p_income = col(t.persons, "income");
     const Column& p_assets = col(t.persons, "assets");
-    std::unordered_map<std::int64_t, std::size_t> person_row;
-    person_row.reserve(p_id.size());
+    IdIndex person_row(p_id.size());
     std::vector<std::int64_t> residents(nb, 0);
+    std::vector<std::int32_t> person_bi(p_id.size());
     for (std::size_t r = 0; r < p_id.size(); ++r) {
-        person_row.emplace(p_id.int_at(r), r);
-        ++residents[buurten.of(p_buurt.text_at(r))];
+        person_row.insert(p_id.int_at(r), static_cast<std::int32_t>(r));
+        person_bi[r] = r > 0 && p_buurt.text_at(r) == p_buurt.text_at(r - 1) ? person_bi[r - 1]
+                                                                              : static_cast<std::int32_t>(buurten.of(p_buurt.text_at(r)));
+        ++residents[static_cast<std::size_t>(person_bi[r])];
     }
     auto person_buurt = [&](std::int64_t id) -> std::ptrdiff_t {
-        const auto it = person_row.find(id);
-        return it == person_row.end() ? -1 : static_cast<std::ptrdiff_t>(buurten.of(p_buurt.text_at(it->second)));
+        const std::int32_t row = person_row.find(id);
+        return row < 0 ? -1 : static_cast<std::ptrdiff_t>(person_bi[static_cast<std::size_t>(row)]);
     };
     // Entities: seat.
     const Column& e_id = col(t.entities, "entity");
     const Column& e_form = col(t.entities, "legal_form");
     const Column& e_buurt = col(t.entities, "buurt");
-    std::unordered_map<std::int64_t, std::size_t> entity_row;
-    for (std::size_t r = 0; r < e_id.size(); ++r) entity_row.emplace(e_id.int_at(r), r);
+    IdIndex entity_row(e_id.size());
+    for (std::size_t r = 0; r < e_id.size(); ++r) entity_row.insert(e_id.int_at(r), static_cast<std::int32_t>(r));
     // Years.
     std::set<std::int64_t> years;
     const Column& q_year = col(t.purchases, "year");
@@ -176,8 +186,8 @@ IndicatorResult compute_indicators(const MicroTables& t, const IndicatorOptions&
             if (ft.text_at(r) == "person") {
                 b = person_buurt(from.int_at(r));
             } else {
-                const auto it = entity_row.find(from.int_at(r));
-                if (it != entity_row.end()) b = static_cast<std::ptrdiff_t>(buurten.of(e_buurt.text_at(it->second)));
+                const std::int32_t row = entity_row.find(from.int_at(r));
+                if (row >= 0) b = static_cast<std::ptrdiff_t>(buurten.of(e_buurt.text_at(static_cast<std::size_t>(row))));
             }
             if (b < 0) continue;
             const std::size_t k = static_cast<std::size_t>(b) * ny + yi(x_year.int_at(r));
@@ -245,28 +255,41 @@ IndicatorResult compute_indicators(const MicroTables& t, const IndicatorOptions&
         const Column& pid = col(t.directors, "person");
         for (std::size_t r = 0; r < eid.size(); ++r) {
             if (boards[pid.int_at(r)] < o.min_boards) continue;
-            const auto it = entity_row.find(eid.int_at(r));
-            if (it == entity_row.end() || e_form.text_at(it->second) != "stichting") continue;
-            if (pro_entities.insert(eid.int_at(r)).second) ++pro_foundations[buurten.of(e_buurt.text_at(it->second))];
+            const std::int32_t row = entity_row.find(eid.int_at(r));
+            if (row < 0 || e_form.text_at(static_cast<std::size_t>(row)) != "stichting") continue;
+            if (pro_entities.insert(eid.int_at(r)).second) ++pro_foundations[buurten.of(e_buurt.text_at(static_cast<std::size_t>(row)))];
         }
     }
     {
         const Column& b = col(t.ownership, "buurt");
         const Column& type = col(t.ownership, "owner_type");
         const Column& owner = col(t.ownership, "owner");
-        std::set<std::pair<std::size_t, std::int64_t>> seen;  // (buurt, owner)
+        // Each (buurt, person owner) once: sorted pairs.
+        std::vector<std::pair<std::size_t, std::int64_t>> pairs;
+        pairs.reserve(b.size());
         std::set<std::int64_t> flagged;
+        std::size_t last_bi = 0;
+        const std::string* last_code = nullptr;
         for (std::size_t r = 0; r < b.size(); ++r) {
-            const std::size_t bi = buurten.of(b.text_at(r));
+            if (last_code == nullptr || b.text_at(r) != *last_code) {
+                last_bi = buurten.of(b.text_at(r));
+                last_code = &b.text_at(r);
+            }
+            const std::size_t bi = last_bi;
             const std::int64_t id = owner.int_at(r);
             if (type.text_at(r) == "entity") {
                 if (pro_entities.count(id) != 0) ++pro_dwellings[bi];
                 continue;
             }
-            if (!seen.emplace(bi, id).second) continue;
+            pairs.emplace_back(bi, id);
+        }
+        std::sort(pairs.begin(), pairs.end());
+        pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
+        for (const auto& [bi, id] : pairs) {
             ++owners[bi];
-            const auto it = person_row.find(id);
-            if (it != person_row.end() && value_or(p_income, it->second, 1) == 0 && value_or(p_assets, it->second, 1) == 0) {
+            const std::int32_t row = person_row.find(id);
+            const auto pr = static_cast<std::size_t>(row);
+            if (row >= 0 && value_or(p_income, pr, 1) == 0 && value_or(p_assets, pr, 1) == 0) {
                 ++without_means[bi];
                 flagged.insert(id);
             }
