@@ -719,98 +719,121 @@ DisclosureResult protect_counts(const Table& buurt_counts, const std::vector<std
     const std::int64_t primary_width = std::min(options.protection_level, std::max<std::int64_t>(ceiling, 0));
     const std::int64_t secondary_width = std::max<std::int64_t>(1, options.rounding_base - 1);
 
-    struct YearResult {
-        Areas areas;
-        std::vector<std::int64_t> values;
-        std::vector<std::uint8_t> states;
-        std::vector<std::int32_t> protects;
-        std::vector<std::int32_t> unprotected;
+    // One year's rows of both tables, made in the parallel loop and joined in year order.
+    struct Output {
+        std::vector<std::string> level, area;
+        std::vector<std::int64_t> year;
+        std::vector<std::vector<std::int64_t>> values;
+        std::vector<std::vector<std::uint8_t>> status;
+        std::vector<std::string> s_level, s_area, s_column, s_reason;
+        std::vector<std::int64_t> s_year;
+        std::size_t primary = 0, secondary = 0;
+        std::vector<std::string> unprotected;
     };
-    std::vector<YearResult> results(years.size());
+    const std::size_t cols = static_cast<std::size_t>(columns);
+    std::vector<Output> outputs(years.size());
     tbb::parallel_for(std::size_t{0}, years.size(), [&](std::size_t y) {
         const YearRows& yr = years[y];
         std::vector<std::string> codes;
         for (std::size_t i = yr.begin; i < yr.end; ++i) codes.push_back(buurt.text_at(order[i]));
-        YearResult& out = results[y];
-        out.areas = build_areas(codes);
-        const std::size_t n = out.areas.code.size(), cols = static_cast<std::size_t>(columns);
+        const Areas areas = build_areas(codes);
+        const std::size_t n = areas.code.size();
         std::vector<std::int64_t> values(n * cols, 0);
         for (std::size_t i = yr.begin; i < yr.end; ++i)
             for (std::size_t k = 0; k < cols; ++k)
                 values[(i - yr.begin) * cols + k] = counts[k]->int_at(order[i]);
         for (std::size_t a = 0; a + 1 < n; ++a) {  // children before parents
-            const auto p = static_cast<std::size_t>(out.areas.parent[a]);
+            const auto p = static_cast<std::size_t>(areas.parent[a]);
             for (std::size_t k = 0; k < cols; ++k) values[p * cols + k] += values[a * cols + k];
         }
-        YearEngine engine(out.areas, patterns, columns, ceiling, primary_width, secondary_width,
+        YearEngine engine(areas, patterns, columns, ceiling, primary_width, secondary_width,
                           std::move(values));
         engine.run();
-        out.values = std::move(engine.values());
-        out.states = std::move(engine.states());
-        out.protects = std::move(engine.protects());
-        out.unprotected = std::move(engine.unprotected());
-    });
-
-    // Output.
-    DisclosureResult result;
-    std::size_t total_rows = 0;
-    for (const auto& r : results) total_rows += r.areas.code.size();
-    std::vector<std::string> level_col, area_col;
-    std::vector<std::int64_t> year_col;
-    std::vector<std::vector<std::int64_t>> count_vals(static_cast<std::size_t>(columns));
-    std::vector<std::vector<std::uint8_t>> count_status(static_cast<std::size_t>(columns));
-    std::vector<std::string> s_level, s_area, s_column, s_reason;
-    std::vector<std::int64_t> s_year;
-    std::size_t total_suppressed = 0;
-    for (const auto& r : results)
-        total_suppressed += static_cast<std::size_t>(std::count_if(
-            r.states.begin(), r.states.end(), [](std::uint8_t st) { return st != kPublished; }));
-    level_col.reserve(total_rows);
-    area_col.reserve(total_rows);
-    year_col.reserve(total_rows);
-    for (std::size_t k = 0; k < count_vals.size(); ++k) {
-        count_vals[k].reserve(total_rows);
-        count_status[k].reserve(total_rows);
-    }
-    s_level.reserve(total_suppressed);
-    s_area.reserve(total_suppressed);
-    s_year.reserve(total_suppressed);
-    s_column.reserve(total_suppressed);
-    s_reason.reserve(total_suppressed);
-    for (std::size_t y = 0; y < results.size(); ++y) {
-        const YearResult& r = results[y];
-        const std::size_t n = r.areas.code.size(), cols = static_cast<std::size_t>(columns);
+        const auto& value = engine.values();
+        const auto& state = engine.states();
+        const auto& protects = engine.protects();
+        Output& out = outputs[y];
+        const std::size_t hidden = static_cast<std::size_t>(
+            std::count_if(state.begin(), state.end(), [](std::uint8_t st) { return st != kPublished; }));
+        out.level.reserve(n);
+        out.area.reserve(n);
+        out.year.assign(n, yr.year);
+        out.values.assign(cols, std::vector<std::int64_t>(n, 0));
+        out.status.assign(cols, std::vector<std::uint8_t>(n, 0));
+        out.s_level.reserve(hidden);
+        out.s_area.reserve(hidden);
+        out.s_column.reserve(hidden);
+        out.s_reason.reserve(hidden);
+        out.s_year.assign(hidden, yr.year);
         for (std::size_t a = 0; a < n; ++a) {
-            level_col.emplace_back(kLevelNames[r.areas.level[a]]);
-            area_col.push_back(r.areas.code[a]);
-            year_col.push_back(years[y].year);
+            out.level.emplace_back(kLevelNames[areas.level[a]]);
+            out.area.push_back(areas.code[a]);
             for (std::size_t k = 0; k < cols; ++k) {
                 const std::size_t cell = a * cols + k;
-                const bool shown = r.states[cell] == kPublished;
-                count_vals[k].push_back(shown ? round_to_base(r.values[cell], options.rounding_base) : 0);
-                count_status[k].push_back(shown ? 0 : static_cast<std::uint8_t>(Missing::kSecret));
-                if (shown) continue;
-                s_level.emplace_back(kLevelNames[r.areas.level[a]]);
-                s_area.push_back(r.areas.code[a]);
-                s_year.push_back(years[y].year);
-                s_column.push_back(count_columns[k]);
-                if (r.states[cell] == kPrimary) {
-                    ++result.primary_cells;
-                    s_reason.emplace_back("primary");
+                if (state[cell] == kPublished) {
+                    out.values[k][a] = round_to_base(value[cell], options.rounding_base);
+                    continue;
+                }
+                out.status[k][a] = static_cast<std::uint8_t>(Missing::kSecret);
+                out.s_level.emplace_back(kLevelNames[areas.level[a]]);
+                out.s_area.push_back(areas.code[a]);
+                out.s_column.push_back(count_columns[k]);
+                if (state[cell] == kPrimary) {
+                    ++out.primary;
+                    out.s_reason.emplace_back("primary");
                 } else {
-                    ++result.secondary_cells;
-                    const auto p = static_cast<std::size_t>(r.protects[cell]);
-                    s_reason.push_back("secondary: protects " + count_columns[p % cols] + " in " +
-                                       r.areas.code[p / cols]);
+                    ++out.secondary;
+                    const auto p = static_cast<std::size_t>(protects[cell]);
+                    out.s_reason.push_back("secondary: protects " + count_columns[p % cols] + " in " +
+                                           areas.code[p / cols]);
                 }
             }
         }
-        for (std::int32_t cell : r.unprotected) {
+        for (std::int32_t cell : engine.unprotected()) {
             const auto c = static_cast<std::size_t>(cell);
-            result.unprotected.push_back(r.areas.code[c / cols] + " " + std::to_string(years[y].year) + " " +
-                                         count_columns[c % cols]);
+            out.unprotected.push_back(areas.code[c / cols] + " " + std::to_string(yr.year) + " " +
+                                      count_columns[c % cols]);
         }
+    });
+
+    // Join the years.
+    DisclosureResult result;
+    Output all;
+    all.values.resize(cols);
+    all.status.resize(cols);
+    auto join = [](auto& to, auto& from) {
+        if (to.empty()) {
+            to = std::move(from);
+            return;
+        }
+        to.insert(to.end(), std::make_move_iterator(from.begin()), std::make_move_iterator(from.end()));
+    };
+    for (Output& o : outputs) {
+        join(all.level, o.level);
+        join(all.area, o.area);
+        join(all.year, o.year);
+        for (std::size_t k = 0; k < cols; ++k) {
+            join(all.values[k], o.values[k]);
+            join(all.status[k], o.status[k]);
+        }
+        join(all.s_level, o.s_level);
+        join(all.s_area, o.s_area);
+        join(all.s_column, o.s_column);
+        join(all.s_reason, o.s_reason);
+        join(all.s_year, o.s_year);
+        join(result.unprotected, o.unprotected);
+        result.primary_cells += o.primary;
+        result.secondary_cells += o.secondary;
     }
+    const std::size_t total_rows = all.level.size();
+    std::vector<std::string>& level_col = all.level;
+    std::vector<std::string>& area_col = all.area;
+    std::vector<std::int64_t>& year_col = all.year;
+    std::vector<std::vector<std::int64_t>>& count_vals = all.values;
+    std::vector<std::vector<std::uint8_t>>& count_status = all.status;
+    std::vector<std::string>&s_level = all.s_level, &s_area = all.s_area, &s_column = all.s_column,
+    &s_reason = all.s_reason;
+    std::vector<std::int64_t>& s_year = all.s_year;
     // Rates from the published columns.
     std::vector<std::vector<double>> rate_vals(rates.size());
     std::vector<std::vector<std::uint8_t>> rate_status(rates.size());

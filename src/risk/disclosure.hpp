@@ -32,7 +32,8 @@
 // areas by two parts of a margin), touching suppressed cells only and keeping each within its bounds.
 // The audit lets the attacker know every published cell exactly (a stronger attacker than the real one,
 // whose intervals are therefore at least as wide): the rounding can only widen the intervals, never
-// narrow them. A cell for which the audit finds no witness even after further suppression is listed in
+// narrow them. The witnesses are integer tables, so integrality does not help the attacker either.
+// A cell for which the audit finds no witness even after further suppression is listed in
 // `unprotected` (none in the tests; `risk publish` must refuse to publish when there is one).
 //
 // Secondary cells are chosen by a greedy heuristic: for a cell that its witnesses do not yet move far
