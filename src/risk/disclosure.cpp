@@ -18,6 +18,7 @@
 
 #include "core/codes.hpp"
 #include "core/error.hpp"
+#include "core/progress.hpp"
 
 namespace wz::risk {
 
@@ -178,8 +179,10 @@ Areas build_areas(const std::vector<std::string>& buurten) {
 class YearEngine {
   public:
     YearEngine(const Areas& areas, const ColumnPatterns& patterns, int columns, std::int64_t ceiling,
-               std::int64_t primary_width, std::int64_t secondary_width, std::vector<std::int64_t> values)
-        : areas_(areas),
+               std::int64_t primary_width, std::int64_t secondary_width, std::vector<std::int64_t> values,
+               const ProgressStep& step)
+        : step_(step),
+          areas_(areas),
           patterns_(patterns),
           columns_(columns),
           ceiling_(ceiling),
@@ -202,6 +205,7 @@ class YearEngine {
             while (!queue.empty()) {
                 const std::int32_t cell = queue.front();
                 queue.pop_front();
+                if ((++handled_ & 1023U) == 0) step_.check();
                 protect(cell, queue);
             }
         };
@@ -209,9 +213,11 @@ class YearEngine {
         // The audit: every suppressed cell again, with the witness search alone (no new suppression).
         for (int round = 0; round < 4; ++round) {
             std::vector<std::int32_t> failed;
-            for (std::size_t i = 0; i < value_.size(); ++i)
+            for (std::size_t i = 0; i < value_.size(); ++i) {
+                if ((i & 4095U) == 0) step_.check();
                 if (state_[i] != kPublished && !audit(static_cast<std::int32_t>(i)))
                     failed.push_back(static_cast<std::int32_t>(i));
+            }
             if (failed.empty()) return;
             if (round == 3) {
                 unprotected_ = std::move(failed);
@@ -564,6 +570,8 @@ class YearEngine {
         witness_or_suppress(cell, -1, std::min(room(cell, -1), width - up), queue);
     }
 
+    const ProgressStep& step_;
+    std::uint32_t handled_ = 0;
     const Areas& areas_;
     const ColumnPatterns& patterns_;
     std::int32_t columns_;
@@ -732,6 +740,7 @@ DisclosureResult protect_counts(const Table& buurt_counts, const std::vector<std
     };
     const std::size_t cols = static_cast<std::size_t>(columns);
     std::vector<Output> outputs(years.size());
+    ProgressStep step("disclosure control", years.size(), "years");
     tbb::parallel_for(std::size_t{0}, years.size(), [&](std::size_t y) {
         const YearRows& yr = years[y];
         std::vector<std::string> codes;
@@ -747,7 +756,7 @@ DisclosureResult protect_counts(const Table& buurt_counts, const std::vector<std
             for (std::size_t k = 0; k < cols; ++k) values[p * cols + k] += values[a * cols + k];
         }
         YearEngine engine(areas, patterns, columns, ceiling, primary_width, secondary_width,
-                          std::move(values));
+                          std::move(values), step);
         engine.run();
         const auto& value = engine.values();
         const auto& state = engine.states();
@@ -794,6 +803,7 @@ DisclosureResult protect_counts(const Table& buurt_counts, const std::vector<std
             out.unprotected.push_back(areas.code[c / cols] + " " + std::to_string(yr.year) + " " +
                                       count_columns[c % cols]);
         }
+        step.advance();
     });
 
     // Join the years.
@@ -802,12 +812,22 @@ DisclosureResult protect_counts(const Table& buurt_counts, const std::vector<std
     all.values.resize(cols);
     all.status.resize(cols);
     auto join = [](auto& to, auto& from) {
-        if (to.empty()) {
-            to = std::move(from);
-            return;
-        }
         to.insert(to.end(), std::make_move_iterator(from.begin()), std::make_move_iterator(from.end()));
+        from = {};
     };
+    std::size_t rows_out = 0, hidden_out = 0;
+    for (const Output& o : outputs) {
+        rows_out += o.level.size();
+        hidden_out += o.s_level.size();
+    }
+    for (auto* v : {&all.level, &all.area, &all.s_level, &all.s_area, &all.s_column, &all.s_reason})
+        v->reserve(v == &all.level || v == &all.area ? rows_out : hidden_out);
+    all.year.reserve(rows_out);
+    all.s_year.reserve(hidden_out);
+    for (std::size_t k = 0; k < cols; ++k) {
+        all.values[k].reserve(rows_out);
+        all.status[k].reserve(rows_out);
+    }
     for (Output& o : outputs) {
         join(all.level, o.level);
         join(all.area, o.area);
