@@ -12,7 +12,8 @@
 // Years are independent tables (no relation across years).
 //
 // The attacker ("cannot be recomputed"). The attacker knows every relation, every published value v as
-// the interval of true values that round to v (for base 5: v-2 … v+2), that every count is a
+// the interval of true values that round to v (for base 5: v-2 … v+2; and above P, or it would have
+// been suppressed), that every count is a
 // non-negative integer, and the suppression record: a primary cell lies in [0, P] (P = primary_ceiling(),
 // the largest count that is suppressed as primary: minimum_count - 1 for base 5 and minimum 10), a
 // secondary cell in [P + 1, ∞). For each suppressed cell the attacker solves the linear programme
@@ -29,7 +30,8 @@
 // audit is constructive. For each cell it builds explicit feasible tables that move the cell up and
 // down by amounts adding up to the width, out of moves along patterns that keep every relation (outer
 // products of a hierarchy pattern and a margin pattern, e.g. the +1 -1 / -1 +1 rectangle of two sibling
-// areas by two parts of a margin), touching suppressed cells only and keeping each within its bounds.
+// areas by two parts of a margin; margin patterns span at most 4 columns), and sums of two such patterns
+// where one alone is blocked, touching suppressed cells only and keeping each within its bounds.
 // The audit lets the attacker know every published cell exactly (a stronger attacker than the real one,
 // whose intervals are therefore at least as wide): the rounding can only widen the intervals, never
 // narrow them. The witnesses are integer tables, so integrality does not help the attacker either.
