@@ -31,6 +31,8 @@ std::unique_ptr<Command> make_typology_compare();
 std::unique_ptr<Command> make_risk_ingest();
 std::unique_ptr<Command> make_risk_indicators();
 std::unique_ptr<Command> make_risk_network();
+std::unique_ptr<Command> make_risk_predict();
+std::unique_ptr<Command> make_risk_publish();
 
 std::vector<CommandGroup> command_groups() {
     return {{"import", "Import a real source into the results store (checked first, stored atomically)"},
@@ -64,6 +66,8 @@ std::vector<std::unique_ptr<Command>> all_commands() {
     c.push_back(make_risk_ingest());
     c.push_back(make_risk_indicators());
     c.push_back(make_risk_network());
+    c.push_back(make_risk_predict());
+    c.push_back(make_risk_publish());
     return c;
 }
 

@@ -3,12 +3,16 @@
 #include <fmt/format.h>
 
 #include <filesystem>
+#include <algorithm>
 #include <map>
 #include <set>
 
 #include "core/error.hpp"
 #include "geo/rings.hpp"
 #include "io/store.hpp"
+#include "io/writers.hpp"
+#include "risk/disclosure.hpp"
+#include "risk/predict.hpp"
 #include "spatial/weights.hpp"
 
 namespace wz::jobs {
@@ -179,6 +183,263 @@ RiskNetworkResult risk_network(const ZoneArgs& z, const risk::NetworkOptions& o)
                                      {{"table", "r_network_buurt"}, {"rows", net.buurten.row_count()}}}}};
         r.run = zone.write({{"r_network_components", &net.components}, {"r_network_members", &net.members}, {"r_network_buurt", &net.buurten}},
                            audit);
+        return r;
+    });
+}
+
+namespace {
+
+
+// The predict panel from r_yearly: per buurt and feature year t (with t + 1 in the data) the counts of
+// t, of the three years up to t and of every year up to t; target: drugs-trafficking suspicions in t + 1.
+Table predict_panel(const Table& yearly, std::vector<std::string>& features) {
+    const Column& b = yearly.column("buurt");
+    const Column& y = yearly.column("year");
+    struct Key {
+        std::string buurt;
+        std::int64_t year;
+        bool operator<(const Key& o) const { return std::tie(buurt, year) < std::tie(o.buurt, o.year); }
+    };
+    const std::vector<std::string> counts = {"suspicions_drugs_possession", "suspicions_money_laundering",
+                                             "suspicions_drugs_trafficking", "suspicions_violence",
+                                             "unusual_transactions", "unexplained_purchases"};
+    std::map<Key, std::vector<double>> at;
+    std::set<std::int64_t> years;
+    for (std::size_t r = 0; r < b.size(); ++r) {
+        std::vector<double> v;
+        for (const auto& c : counts) v.push_back(static_cast<double>(yearly.column(c).int_at(r)));
+        v.push_back(static_cast<double>(yearly.column("residents").int_at(r)));
+        at[{b.text_at(r), y.int_at(r)}] = std::move(v);
+        years.insert(y.int_at(r));
+    }
+    features = {"residents"};
+    for (const auto& c : counts) {
+        const std::string s = c.rfind("suspicions_", 0) == 0 ? c.substr(11) : c;
+        features.push_back(s + "_t");
+        features.push_back(s + "_3y");
+        features.push_back(s + "_all");
+    }
+    Table panel;
+    Column cb("buurt", ColumnType::kText), cy("year", ColumnType::kInt), target("target", ColumnType::kReal),
+        base("baseline", ColumnType::kReal);
+    std::vector<Column> fc;
+    for (const auto& f : features) fc.emplace_back(f, ColumnType::kReal);
+    for (const auto& [k, v] : at) {
+        const auto next = at.find({k.buurt, k.year + 1});
+        if (next == at.end()) continue;
+        cb.push_text(k.buurt);
+        cy.push_int(k.year);
+        target.push_real(next->second[2]);
+        base.push_real(v[2]);
+        fc[0].push_real(v[counts.size()]);
+        for (std::size_t c = 0; c < counts.size(); ++c) {
+            double three = 0, all = 0;
+            for (auto it = at.lower_bound({k.buurt, 0}); it != at.end() && it->first.buurt == k.buurt && it->first.year <= k.year; ++it) {
+                all += it->second[c];
+                if (it->first.year > k.year - 3) three += it->second[c];
+            }
+            fc[1 + 3 * c].push_real(v[c]);
+            fc[2 + 3 * c].push_real(three);
+            fc[3 + 3 * c].push_real(all);
+        }
+    }
+    panel.add_column(std::move(cb));
+    panel.add_column(std::move(cy));
+    for (auto& c : fc) panel.add_column(std::move(c));
+    panel.add_column(std::move(target));
+    panel.add_column(std::move(base));
+    return panel;
+}
+
+// Geometry (WKB) of each area code of the published levels from the results store (empty without one).
+std::map<std::string, std::vector<std::uint8_t>> area_geometries(const std::string& store) {
+    std::map<std::string, std::vector<std::uint8_t>> g;
+    if (store.empty()) return g;
+    for (Level l : {Level::kBuurt, Level::kWijk, Level::kGemeente}) {
+        try {
+            const AreaLayer layer = read_area_layer(store, l, 0);
+            for (const auto& a : layer.areas) g.emplace(a.code, a.wkb);
+        } catch (const NotFoundError&) {
+        }
+    }
+    return g;
+}
+
+}  // namespace
+
+RiskPredictResult risk_predict(const ZoneArgs& z, const RiskPredictOptions& o) {
+    const zone::Key key = zone::Key::from_file(z.key_file);
+    zone::AuditRecord audit;
+    audit.command = "risk predict";
+    audit.parameters = {{"bootstrap", o.predict.bootstrap}, {"seed", o.predict.seed}, {"positive_share", o.predict.positive_share},
+                        {"xgboost", o.predict.xgboost}, {"test_years", o.predict.test_years}};
+    return audited(z, audit, [&] {
+        zone::Zone zone(z.protected_path, key);
+        std::vector<std::string> cols = {"buurt", "year", "residents", "suspicions_drugs_possession", "suspicions_money_laundering",
+                                         "suspicions_drugs_trafficking", "suspicions_violence", "unusual_transactions",
+                                         "unexplained_purchases"};
+        const Table yearly = zone.read("r_yearly", cols);
+        std::vector<std::string> features;
+        const Table panel = predict_panel(yearly, features);
+        risk::PredictOptions po = o.predict;
+        if (po.test_years.empty()) {
+            std::set<std::int64_t> years;
+            for (std::size_t r = 0; r < panel.row_count(); ++r) years.insert(panel.column("year").int_at(r) + 1);
+            if (years.size() < 3) throw InputError(z.protected_path, 0, 0, "at least three target years for a temporal hold-out", fmt::format("{}", years.size()));
+            // The last half of the target years (at least one), each trained on the years before it.
+            std::vector<std::int64_t> ys(years.begin(), years.end());
+            for (std::size_t k = ys.size() / 2; k < ys.size(); ++k) po.test_years.push_back(static_cast<int>(ys[k]));
+        }
+        const risk::PredictResult p = risk::predict_drug_crime(panel, features, "target", "baseline", po);
+        RiskPredictResult r;
+        r.metrics = p.metrics;
+        r.comparison = p.comparison;
+        r.test_years = po.test_years;
+        r.features = features;
+        audit.parameters["test_years"] = po.test_years;
+        audit.outputs = {{"tables", {"r_predict_metrics", "r_predict_comparison", "r_predict_calibration", "r_predict_contributions",
+                                     "r_predict_predictions", "r_predict_folds"}}};
+        r.run = zone.write({{"r_predict_metrics", &p.metrics},
+                            {"r_predict_comparison", &p.comparison},
+                            {"r_predict_calibration", &p.calibration},
+                            {"r_predict_contributions", &p.contributions},
+                            {"r_predict_predictions", &p.predictions},
+                            {"r_predict_folds", &p.folds}},
+                           audit);
+        return r;
+    });
+}
+
+RiskPublishResult risk_publish(const ZoneArgs& z, const RiskPublishOptions& o) {
+    const zone::Key key = zone::Key::from_file(z.key_file);
+    if (o.out.empty()) throw UsageError("--out: the GeoPackage of aggregates to write");
+    zone::AuditRecord audit;
+    audit.command = "risk publish";
+    audit.parameters = {{"rounding_base", o.disclosure.rounding_base},
+                        {"minimum_count", o.disclosure.minimum_count},
+                        {"protection_level", o.disclosure.protection_level},
+                        {"out", fs::path(o.out).filename().string()}};
+    return audited(z, audit, [&] {
+        zone::Zone zone(z.protected_path, key);
+        if (!o.store.empty()) {
+            if (!fs::exists(o.store)) throw NotFoundError(fmt::format("--store: '{}' does not exist", o.store));
+            audit.inputs.push_back(describe_input(o.store));
+        }
+        std::vector<std::string> kinds;
+        for (const char* k : {"drugs_possession", "drugs_trafficking", "money_laundering", "violence", "property"}) kinds.push_back(std::string("suspicions_") + k);
+        struct Part {
+            std::string layer, table;
+            std::vector<std::string> counts;
+            std::vector<risk::Margin> margins;
+            std::vector<risk::Rate> rates;
+        };
+        std::vector<std::string> yearly_counts = {"residents", "purchases", "unexplained_purchases"};
+        yearly_counts.insert(yearly_counts.end(), kinds.begin(), kinds.end());
+        // The total of the suspicions is not published beside its kinds: the kinds are what matters, and
+        // a total over five kinds would be a margin the suppression would have to protect as well.
+        yearly_counts.push_back("unusual_transactions");
+        std::vector<Part> parts = {
+            {"yearly", "r_yearly", yearly_counts, {},
+             {{"unexplained_per_1000_purchases", "unexplained_purchases", "purchases", 1000},
+              {"drugs_trafficking_per_1000_residents", "suspicions_drugs_trafficking", "residents", 1000},
+              {"unusual_transactions_per_1000_residents", "unusual_transactions", "residents", 1000}}},
+            {"snapshot", "r_snapshot",
+             {"residents", "dwellings", "owners", "owners_without_means", "convicted_owners", "suspected_owners",
+              "professional_foundations", "professional_foundation_dwellings"},
+             {},
+             {{"owners_without_means_per_1000_owners", "owners_without_means", "owners", 1000},
+              {"convicted_owners_per_1000_owners", "convicted_owners", "owners", 1000},
+              {"suspected_owners_per_1000_owners", "suspected_owners", "owners", 1000}}}};
+        const bool network = zone.has_table("r_network_buurt");
+        if (network) {
+            parts.push_back({"network", "r_network_buurt",
+                             {"persons_at_risk", "suspects", "entity_owned_dwellings", "dwellings_via_suspect_entities"},
+                             {},
+                             {}});
+        }
+        const auto geometry = area_geometries(o.store);
+        std::vector<Table> published;
+        std::vector<std::vector<std::vector<std::uint8_t>>> geoms;
+        Column sl("layer", ColumnType::kText), slev("level", ColumnType::kText), sa("area", ColumnType::kText),
+            sy("year", ColumnType::kInt), sc("column", ColumnType::kText), sr("reason", ColumnType::kText);
+        RiskPublishResult r;
+        std::int64_t reference_year = 0;
+        for (const auto& part : parts) {
+            std::vector<std::string> cols = {"buurt"};
+            if (part.table != "r_network_buurt") cols.push_back("year");
+            cols.insert(cols.end(), part.counts.begin(), part.counts.end());
+            Table t = zone.read(part.table, cols);
+            if (part.table == "r_snapshot" && t.row_count() > 0) reference_year = t.column("year").int_at(0);
+            if (part.table == "r_network_buurt") {
+                // The network holds for the reference year of the indicators.
+                Table with_year;
+                with_year.add_column(std::move(t.columns()[0]));
+                Column y("year", ColumnType::kInt);
+                for (std::size_t i = 0; i < with_year.row_count(); ++i) y.push_int(reference_year);
+                with_year.add_column(std::move(y));
+                for (std::size_t c = 1; c < t.column_count(); ++c) with_year.add_column(std::move(t.columns()[c]));
+                t = std::move(with_year);
+            }
+            const risk::DisclosureResult d = risk::protect_counts(t, part.counts, part.margins, part.rates, o.disclosure);
+            if (!d.unprotected.empty()) {
+                throw InternalError(fmt::format("risk publish: {} suppressed cells of {} could not be proved protected; nothing was "
+                                                "published",
+                                                d.unprotected.size(), part.layer));
+            }
+            r.primary += d.primary_cells;
+            r.secondary += d.secondary_cells;
+            for (std::size_t i = 0; i < d.suppressed.row_count(); ++i) {
+                sl.push_text(part.layer);
+                slev.push_text(d.suppressed.column("level").text_at(i));
+                sa.push_text(d.suppressed.column("area").text_at(i));
+                sy.push_int(d.suppressed.column("year").int_at(i));
+                sc.push_text(d.suppressed.column("column").text_at(i));
+                sr.push_text(d.suppressed.column("reason").text_at(i));
+            }
+            std::vector<std::vector<std::uint8_t>> g;
+            const Column& area = d.published.column("area");
+            for (std::size_t i = 0; i < area.size(); ++i) {
+                const auto it = geometry.find(area.text_at(i));
+                g.push_back(it == geometry.end() ? std::vector<std::uint8_t>{} : it->second);
+            }
+            r.rows += d.published.row_count();
+            r.layers.push_back(part.layer);
+            published.push_back(d.published);
+            geoms.push_back(std::move(g));
+        }
+        Table suppressed;
+        for (Column* c : {&sl, &slev, &sa, &sy, &sc, &sr}) suppressed.add_column(std::move(*c));
+        Table about;
+        {
+            Column k("key", ColumnType::kText), v("value", ColumnType::kText);
+            const std::vector<std::pair<std::string, std::string>> rows = {
+                {"made_by", "wijkzicht risk publish"},
+                {"made", utc_now()},
+                {"rounding", fmt::format("every count rounded to the nearest multiple of {}", o.disclosure.rounding_base)},
+                {"minimum_count", fmt::format("counts below {} suppressed (primary)", o.disclosure.minimum_count)},
+                {"secondary", "further cells suppressed so that no suppressed cell can be recomputed from row, column or hierarchy "
+                              "totals (buurt, wijk, gemeente, land); docs/undermining.md"},
+                {"rates", "from the published (rounded) counts only"},
+                {"reference_year", std::to_string(reference_year)}};
+            for (const auto& [a, b] : rows) {
+                k.push_text(a);
+                v.push_text(b);
+            }
+            about.add_column(std::move(k));
+            about.add_column(std::move(v));
+        }
+        std::vector<GpkgLayer> layers;
+        for (std::size_t i = 0; i < published.size(); ++i) {
+            layers.push_back({"risk_" + r.layers[i], &published[i], o.store.empty() ? nullptr : &geoms[i]});
+        }
+        layers.push_back({"suppressed", &suppressed, nullptr});
+        layers.push_back({"about", &about, nullptr});
+        write_tables_gpkg(layers, o.out);
+        r.suppressed = suppressed.row_count();
+        const InputFile out = describe_input(o.out);
+        audit.outputs = {{"file", fs::path(o.out).filename().string()}, {"sha256", out.sha256}, {"rows", r.rows},
+                         {"primary_suppressed", r.primary}, {"secondary_suppressed", r.secondary}};
+        r.run = zone.write({}, audit);
         return r;
     });
 }

@@ -12,8 +12,10 @@
 
 #include "core/table.hpp"
 #include "io/protected_zone.hpp"
+#include "risk/disclosure.hpp"
 #include "risk/indicators.hpp"
 #include "risk/network.hpp"
+#include "risk/predict.hpp"
 
 namespace wz::jobs {
 
@@ -54,6 +56,36 @@ struct RiskNetworkResult {
     nlohmann::json summary;
 };
 RiskNetworkResult risk_network(const ZoneArgs& zone, const risk::NetworkOptions& options);
+
+struct RiskPredictOptions {
+    risk::PredictOptions predict;  // test_years empty: the later half of the target years
+};
+struct RiskPredictResult {
+    std::int64_t run = 0;
+    Table metrics, comparison;
+    std::vector<int> test_years;
+    std::vector<std::string> features;
+};
+// Drug crime (drugs-trafficking suspicions) per buurt next year from the buurt's earlier suspicions,
+// unusual transactions and unexplained purchases (r_yearly), with strictly temporal validation against
+// last year's count (risk/predict.hpp). Results in r_predict_*.
+RiskPredictResult risk_predict(const ZoneArgs& zone, const RiskPredictOptions& options);
+
+struct RiskPublishOptions {
+    risk::DisclosureOptions disclosure;
+    std::string out;    // the GeoPackage of aggregates
+    std::string store;  // results store with the area polygons (empty: attribute tables only)
+};
+struct RiskPublishResult {
+    std::int64_t run = 0;
+    std::size_t rows = 0, primary = 0, secondary = 0, suppressed = 0;
+    std::vector<std::string> layers;
+};
+// Everything that leaves the zone: the indicator counts (r_yearly, r_snapshot) and the network per
+// buurt (r_network_buurt) through disclosure control (risk/disclosure.hpp) per buurt, wijk, gemeente
+// and the land, with rates from the published counts, as layers risk_yearly, risk_snapshot,
+// risk_network (with the area polygons of --store), the suppression record `suppressed` and `about`.
+RiskPublishResult risk_publish(const ZoneArgs& zone, const RiskPublishOptions& options);
 
 // The micro-data tables of the zone with the columns the analyses use (persons' household and address
 // only `for_network`).

@@ -3,8 +3,10 @@
 // professional directors and networks recovered; no raw identifier (nor the key) in any file written
 // or any message; wrong keys and malformed extracts refused without changing the zone.
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <cctype>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -94,7 +96,9 @@ class RiskZone : public ::testing::Test {
         for (const std::string& cmd :
              {"-v risk ingest --extracts '" + c.dir + "/microdata'" + zone_args(zone_) + " --json",
               "-v risk indicators" + zone_args(zone_) + " --store '" + c.store + "' --min-boards 5 --permutations 9999 --json",
-              "-v risk network" + zone_args(zone_) + " --json"}) {
+              "-v risk network" + zone_args(zone_) + " --json",
+              "-v risk predict" + zone_args(zone_) + " --bootstrap 200 --seed 3 --json",
+              "-v risk publish" + zone_args(zone_) + " --store '" + c.store + "' --out '" + dir_->file("aggregates.gpkg") + "' --json"}) {
             const auto r = test::run_wijkzicht(cmd);
             ASSERT_EQ(r.status, 0) << cmd << "\n" << r.err;
             *outputs_ += r.out + r.err;
@@ -252,10 +256,10 @@ TEST_F(RiskZone, NoRawIdentifierOrKeyInAnyFileWrittenOrMessage) {
         if (row[0] != "bsn") expected.insert(k.pseudonym('P', row[0]));
     }
     EXPECT_EQ(ids_of("persons", "person"), expected);
-    // The audit: three runs by this user, inputs by hash, no values.
+    // The audit: five runs by this user, inputs by hash, no values.
     const zone::Zone z(zone_, k);
     const Table audit = z.audit();
-    ASSERT_EQ(audit.row_count(), 3U);
+    ASSERT_EQ(audit.row_count(), 5U);
     EXPECT_EQ(audit.column("command").text_at(0), "risk ingest");
     EXPECT_EQ(audit.column("os_user").text_at(2), zone::os_user());
     EXPECT_NE(audit.column("inputs").text_at(0).find("persons.csv"), std::string::npos);
@@ -263,7 +267,129 @@ TEST_F(RiskZone, NoRawIdentifierOrKeyInAnyFileWrittenOrMessage) {
     std::string line;
     int lines = 0;
     while (std::getline(log, line)) ++lines;
-    EXPECT_EQ(lines, 3);
+    EXPECT_EQ(lines, 5);
+}
+
+// Every table of a GeoPackage: name -> rows of (column -> text, NULL as "\x01null").
+using Rows = std::vector<std::map<std::string, std::string>>;
+std::map<std::string, Rows> read_gpkg(const std::string& path) {
+    std::map<std::string, Rows> out;
+    sqlite3* db = nullptr;
+    EXPECT_EQ(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+    std::vector<std::string> tables;
+    {
+        sqlite3_stmt* s = nullptr;
+        sqlite3_prepare_v2(db, "SELECT table_name FROM gpkg_contents", -1, &s, nullptr);
+        while (sqlite3_step(s) == SQLITE_ROW) tables.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(s, 0)));
+        sqlite3_finalize(s);
+    }
+    for (const auto& t : tables) {
+        sqlite3_stmt* s = nullptr;
+        sqlite3_prepare_v2(db, ("SELECT * FROM \"" + t + "\"").c_str(), -1, &s, nullptr);
+        Rows rows;
+        while (sqlite3_step(s) == SQLITE_ROW) {
+            std::map<std::string, std::string> row;
+            for (int c = 0; c < sqlite3_column_count(s); ++c) {
+                const std::string name = sqlite3_column_name(s, c);
+                if (name == "geom" || name == "fid") continue;
+                const auto* v = sqlite3_column_text(s, c);
+                row[name] = v == nullptr ? std::string("\x01null") : std::string(reinterpret_cast<const char*>(v));
+            }
+            rows.push_back(std::move(row));
+        }
+        sqlite3_finalize(s);
+        out[t] = std::move(rows);
+    }
+    sqlite3_close(db);
+    return out;
+}
+
+TEST_F(RiskZone, PublishedAggregatesPassDisclosureControl) {
+    const std::string out = dir_->file("aggregates.gpkg");
+    ASSERT_TRUE(fs::exists(out));
+    const auto gpkg = read_gpkg(out);
+    for (const char* layer : {"risk_yearly", "risk_snapshot", "risk_network", "suppressed", "about"}) {
+        ASSERT_EQ(gpkg.count(layer), 1U) << layer;
+    }
+    std::size_t counts = 0, suppressed_cells = 0;
+    for (const char* layer : {"risk_yearly", "risk_snapshot", "risk_network"}) {
+        ASSERT_FALSE(gpkg.at(layer).empty()) << layer;
+        for (const auto& row : gpkg.at(layer)) {
+            const std::string& level = row.at("level");
+            EXPECT_TRUE(level == "buurt" || level == "wijk" || level == "gemeente" || level == "land") << level;
+            for (const auto& [col, v] : row) {
+                if (col == "level" || col == "area" || col == "year" || col.find("_per_") != std::string::npos) continue;
+                if (v == "\x01null") {
+                    ++suppressed_cells;
+                    continue;
+                }
+                const long long n = std::stoll(v);
+                ++counts;
+                EXPECT_EQ(n % 5, 0) << layer << " " << row.at("area") << " " << col << " = " << v;
+                EXPECT_GE(n, 10) << layer << " " << row.at("area") << " " << col;
+            }
+            // Rates only from published counts.
+            const auto rate = row.find("unexplained_per_1000_purchases");
+            if (rate != row.end() && rate->second != "\x01null") {
+                EXPECT_NEAR(std::stod(rate->second), 1000.0 * std::stod(row.at("unexplained_purchases")) / std::stod(row.at("purchases")), 1e-9);
+            }
+        }
+    }
+    EXPECT_GT(counts, 100U);
+    EXPECT_GT(suppressed_cells, 0U);
+    EXPECT_EQ(gpkg.at("suppressed").size(), suppressed_cells);
+    for (const auto& row : gpkg.at("suppressed")) {
+        const std::string& why = row.at("reason");
+        EXPECT_TRUE(why == "primary" || why.rfind("secondary", 0) == 0) << why;
+    }
+    // The country's drugs-trafficking suspicions of each year are the zone's own totals, rounded.
+    const zone::Zone z(zone_, key());
+    const Table yearly = z.read("r_yearly", {"year", "suspicions_drugs_trafficking"});
+    std::map<std::int64_t, std::int64_t> total;
+    for (std::size_t r = 0; r < yearly.row_count(); ++r) total[yearly.columns()[0].int_at(r)] += yearly.columns()[1].int_at(r);
+    std::size_t land_rows = 0;
+    for (const auto& row : gpkg.at("risk_yearly")) {
+        if (row.at("level") != "land") continue;
+        ++land_rows;
+        const std::int64_t t = total.at(std::stoll(row.at("year")));
+        const std::string& v = row.at("suspicions_drugs_trafficking");
+        if (t >= 10) {
+            EXPECT_EQ(std::stoll(v), (t + 2) / 5 * 5) << row.at("year");
+        }
+    }
+    EXPECT_EQ(land_rows, total.size());
+    // No raw identifier and not the key in the published file.
+    const std::string text = test::read_all(out);
+    EXPECT_TRUE(identifiers_in(text, raw_identifiers()).empty());
+    EXPECT_EQ(text.find(test::read_all(key_file()).substr(0, 16)), std::string::npos);
+}
+
+TEST_F(RiskZone, DrugCrimeModelBeatsLastYearOnTheTemporalHoldOut) {
+    const zone::Zone z(zone_, key());
+    const Table m = z.read("r_predict_metrics", {"model", "test_year", "auc", "auc_lo", "auc_hi", "precision_top10",
+                                                 "precision_top10_lo", "precision_top10_hi"});
+    std::map<std::string, std::vector<double>> pooled;
+    for (std::size_t r = 0; r < m.row_count(); ++r) {
+        if (!m.column("test_year").is_missing(r)) continue;
+        std::vector<double> v;
+        for (const char* c : {"auc", "auc_lo", "auc_hi", "precision_top10", "precision_top10_lo", "precision_top10_hi"}) {
+            v.push_back(m.column(c).is_missing(r) ? std::nan("") : m.column(c).real_at(r));
+        }
+        pooled[m.column("model").text_at(r)] = v;
+    }
+    ASSERT_EQ(pooled.count("last_year"), 1U);
+    for (const auto& [model, v] : pooled) {
+        std::cout << model << ": AUC " << v[0] << " [" << v[1] << ", " << v[2] << "], precision at 10 % " << v[3] << " [" << v[4]
+                  << ", " << v[5] << "]\n";
+    }
+    const auto& base = pooled.at("last_year");
+    bool beaten = false;
+    for (const char* model : {"logistic", "poisson", "xgboost"}) {
+        if (pooled.count(model) == 0) continue;
+        const auto& v = pooled.at(model);
+        if (v[0] > base[0] && v[3] > base[3]) beaten = true;
+    }
+    EXPECT_TRUE(beaten) << "no model beats last year's count on both AUC and precision at 10 %";
 }
 
 TEST(RiskZoneErrors, WrongOrMissingKeyFailsClearlyAndChangesNothing) {
