@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sqlite3.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -100,11 +101,55 @@ inline KillOutcome run_and_kill(const std::vector<std::string>& args, std::chron
     return out;
 }
 
+// CPU time (user + system, all threads) that process `pid` has used so far, from /proc/PID/stat (in clock
+// ticks of 10 ms); -1 when it cannot be read.
+inline double process_cpu_seconds(pid_t pid) {
+    const std::string stat = read_all("/proc/" + std::to_string(pid) + "/stat");
+    const auto close_paren = stat.rfind(')');
+    if (close_paren == std::string::npos) return -1;
+    // Fields after the command name: 3 state ... 14 utime 15 stime (man 5 proc).
+    std::size_t at = close_paren + 2;
+    for (int field = 3; field < 14; ++field) {
+        at = stat.find(' ', at);
+        if (at == std::string::npos) return -1;
+        ++at;
+    }
+    char* end = nullptr;
+    const double utime = std::strtod(stat.c_str() + at, &end);
+    const double stime = std::strtod(end, nullptr);
+    return (utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
+}
+
+// Runs wijkzicht and sends SIGKILL once it has used `cpu_seconds` of CPU (unless it ends first). CPU time
+// is what a run costs whatever else the machine does, so kill points taken as fractions of a clean run's
+// CPU time land at the same place of the run on a busy machine, where wall-clock points drift.
+inline KillOutcome run_and_kill_at_cpu(const std::vector<std::string>& args, double cpu_seconds,
+                                       const std::string& log) {
+    const pid_t pid = spawn_wijkzicht(args, log);
+    KillOutcome out;
+    int raw = 0;
+    for (;;) {
+        const pid_t r = ::waitpid(pid, &raw, WNOHANG);
+        if (r == pid) {
+            out.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+            return out;
+        }
+        if (process_cpu_seconds(pid) >= cpu_seconds) break;
+        std::this_thread::sleep_for(std::chrono::microseconds(500));
+    }
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, &raw, 0);
+    out.killed = WIFSIGNALED(raw) && WTERMSIG(raw) == SIGKILL;
+    if (!out.killed) out.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+    return out;
+}
+
 // One complete run, timed, with the times (from the start) at which any of `watch` (paths or "PREFIX*",
 // see seen()) was first and last seen (polled every ~0.3 ms): the window in which the command writes its
 // journal or its copy.
 struct Timing {
     double seconds = 0;
+    double cpu_seconds = 0;  // the run's CPU time (user + system)
     int status = -1;
     double first_seen = -1;
     double last_seen = -1;
@@ -117,10 +162,13 @@ inline Timing time_run(const std::vector<std::string>& args, const std::vector<s
     Timing t;
     int raw = 0;
     for (;;) {
-        const pid_t r = ::waitpid(pid, &raw, WNOHANG);
+        rusage usage{};
+        const pid_t r = ::wait4(pid, &raw, WNOHANG, &usage);
         const double now = std::chrono::duration<double>(Clock::now() - t0).count();
         if (r == pid) {
             t.seconds = now;
+            t.cpu_seconds = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+                            1e-6 * static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec);
             t.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
             return t;
         }

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <functional>
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
@@ -119,9 +120,13 @@ inline SynthCountry make_synth_country(const std::string& scale, int seed,
         if (fd >= 0) ::close(fd);  // releases the lock
     }
     SynthCountry k;
-    k.dir = (fs::temp_directory_path() / ("wz_synth_country_" + scale + "_" + std::to_string(::getpid())))
+    // One folder per country (cache key) and process: a process may use several countries.
+    k.dir = (fs::temp_directory_path() /
+             ("wz_synth_country_" + scale + "_" + std::to_string(std::hash<std::string>{}(key) % 100000) +
+              "_" + std::to_string(::getpid())))
                 .string();
-    static detail::RemoveAtExit cleanup{k.dir};
+    static std::vector<std::unique_ptr<detail::RemoveAtExit>> cleanup;
+    cleanup.push_back(std::make_unique<detail::RemoveAtExit>(detail::RemoveAtExit{k.dir}));
     fs::remove_all(k.dir);
     fs::create_directories(k.dir);
     for (const auto& entry : fs::directory_iterator(cache)) {
