@@ -23,7 +23,9 @@ using namespace wz;
 constexpr int kYears[] = {2012, 2014, 2016, 2018, 2020, 2022};
 
 // A shipped rule set, loaded as `wijkzicht typology --rules NAME` loads it.
-typology::RuleSet load(const std::string& name) { return jobs::load_rules(name, {}, "").rules; }
+typology::RuleSet load(const std::string& name) {
+    return jobs::load_rules(name, {}, "").rules;
+}
 
 // A deterministic pseudo-random number in [0, 1).
 double u01(std::uint64_t a, std::uint64_t b) {
@@ -87,6 +89,9 @@ Table scores(const char* prefix, int width, std::size_t n) {
         v.emplace_back(name, ColumnType::kReal);
     for (int k = 1; k <= 9; ++k) v.emplace_back("res_k" + std::to_string(k), ColumnType::kReal);
     for (int k = 1; k <= 9; ++k) v.emplace_back("cells_k" + std::to_string(k), ColumnType::kReal);
+    // Populated cells: every cell of these tables has residents.
+    v.emplace_back("pop_cells", ColumnType::kReal);
+    for (int k = 1; k <= 9; ++k) v.emplace_back("pop_cells_k" + std::to_string(k), ColumnType::kReal);
     for (std::size_t i = 0; i < n; ++i) {
         const std::string cd = code(prefix, i, width);
         for (int yr : kYears) {
@@ -112,6 +117,8 @@ Table scores(const char* prefix, int width, std::size_t n) {
             for (std::size_t k = 0; k < head.size(); ++k) v[k].push_real(head[k]);
             for (std::size_t k = 0; k < 9; ++k) v[10 + k].push_real(res[k]);
             for (std::size_t k = 0; k < 9; ++k) v[19 + k].push_real(cells[k]);
+            v[28].push_real(ce);
+            for (std::size_t k = 0; k < 9; ++k) v[29 + k].push_real(cells[k]);
         }
     }
     t.add_column(std::move(c));

@@ -20,11 +20,14 @@ constexpr const char* kTypologyHelp =
 
 A rule set (TOML, docs/typology.md) has criteria on area variables (key figures, scores, classes,
 shares) compared with constants, national or regional means (or multiples), national percentiles or
-another variable; "at least k of n"; persistence ("in at least 3 measurements", "4 years running");
+another variable; "at least k of n"; persistence ("in at least 3 measurements", by default the
+evaluated one included; "4 years running"); a choice between readings selected by a parameter;
 designations that require criteria. A criterion whose data is missing is "unknown", never "not met".
 
 Shipped rule sets (share/wijkzicht/rules): lbm2018-type1 (wijk), lbm2018-type2 (buurt),
-lbm2018-type3 (corop_plus) read the score datasets of `wijkzicht score`; denmark-2018 (udsat, ghetto,
+lbm2018-type3 (corop_plus) and lbm2018-type3-gemeente (gemeente) read the score datasets of
+`wijkzicht score` (type 3 relative to the country, or to the other regions with --param
+relative_to=2); denmark-2018 (udsat, ghetto,
 hard_ghetto), denmark-2021 (udsat, parallelsamfund, omdannelsesomraade, forebyggelsesomraade) and
 berlin-mss (special_attention) read kerncijfers_buurten. NAME:DESIGNATION (denmark-2018:ghetto)
 selects one designation; otherwise an area is designated when it meets any designation of the set.

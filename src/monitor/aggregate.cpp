@@ -31,6 +31,8 @@ AreaScores empty_scores(Level level, const std::vector<std::string>& codes, cons
     a.cls.assign(n, 0);
     a.res_by_class.assign(n, {});
     a.cells_by_class.assign(n, {});
+    a.pop_cells.assign(n, 0.0);
+    a.pop_cells_by_class.assign(n, {});
     return a;
 }
 
@@ -45,12 +47,14 @@ void roll_up(const AreaScores& from, const std::vector<std::int32_t>& parent, Ar
             to.residents[j] += from.residents[i];
             to.weight[j] += from.weight[i];
             to.cells[j] += from.cells[i];
+            to.pop_cells[j] += from.pop_cells[i];
             to.score[j] += from.score[i];
             to.rel[j] += from.rel[i];
             for (std::size_t d = 0; d < from.dims.size(); ++d) to.dims[d][j] += from.dims[d][i];
             for (std::size_t k = 0; k < 9; ++k) {
                 to.res_by_class[j][k] += from.res_by_class[i][k];
                 to.cells_by_class[j][k] += from.cells_by_class[i][k];
+                to.pop_cells_by_class[j][k] += from.pop_cells_by_class[i][k];
             }
         }
     }
@@ -99,6 +103,10 @@ std::vector<AreaScores> aggregate_to_levels(const liveability::CellYearPanel& pa
         const std::size_t k = scores.cls[r] - 1U;
         base.res_by_class[i][k] += panel.residents[r];
         base.cells_by_class[i][k] += 1;
+        if (panel.residents[r] > 0) {
+            base.pop_cells[i] += 1;
+            base.pop_cells_by_class[i][k] += 1;
+        }
         if (w[r] <= 0) continue;
         base.weight[i] += w[r];
         base.score[i] += w[r] * scores.score[r];
@@ -118,13 +126,14 @@ Table area_scores_table(const AreaScores& areas, const std::vector<std::string>&
     Table t;
     Column code("code", ColumnType::kText), year("year", ColumnType::kInt),
         residents("residents", ColumnType::kReal), weight("weight", ColumnType::kReal),
-        cells("cells", ColumnType::kInt), score("score", ColumnType::kReal), rel("rel", ColumnType::kReal),
-        cls("class", ColumnType::kInt);
-    std::vector<Column> dims, rk, ck;
+        cells("cells", ColumnType::kInt), pop_cells("pop_cells", ColumnType::kInt),
+        score("score", ColumnType::kReal), rel("rel", ColumnType::kReal), cls("class", ColumnType::kInt);
+    std::vector<Column> dims, rk, ck, pk;
     for (const auto& d : dimensions) dims.emplace_back(d, ColumnType::kReal);
     for (int k = 1; k <= 9; ++k) {
         rk.emplace_back(fmt::format("res_k{}", k), ColumnType::kReal);
         ck.emplace_back(fmt::format("cells_k{}", k), ColumnType::kInt);
+        pk.emplace_back(fmt::format("pop_cells_k{}", k), ColumnType::kInt);
     }
     for (std::size_t a = 0; a < areas.codes.size(); ++a) {
         for (std::size_t y = 0; y < areas.years.size(); ++y) {
@@ -134,6 +143,7 @@ Table area_scores_table(const AreaScores& areas, const std::vector<std::string>&
             residents.push_real(areas.residents[i]);
             weight.push_real(areas.weight[i]);
             cells.push_int(static_cast<std::int64_t>(areas.cells[i]));
+            pop_cells.push_int(static_cast<std::int64_t>(areas.pop_cells[i]));
             const bool shown = areas.cls[i] != 0;
             const auto real_or_hidden = [&](Column& c, double v) {
                 if (shown) {
@@ -153,6 +163,7 @@ Table area_scores_table(const AreaScores& areas, const std::vector<std::string>&
             for (std::size_t k = 0; k < 9; ++k) {
                 rk[k].push_real(areas.res_by_class[i][k]);
                 ck[k].push_int(static_cast<std::int64_t>(areas.cells_by_class[i][k]));
+                pk[k].push_int(static_cast<std::int64_t>(areas.pop_cells_by_class[i][k]));
             }
         }
     }
@@ -161,12 +172,14 @@ Table area_scores_table(const AreaScores& areas, const std::vector<std::string>&
     t.add_column(std::move(residents));
     t.add_column(std::move(weight));
     t.add_column(std::move(cells));
+    t.add_column(std::move(pop_cells));
     t.add_column(std::move(score));
     t.add_column(std::move(rel));
     for (auto& c : dims) t.add_column(std::move(c));
     t.add_column(std::move(cls));
     for (auto& c : rk) t.add_column(std::move(c));
     for (auto& c : ck) t.add_column(std::move(c));
+    for (auto& c : pk) t.add_column(std::move(c));
     return t;
 }
 
@@ -225,17 +238,22 @@ AreaScores area_scores_from_table(const Table& table, Level level,
     a.cls.assign(n, 0);
     a.res_by_class.assign(n, {});
     a.cells_by_class.assign(n, {});
+    a.pop_cells.assign(n, kNaN);
+    a.pop_cells_by_class.assign(n, {});
     const Column& residents = table.column("residents");
     const Column& weight = table.column("weight");
     const Column& cells = table.column("cells");
     const Column& score = table.column("score");
     const Column& rel = table.column("rel");
     const Column& cls = table.column("class");
-    std::vector<const Column*> dims, rk, ck;
+    // Populated cells are absent from score tables stored before they were added: NaN then.
+    const Column* pop_cells = table.find("pop_cells");
+    std::vector<const Column*> dims, rk, ck, pk;
     for (const auto& d : dimensions) dims.push_back(&table.column(d));
     for (int k = 1; k <= 9; ++k) {
         rk.push_back(&table.column(fmt::format("res_k{}", k)));
         ck.push_back(&table.column(fmt::format("cells_k{}", k)));
+        pk.push_back(table.find(fmt::format("pop_cells_k{}", k)));
     }
     for (std::size_t r = 0; r < table.row_count(); ++r) {
         const auto y = static_cast<std::size_t>(
@@ -245,6 +263,7 @@ AreaScores area_scores_from_table(const Table& table, Level level,
         a.residents[i] = residents.number_at(r);
         a.weight[i] = weight.number_at(r);
         a.cells[i] = cells.number_at(r);
+        if (pop_cells != nullptr) a.pop_cells[i] = pop_cells->number_at(r);
         if (!cls.is_missing(r)) {
             a.cls[i] = static_cast<std::uint8_t>(cls.number_at(r));
             a.score[i] = score.number_at(r);
@@ -254,6 +273,7 @@ AreaScores area_scores_from_table(const Table& table, Level level,
         for (std::size_t k = 0; k < 9; ++k) {
             a.res_by_class[i][k] = rk[k]->number_at(r);
             a.cells_by_class[i][k] = ck[k]->number_at(r);
+            a.pop_cells_by_class[i][k] = pk[k] != nullptr ? pk[k]->number_at(r) : kNaN;
         }
     }
     return a;

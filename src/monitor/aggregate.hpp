@@ -34,11 +34,13 @@ struct AreaScores {
     std::vector<std::string> codes;
     std::vector<int> years;
     std::vector<double> residents, weight, cells;
-    std::vector<double> score, rel;                     // weighted means (NaN when not shown)
-    std::vector<std::vector<double>> dims;              // [dimension][area * years + year]
-    std::vector<std::uint8_t> cls;                      // class of the area score, 0 = not shown
-    std::vector<std::array<double, 9>> res_by_class;    // residents in cells of class k (k = 1..9)
-    std::vector<std::array<double, 9>> cells_by_class;  // scored cells of class k
+    std::vector<double> score, rel;                         // weighted means (NaN when not shown)
+    std::vector<std::vector<double>> dims;                  // [dimension][area * years + year]
+    std::vector<std::uint8_t> cls;                          // class of the area score, 0 = not shown
+    std::vector<std::array<double, 9>> res_by_class;        // residents in cells of class k (k = 1..9)
+    std::vector<std::array<double, 9>> cells_by_class;      // scored cells of class k
+    std::vector<double> pop_cells;                          // scored cells with residents > 0
+    std::vector<std::array<double, 9>> pop_cells_by_class;  // scored cells of class k with residents > 0
     std::size_t at(std::size_t area, std::size_t year) const { return area * years.size() + year; }
 };
 
@@ -50,9 +52,9 @@ std::vector<AreaScores> aggregate_to_levels(const liveability::CellYearPanel& pa
                                             std::span<const std::int32_t> cell_area,
                                             const AreaHierarchy& hierarchy, const AggregateOptions& options);
 
-// The area scores as a table: code, year, residents, weight, cells, score, rel, <dimensions>, class,
-// res_k1..res_k9, cells_k1..cells_k9. Hidden areas have score, rel, dimensions and class missing
-// (reason secret-x) but keep their counts.
+// The area scores as a table: code, year, residents, weight, cells, pop_cells, score, rel, <dimensions>,
+// class, res_k1..res_k9, cells_k1..cells_k9, pop_cells_k1..pop_cells_k9 (populated cells: residents > 0).
+// Hidden areas have score, rel, dimensions and class missing (reason secret-x) but keep their counts.
 Table area_scores_table(const AreaScores& areas, const std::vector<std::string>& dimensions);
 
 // The inverse of area_scores_table (for commands that work on stored scores).

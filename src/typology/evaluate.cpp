@@ -19,6 +19,10 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
+std::string num_text(double v) {
+    return fmt::format("{:g}", v);
+}
+
 // Areas of one level: codes and their index.
 struct Space {
     std::vector<std::string> codes;
@@ -401,6 +405,18 @@ void Evaluator::evaluate_criterion(std::size_t ci) {
             kids.push_back(k);
         }
         const double k_needed = c.kind == Kind::kAtLeast ? r_.resolve(c.at_least) : 0.0;
+        std::size_t selected = 0;
+        if (c.kind == Kind::kSelect) {
+            const double pick = r_.resolve(c.select);
+            if (!(pick >= 1 && pick <= static_cast<double>(kids.size()) && pick == std::floor(pick))) {
+                throw UsageError(fmt::format(
+                    "rule set {}: criterion {} selects {} of {} ({}): expected a whole number 1..{}", r_.name,
+                    c.id, num_text(pick), fmt::join(c.children, ", "),
+                    c.select.parameter.empty() ? std::string("select") : "parameter " + c.select.parameter,
+                    kids.size()));
+            }
+            selected = static_cast<std::size_t>(pick) - 1;
+        }
         for (std::size_t i = 0; i < base.size(); ++i) {
             int yes = 0, unknown = 0;
             for (auto k : kids) {
@@ -422,8 +438,16 @@ void Evaluator::evaluate_criterion(std::size_t ci) {
                 case Kind::kNot:
                     need = 0;
                     break;
+                case Kind::kSelect:
                 case Kind::kCompare:
                     break;
+            }
+            if (c.kind == Kind::kSelect) {
+                const auto k = kids[selected];
+                base[i] = state_[k][i];
+                val[i] = value_[k][i];
+                thr[i] = threshold_[k][i];
+                continue;
             }
             if (c.kind == Kind::kNot) {
                 const Tri s = state_[kids[0]][i];
@@ -452,18 +476,34 @@ void Evaluator::evaluate_criterion(std::size_t ci) {
     if (c.persistence == Persistence::kMeasurements) {
         const double k = r_.resolve(c.min_measurements);
         const double window = r_.resolve(c.window_years);
+        const double last_n = r_.resolve(c.window_measurements);
+        const bool at_year = r_.resolve(c.require_evaluated) != 0;
+        if (last_n < 0 || last_n != std::floor(last_n))
+            throw UsageError(
+                fmt::format("rule set {}: criterion {}: window_measurements must be a whole number "
+                            ">= 0 (0 = all), found {}",
+                            r_.name, c.id, num_text(last_n)));
         for (std::size_t a = 0; a < na_; ++a) {
             for (std::size_t y = 0; y < ny_; ++y) {
                 int yes = 0, unknown = 0;
                 for (std::size_t j = 0; j <= y; ++j) {
                     if (window > 0 && !(years_[j] > years_[y] - window)) continue;
+                    if (last_n > 0 && static_cast<double>(y - j) >= last_n) continue;
                     const Tri s = base[a * ny_ + j];
                     yes += s == Tri::kYes;
                     unknown += s == Tri::kUnknown;
                     if (y == ye && s == Tri::kYes) years_met_[ci][a].push_back(years_[j]);
                     if (y == ye && s == Tri::kUnknown) years_unknown_[ci][a].push_back(years_[j]);
                 }
-                fin[a * ny_ + y] = yes >= k ? Tri::kYes : yes + unknown < k ? Tri::kNo : Tri::kUnknown;
+                Tri st = yes >= k ? Tri::kYes : yes + unknown < k ? Tri::kNo : Tri::kUnknown;
+                // The window ends at the evaluated measurement: not met there = not persistent now
+                // (an area weak only long ago is not designated); unknown there = at best unknown.
+                if (at_year) {
+                    const Tri now = base[a * ny_ + y];
+                    if (now == Tri::kNo) st = Tri::kNo;
+                    if (now == Tri::kUnknown && st == Tri::kYes) st = Tri::kUnknown;
+                }
+                fin[a * ny_ + y] = st;
                 fval[a * ny_ + y] = yes;
                 fthr[a * ny_ + y] = k;
             }
@@ -624,7 +664,7 @@ void check_designation(const RuleSet& r, const OutputOptions& o) {
                                  fmt::join(ids, ", ")));
 }
 
-std::string criterion_text(const Criterion& c, const CriterionResult& cr) {
+std::string criterion_text(const RuleSet& r, const Criterion& c, const CriterionResult& cr) {
     if (c.persistence != Persistence::kNone) {
         std::string years =
             cr.years_met.empty() ? std::string("none") : fmt::format("{}", fmt::join(cr.years_met, "/"));
@@ -643,6 +683,17 @@ std::string criterion_text(const Criterion& c, const CriterionResult& cr) {
             return fmt::format("{} ({} of {} met)", c.id, num(cr.value), c.children.size());
         case Kind::kNot:
             return fmt::format("{} (not {})", c.id, c.children.front());
+        case Kind::kSelect: {
+            // The chosen reading: "share_le5 (as share_le5_vs_country: 0.6, needs >= 0.55)".
+            const double pick = r.resolve(c.select);
+            const auto i = static_cast<std::size_t>(std::max(1.0, pick)) - 1;
+            const Criterion* ch = i < c.children.size() ? r.find_criterion(c.children[i]) : nullptr;
+            if (ch == nullptr) return c.id;
+            if (ch->kind == Kind::kCompare && ch->persistence == Persistence::kNone)
+                return fmt::format("{} (as {}: {}, needs {} {})", c.id, ch->id, num(cr.value),
+                                   op_text(ch->op), num(cr.threshold));
+            return fmt::format("{} (as {}: {}, needs {})", c.id, ch->id, num(cr.value), num(cr.threshold));
+        }
     }
     return c.id;
 }
@@ -652,7 +703,7 @@ std::string designation_reasons(const RuleSet& r, const Designation& d, const Ar
     for (const auto& id : d.require) {
         const auto k = static_cast<std::size_t>(r.find_criterion(id) - r.criteria.data());
         const auto& cr = area.criteria[k];
-        const std::string t = criterion_text(r.criteria[k], cr);
+        const std::string t = criterion_text(r, r.criteria[k], cr);
         (cr.state == Tri::kYes ? met : cr.state == Tri::kNo ? no : unk).push_back(t);
     }
     std::vector<std::string> parts;

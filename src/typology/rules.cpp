@@ -254,19 +254,43 @@ struct Parser {
         c.id = text(v, "id", "[[criterion]]", true);
         const std::string what = "criterion '" + c.id + "'";
         check_keys(v,
-                   {"id", "title", "variable", "op", "value", "reference", "multiple", "percentile", "weight",
-                    "region", "of", "at_least", "all_of", "any_of", "not", "measurements", "window_years",
-                    "running_years", "step_years"},
+                   {"id",
+                    "title",
+                    "variable",
+                    "op",
+                    "value",
+                    "reference",
+                    "multiple",
+                    "percentile",
+                    "weight",
+                    "region",
+                    "of",
+                    "at_least",
+                    "all_of",
+                    "any_of",
+                    "not",
+                    "select",
+                    "from",
+                    "measurements",
+                    "window_years",
+                    "window_measurements",
+                    "require_evaluated",
+                    "running_years",
+                    "step_years"},
                    what);
         c.title = text(v, "title", what, false, c.id);
         const int kinds = static_cast<int>(v.contains("variable")) +
                           static_cast<int>(v.contains("at_least")) + static_cast<int>(v.contains("all_of")) +
-                          static_cast<int>(v.contains("any_of")) + static_cast<int>(v.contains("not"));
+                          static_cast<int>(v.contains("any_of")) + static_cast<int>(v.contains("not")) +
+                          static_cast<int>(v.contains("select"));
         if (kinds != 1)
-            fail(v, "exactly one of variable, at_least (with of), all_of, any_of, not in " + what,
+            fail(v,
+                 "exactly one of variable, at_least (with of), all_of, any_of, not, select (with from) in " +
+                     what,
                  kinds == 0 ? "none" : "several");
         c.multiple.constant = 1.0;
         c.step_years.constant = 2.0;
+        c.require_evaluated.constant = 1.0;
         if (v.contains("variable")) {
             c.kind = Kind::kCompare;
             c.variable = text(v, "variable", what, true);
@@ -317,6 +341,13 @@ struct Parser {
         } else if (v.contains("any_of")) {
             c.kind = Kind::kAnyOf;
             c.children = names(v.at("any_of"), what + ".any_of");
+        } else if (v.contains("select")) {
+            c.kind = Kind::kSelect;
+            c.select = num_or_param(v.at("select"), what + ".select");
+            if (!v.contains("from"))
+                fail(v, "'from' (the criteria to select from) with select in " + what, "no from");
+            c.children = names(v.at("from"), what + ".from");
+            if (c.children.empty()) fail(v.at("from"), "at least one criterion in " + what + ".from", "none");
         } else {
             c.kind = Kind::kNot;
             c.children = {text(v, "not", what, true)};
@@ -328,16 +359,32 @@ struct Parser {
             c.min_measurements = num_or_param(v.at("measurements"), what + ".measurements");
             if (v.contains("window_years"))
                 c.window_years = num_or_param(v.at("window_years"), what + ".window_years");
+            if (v.contains("window_measurements"))
+                c.window_measurements =
+                    num_or_param(v.at("window_measurements"), what + ".window_measurements");
+            if (v.contains("require_evaluated"))
+                c.require_evaluated = num_or_param(v.at("require_evaluated"), what + ".require_evaluated");
         } else if (v.contains("running_years")) {
             c.persistence = Persistence::kRunning;
             c.running_years = num_or_param(v.at("running_years"), what + ".running_years");
             if (v.contains("step_years"))
                 c.step_years = num_or_param(v.at("step_years"), what + ".step_years");
-        } else if (v.contains("window_years") || v.contains("step_years")) {
-            fail(v.contains("window_years") ? v.at("window_years") : v.at("step_years"),
-                 "window_years with measurements, step_years with running_years in " + what,
-                 "no persistence");
+        } else {
+            for (const char* k : {"window_years", "window_measurements", "require_evaluated", "step_years"}) {
+                if (v.contains(k))
+                    fail(v.at(k),
+                         "window_years, window_measurements, require_evaluated with measurements, step_years "
+                         "with running_years in " +
+                             what,
+                         "no persistence");
+            }
         }
+        if (c.persistence != Persistence::kMeasurements && v.contains("window_measurements"))
+            fail(v.at("window_measurements"), "window_measurements with measurements in " + what,
+                 "running_years");
+        if (c.persistence != Persistence::kMeasurements && v.contains("require_evaluated"))
+            fail(v.at("require_evaluated"), "require_evaluated with measurements in " + what,
+                 "running_years");
         return c;
     }
 };
@@ -482,9 +529,12 @@ RuleSet parse_rule_set(std::string_view toml_text, const std::string& source) {
                 if (!where_crit.count(ch)) p.fail(w, "names of criteria in " + what, "'" + ch + "'");
             }
             check_number(c.at_least, w, what + ".at_least");
+            check_number(c.select, w, what + ".select");
         }
         check_number(c.min_measurements, w, what + ".measurements");
         check_number(c.window_years, w, what + ".window_years");
+        check_number(c.window_measurements, w, what + ".window_measurements");
+        check_number(c.require_evaluated, w, what + ".require_evaluated");
         check_number(c.running_years, w, what + ".running_years");
         check_number(c.step_years, w, what + ".step_years");
     }

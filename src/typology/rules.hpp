@@ -71,7 +71,9 @@ enum class Reference : std::uint8_t {
     kVariable,            // multiple x another variable of the same area (e.g. a published regional mean)
 };
 
-enum class Kind : std::uint8_t { kCompare, kAtLeast, kAllOf, kAnyOf, kNot };
+// kSelect: the child named by a parameter (1 = the first of `children`), so that a rule set can offer
+// alternative readings of a vague criterion ("relatively large": against the country or the regions).
+enum class Kind : std::uint8_t { kCompare, kAtLeast, kAllOf, kAnyOf, kNot, kSelect };
 
 enum class Persistence : std::uint8_t { kNone, kMeasurements, kRunning };
 
@@ -89,15 +91,18 @@ struct Criterion {
     std::string weight;  // variable name: weighted means and percentiles; empty = every area counts once
     std::string region;  // parent level for kRegionalMean ("corop", "gemeente", ...)
     std::string of;      // kVariable
-    // kAtLeast / kAllOf / kAnyOf / kNot
+    // kAtLeast / kAllOf / kAnyOf / kNot / kSelect
     Number at_least;
+    Number select;  // kSelect: which child (1-based), usually a parameter
     std::vector<std::string> children;
     // persistence of the criterion (evaluated per measurement year)
     Persistence persistence = Persistence::kNone;
-    Number min_measurements;  // kMeasurements: met in at least this many measurements up to the year
-    Number window_years;      // kMeasurements: only measurements in (year - window, year]; 0 = all
-    Number running_years;     // kRunning: met at year, year - step, ..., down to year - running_years
-    Number step_years;        // kRunning: years between measurements (default 2)
+    Number min_measurements;     // kMeasurements: met in at least this many measurements up to the year
+    Number window_years;         // kMeasurements: only measurements in (year - window, year]; 0 = all
+    Number window_measurements;  // kMeasurements: only the last n measurements up to the year; 0 = all
+    Number require_evaluated;    // kMeasurements: != 0 (default 1) = the evaluated measurement must meet it
+    Number running_years;        // kRunning: met at year, year - step, ..., down to year - running_years
+    Number step_years;           // kRunning: years between measurements (default 2)
     long line = 0, column = 0;
 };
 

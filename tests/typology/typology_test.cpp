@@ -8,6 +8,7 @@
 #include <cmath>
 #include <fstream>
 #include <limits>
+#include <optional>
 #include <sstream>
 
 #include "core/error.hpp"
@@ -233,12 +234,26 @@ op = "<="
 value = 4
 measurements = "k"
 [[criterion]]
+id = "weak3_open"
+variable = "cls"
+op = "<="
+value = 4
+measurements = "k"
+require_evaluated = 0
+[[criterion]]
 id = "weak_window"
 variable = "cls"
 op = "<="
 value = 4
 measurements = 2
 window_years = 4
+[[criterion]]
+id = "weak_last3"
+variable = "cls"
+op = "<="
+value = 4
+measurements = 2
+window_measurements = 3
 [[criterion]]
 id = "running"
 variable = "cls"
@@ -261,18 +276,36 @@ step_years = "step"
     in.datasets["d"] = &d;
     const auto ev = evaluate(r, in, 2022);
     EXPECT_EQ(ev.measurement_years, (std::vector<int>{2012, 2014, 2018, 2020, 2022}));
-    // BU01: weak in 2012, 2018, 2020 -> 3 of 5: met, and those are the years that counted.
-    EXPECT_EQ(state(r, ev, "BU01", "weak3"), Tri::kYes);
+    // BU01: weak in 2012, 2018, 2020 -> 3 of 5, and those are the years that counted; but class 7 in the
+    // evaluated 2022: the window ends at the evaluated measurement, so not met (weak only in the past).
+    // Opened (require_evaluated = 0) any 3 measurements up to the year count: met.
+    EXPECT_EQ(state(r, ev, "BU01", "weak3"), Tri::kNo);
+    EXPECT_DOUBLE_EQ(result(r, ev, "BU01", "weak3").value, 3.0);
     EXPECT_EQ(result(r, ev, "BU01", "weak3").years_met, (std::vector<int>{2012, 2018, 2020}));
-    // BU02: weak in 2014 and 2020, 2018 unknown -> 2 met + 1 unknown for k = 3: unknown.
-    EXPECT_EQ(state(r, ev, "BU02", "weak3"), Tri::kUnknown);
+    EXPECT_EQ(state(r, ev, "BU01", "weak3_open"), Tri::kYes);
+    // BU03: weak in all five, 2022 included: met either way.
+    EXPECT_EQ(state(r, ev, "BU03", "weak3"), Tri::kYes);
+    // At 2020 BU01 is weak in the evaluated year (class 2) and in 2012 and 2018: met.
+    EXPECT_EQ(state(r, evaluate(r, in, 2020), "BU01", "weak3"), Tri::kYes);
+    // BU02: weak in 2014 and 2020, 2018 unknown, class 6 in 2022 -> not met at the year; opened: 2 met +
+    // 1 unknown for k = 3: unknown.
+    EXPECT_EQ(state(r, ev, "BU02", "weak3"), Tri::kNo);
+    EXPECT_EQ(state(r, ev, "BU02", "weak3_open"), Tri::kUnknown);
     EXPECT_EQ(result(r, ev, "BU02", "weak3").years_unknown, (std::vector<int>{2018}));
+    // At 2020 BU02 is weak in the year, 2 met + 2018 unknown: unknown (not "not met").
+    EXPECT_EQ(state(r, evaluate(r, in, 2020), "BU02", "weak3"), Tri::kUnknown);
     // BU04: weak only 2020 and 2022 -> 2 of 5: not met.
     EXPECT_EQ(state(r, ev, "BU04", "weak3"), Tri::kNo);
     EXPECT_DOUBLE_EQ(result(r, ev, "BU04", "weak3").value, 2.0);
     // Window of 4 years (2019..2022: 2020, 2022): BU04 met both; BU01 only 2020.
     EXPECT_EQ(state(r, ev, "BU04", "weak_window"), Tri::kYes);
     EXPECT_EQ(state(r, ev, "BU01", "weak_window"), Tri::kNo);
+    // Window of the last 3 measurements (2018, 2020, 2022), 2 needed with 2022 among them: BU04 (2020,
+    // 2022) met; BU01 (2018, 2020; 2022 class 7) not; BU03 met with 3 counted.
+    EXPECT_EQ(state(r, ev, "BU04", "weak_last3"), Tri::kYes);
+    EXPECT_EQ(state(r, ev, "BU01", "weak_last3"), Tri::kNo);
+    EXPECT_DOUBLE_EQ(result(r, ev, "BU03", "weak_last3").value, 3.0);
+    EXPECT_EQ(result(r, ev, "BU03", "weak_last3").years_met, (std::vector<int>{2018, 2020, 2022}));
     // Running 4 years with a measurement every 2: 2022, 2020, 2018 all needed.
     EXPECT_EQ(state(r, ev, "BU03", "running"), Tri::kYes);
     EXPECT_EQ(result(r, ev, "BU03", "running").years_met, (std::vector<int>{2018, 2020, 2022}));
@@ -568,8 +601,8 @@ TEST(TypologyParse, ParametersCanBeOverridden) {
 }
 
 TEST(TypologyParse, EveryShippedRuleSetParses) {
-    for (const char* name :
-         {"lbm2018-type1", "lbm2018-type2", "lbm2018-type3", "denmark-2018", "denmark-2021", "berlin-mss"}) {
+    for (const char* name : {"lbm2018-type1", "lbm2018-type2", "lbm2018-type3", "lbm2018-type3-gemeente",
+                             "denmark-2018", "denmark-2021", "berlin-mss"}) {
         const RuleSet r = shipped(name);
         EXPECT_EQ(r.name, name);
         EXPECT_FALSE(r.designations.empty()) << name;
@@ -587,12 +620,13 @@ const std::vector<std::string> kDkColumns = {"Bevolking/Aantal inwoners",
                                              "Inkomen/Gemiddeld bruto inkomen regio",
                                              "Bevolking/Migratieachtergrond/Niet-westers totaal"};
 
-// Six buurten, measurements 2020 and 2022 (2-year averages in brackets):
+// Six buurten, measurements 2020 and 2022 (2-year averages of work and convicted in brackets; basic
+// education and income count for the year itself, § 61 a stk. 1 nr. 3-4):
 //        residents  work          convicted     basic edu  income / regional     non-Western (2022)
 //   A    1000       39, 41 (40)   8, 10 (9)     70         20 / 40 = 0.50        60
 //   B    1000       42, 44 (43)   1             60         22 / 40 = 0.55        55
 //   C    1000       50            1             61         30 / 40 = 0.75        50
-//   D    1000       41            1             20         21, 23 (22) / 40 = .55 70
+//   D    1000       41            1             20         21, 23: 23 / 40 = .575   70
 //   E     900       50            1             70         20 / 40 = 0.50        80
 //   F    1000       35            1             10         24 / 40 = 0.60        30
 // National convicted (resident-weighted, 2022 residents): (9000 + 5 * ... ) = (9000 + 1000 * 4 + 900) / 5900
@@ -621,17 +655,16 @@ TEST(TypologyDenmark, Rules2018OnASmallTable) {
     const auto ev = evaluate(r, in, 2022);
     EXPECT_NEAR(result(r, ev, "BU0000000A", "convicted").threshold, 3 * 13900.0 / 5900.0, 1e-9);
     // A: work 40 is not > 40 (boundary); convicted 9 >= 7.07, edu 70 > 60, income 0.50 < 0.55: 3 of 4 ->
-    // udsat;
-    //    non-Western 60 > 50 -> ghetto; hard ghetto needs 2018 and 2020 (their averages need 2016, 2018):
-    //    unknown.
+    //    udsat; non-Western 60 > 50 -> ghetto; hard ghetto needs the yearly lists 2019, 2020, 2021 and
+    //    2022: 2019 and 2021 have no measurement (unknown); in 2020 work and convicted (2-year averages)
+    //    are unknown, but education 70 and income 0.50 make 2 of 4: a ghetto in 2020 too.
     EXPECT_EQ(state(r, ev, "BU0000000A", "work"), Tri::kNo);
     EXPECT_DOUBLE_EQ(result(r, ev, "BU0000000A", "two_of_four").value, 3.0);
     EXPECT_EQ(designated(r, ev, "BU0000000A", "udsat"), Tri::kYes);
     EXPECT_EQ(designated(r, ev, "BU0000000A", "ghetto"), Tri::kYes);
     EXPECT_EQ(designated(r, ev, "BU0000000A", "hard_ghetto"), Tri::kUnknown);
-    // 2018 has no measurement, and the 2-year average of 2020 needs 2018: both unknown.
-    EXPECT_EQ(result(r, ev, "BU0000000A", "ghetto_running").years_unknown, (std::vector<int>{2018, 2020}));
-    EXPECT_EQ(result(r, ev, "BU0000000A", "ghetto_running").years_met, (std::vector<int>{2022}));
+    EXPECT_EQ(result(r, ev, "BU0000000A", "ghetto_running").years_unknown, (std::vector<int>{2019, 2021}));
+    EXPECT_EQ(result(r, ev, "BU0000000A", "ghetto_running").years_met, (std::vector<int>{2020, 2022}));
     // B: work 43 yes; edu 60 not > 60; income 22/40 = 0.55 not < 0.55: 1 of 4 -> not udsat (two_of_four).
     EXPECT_EQ(state(r, ev, "BU0000000B", "basic_education"), Tri::kNo);
     EXPECT_EQ(state(r, ev, "BU0000000B", "income"), Tri::kNo);
@@ -645,8 +678,9 @@ TEST(TypologyDenmark, Rules2018OnASmallTable) {
         reasons_text(r, area(ev, "BU0000000C"), {"ghetto"}).find("not met: nonwestern (50, needs > 50)"),
         std::string::npos)
         << reasons_text(r, area(ev, "BU0000000C"), {"ghetto"});
-    // D: income average (21 + 23) / 2 / 40 = 0.55: not below -> 1 of 4.
-    EXPECT_DOUBLE_EQ(result(r, ev, "BU0000000D", "income").value, 22.0);
+    // D: income of 2022, 23 / 40 = 0.575: not below -> 1 of 4 (the 2-year average, 22 / 40 = 0.55, would
+    //    not be below either: exactly at 55%).
+    EXPECT_DOUBLE_EQ(result(r, ev, "BU0000000D", "income").value, 23.0);
     EXPECT_DOUBLE_EQ(result(r, ev, "BU0000000D", "income").threshold, 0.55 * 40);
     EXPECT_EQ(designated(r, ev, "BU0000000D", "udsat"), Tri::kNo);
     // E: 3 of 4 but 900 residents -> not udsat, reason "residents".
@@ -691,7 +725,7 @@ TEST(TypologyDenmark, Rules2021OnASmallTable) {
               std::string::npos);
     // Preventive convicted: > 2 x 2.3559 = 4.712: only A.
     EXPECT_NEAR(result(r, ev, "BU0000000B", "preventive_convicted").threshold, 2 * 13900.0 / 5900.0, 1e-9);
-    EXPECT_EQ(designated(r, ev, "BU0000000A", "omdannelsesomraade"), Tri::kUnknown);  // needs 2018
+    EXPECT_EQ(designated(r, ev, "BU0000000A", "omdannelsesomraade"), Tri::kUnknown);  // needs 2018-2022
 }
 
 // ---- the LBM 2018 types on small score tables -----------------------------------------------------------
@@ -701,18 +735,26 @@ std::vector<std::string> score_columns() {
                                   "bev",       "vrz",   "vei",   "fys", "class"};
     for (int k = 1; k <= 9; ++k) c.push_back("res_k" + std::to_string(k));
     for (int k = 1; k <= 9; ++k) c.push_back("cells_k" + std::to_string(k));
+    c.push_back("pop_cells");
+    for (int k = 1; k <= 9; ++k) c.push_back("pop_cells_k" + std::to_string(k));
     return c;
 }
 
-// One row of a score table: residents and cells spread over classes as given.
+// One row of a score table: residents and cells spread over classes as given; populated cells as given
+// (default: every cell populated).
 Row score_row(const std::string& code, int year, double score, double vei, double cls,
-              std::array<double, 9> res_k, std::array<double, 9> cells_k) {
-    double res = 0, cells = 0;
+              std::array<double, 9> res_k, std::array<double, 9> cells_k,
+              std::optional<std::array<double, 9>> pop_cells_k = std::nullopt) {
+    double res = 0, cells = 0, pop = 0;
+    const std::array<double, 9> pk = pop_cells_k.value_or(cells_k);
     for (double v : res_k) res += v;
     for (double v : cells_k) cells += v;
+    for (double v : pk) pop += v;
     std::vector<double> v = {res, cells, score, score - 4.18, 0, 0, 0, vei, 0, cls};
     for (double x : res_k) v.push_back(x);
     for (double x : cells_k) v.push_back(x);
+    v.push_back(pop);
+    for (double x : pk) v.push_back(x);
     return {code, year, v};
 }
 
@@ -756,64 +798,226 @@ TEST(TypologyLbm2018, Type2OnASmallScoreTable) {
     EXPECT_EQ(count_results(r, ev).designated, 1u);
 }
 
-TEST(TypologyLbm2018, Type1AndType3OnSmallScoreTables) {
-    const RuleSet r1 = shipped("lbm2018-type1");
+// Type 2: the persistence window ends at the evaluated measurement, and onvoldoende cells are populated
+// cells. Measurements 2012..2018; vei (every year) -0.3 for OLD, NOW, POPC, 0.1 and 0.2 for F1, F2:
+// P20 of 5 buurten = position 0.8 between -0.3 and -0.3 = -0.3, so the three weak buurten meet safety.
+TEST(TypologyLbm2018, Type2PersistenceEndsAtTheYearAndCountsPopulatedCells) {
+    RuleSet r = shipped("lbm2018-type2");
     std::vector<Row> rows;
-    // Ten wijken, 2012..2018; vei (2018) of WK01..WK10 = -0.5, -0.4, ..., 0.4 -> P10 = position 0.9 -> -0.41.
+    const std::array<double, 9> res = {0, 0, 100, 1100, 0, 0, 0, 0, 0};
+    const std::array<double, 9> cells = {0, 0, 2, 20, 0, 0, 0, 0, 0};
+    for (int y = 2012; y <= 2018; y += 2) {
+        // OLD: zwak in 2012, 2014, 2016 (three measurements), voldoende (5) in the evaluated 2018.
+        rows.push_back(score_row("OLD", y, 3.8, -0.3, y == 2018 ? 5 : 4, res, cells));
+        // NOW: ruim voldoende in 2012, zwak in 2014, 2016, 2018.
+        rows.push_back(score_row("NOW", y, 3.8, -0.3, y == 2012 ? 6 : 4, res, cells));
+        // POPC: as NOW, but its two class-3 cells have no residents (scored, unpopulated).
+        rows.push_back(score_row("POPC", y, 3.8, -0.3, y == 2012 ? 6 : 4, res, cells,
+                                 std::array<double, 9>{0, 0, 0, 20, 0, 0, 0, 0, 0}));
+        rows.push_back(
+            score_row("F1", y, 4.3, 0.1, 7, {0, 0, 0, 0, 0, 0, 2000, 0, 0}, {0, 0, 0, 0, 0, 0, 20, 0, 0}));
+        rows.push_back(
+            score_row("F2", y, 4.3, 0.2, 7, {0, 0, 0, 0, 0, 0, 2000, 0, 0}, {0, 0, 0, 0, 0, 0, 20, 0, 0}));
+    }
+    const Table t = make_table(score_columns(), rows);
+    Inputs in;
+    in.datasets["score_buurt"] = &t;
+    const auto ev = evaluate(r, in, 2018);
+    ASSERT_EQ(ev.areas.size(), 5u);
+    EXPECT_DOUBLE_EQ(result(r, ev, "OLD", "safety").threshold, -0.3);
+    // OLD: three weak measurements, but not the evaluated one -> not persistent, not designated.
+    EXPECT_EQ(state(r, ev, "OLD", "persistence"), Tri::kNo);
+    EXPECT_DOUBLE_EQ(result(r, ev, "OLD", "persistence").value, 3.0);
+    EXPECT_EQ(result(r, ev, "OLD", "persistence").years_met, (std::vector<int>{2012, 2014, 2016}));
+    EXPECT_EQ(designated(r, ev, "OLD"), Tri::kNo);
+    // NOW: weak 2014, 2016, 2018 -> designated.
+    EXPECT_EQ(designated(r, ev, "NOW"), Tri::kYes);
+    EXPECT_EQ(result(r, ev, "NOW", "persistence").years_met, (std::vector<int>{2014, 2016, 2018}));
+    // POPC: 2 scored class-3 cells, 0 populated -> no onvoldoende cells, not designated.
+    EXPECT_DOUBLE_EQ(result(r, ev, "POPC", "onvoldoende_cells").value, 0.0);
+    EXPECT_EQ(designated(r, ev, "POPC"), Tri::kNo);
+    const std::string why = reasons_text(r, area(ev, "POPC"), {});
+    EXPECT_NE(why.find("not met: onvoldoende_cells (0, needs >= 1)"), std::string::npos) << why;
+    EXPECT_EQ(count_results(r, ev).designated, 1u);
+    // The parameter opens the window: any three measurements up to the year; OLD is then designated.
+    override_parameters(r, {"require_evaluated_year=0"});
+    const auto open = evaluate(r, in, 2018);
+    EXPECT_EQ(designated(r, open, "OLD"), Tri::kYes);
+    EXPECT_EQ(count_results(r, open).designated, 2u);
+}
+
+// Type 1: the outlook is the development class of the last period(s), with the no-change band. Ten
+// wijken, 2012..2018; vei -0.5, -0.4, ..., 0.4 -> P10 at position 0.9 = -0.41; classes 4 (WK01-WK06)
+// and 6; residents 100 / 200 / 700 in classes 2 / 3 / 4 -> onvoldoende share 0.3.
+// Scores 2012, 2014, 2016, 2018 and the last change(s):
+//   WK01 3.90 3.85 3.80 3.75   -0.05: "geen verandering" (-0.067 <= change < 0.067)
+//   WK02 3.70 3.78 3.86 3.94   +0.08: "lichte vooruitgang"
+//   WK03 4.00 4.00 4.00 4.0625 +0.0625 exactly (binary fractions)
+//   WK04 4.00 4.00 4.0625 4.00 -0.0625 exactly
+//   WK05 4.00 4.00 3.80 3.90   -0.20 then +0.10
+//   WK06 4.00 4.00 4.10 4.00   +0.10 then -0.10
+TEST(TypologyLbm2018, Type1OutlookFromTheDevelopmentClasses) {
+    const RuleSet r1 = shipped("lbm2018-type1");
+    const std::array<std::array<double, 4>, 6> scores = {{{3.90, 3.85, 3.80, 3.75},
+                                                          {3.70, 3.78, 3.86, 3.94},
+                                                          {4.00, 4.00, 4.00, 4.0625},
+                                                          {4.00, 4.00, 4.0625, 4.00},
+                                                          {4.00, 4.00, 3.80, 3.90},
+                                                          {4.00, 4.00, 4.10, 4.00}}};
+    std::vector<Row> rows;
     for (int w = 1; w <= 10; ++w) {
-        for (int y = 2012; y <= 2018; y += 2) {
-            const std::string code = fmt::format("WK{:02d}", w);
-            const double vei = -0.5 + 0.1 * (w - 1);
-            // WK01 gets worse every measurement; WK02 gets better (misses development); others stable
-            // class 6.
-            const double score = w == 1   ? 3.9 - 0.05 * (y - 2012) / 2
-                                 : w == 2 ? 3.7 + 0.02 * (y - 2012) / 2
-                                          : 4.1;
-            const double cls = w <= 2 ? 4 : 6;
-            rows.push_back(score_row(code, y, score, vei, cls, {0, 100, 200, 700, 0, 0, 0, 0, 0},
+        for (int i = 0; i < 4; ++i) {
+            const double score =
+                w <= 6 ? scores[static_cast<std::size_t>(w - 1)][static_cast<std::size_t>(i)] : 4.1;
+            rows.push_back(score_row(fmt::format("WK{:02d}", w), 2012 + 2 * i, score, -0.5 + 0.1 * (w - 1),
+                                     w <= 6 ? 4 : 6, {0, 100, 200, 700, 0, 0, 0, 0, 0},
                                      {0, 1, 2, 7, 0, 0, 0, 0, 0}));
         }
     }
     const Table t = make_table(score_columns(), rows);
     Inputs in;
     in.datasets["score_wijk"] = &t;
-    in.areas = {};
+    const auto with = [&](std::vector<std::string> params) {
+        RuleSet r = r1;
+        override_parameters(r, params);
+        return std::make_pair(r, evaluate(r, in, 2018));
+    };
     const auto ev = evaluate(r1, in, 2018);
+    ASSERT_EQ(ev.areas.size(), 10u);
     EXPECT_NEAR(result(r1, ev, "WK01", "safety").threshold, -0.41, 1e-12);
-    // WK01: weak 4 of 4, worse than 2016 and 2012, vei -0.5 <= -0.41, onvoldoende share 300 / 1000 = 0.3 >=
-    // 0.25.
+    EXPECT_NEAR(result(r1, ev, "WK01", "onvoldoende_share").value, 0.3, 1e-15);
+    // Default: up to "geen verandering" (change < +0.067) in the last period counts as staying negative.
+    EXPECT_EQ(state(r1, ev, "WK01", "development"), Tri::kYes);
+    EXPECT_EQ(result(r1, ev, "WK01", "development").years_met, (std::vector<int>{2018}));
     EXPECT_EQ(designated(r1, ev, "WK01"), Tri::kYes);
-    EXPECT_DOUBLE_EQ(result(r1, ev, "WK01", "onvoldoende_share").value, 0.3);
-    // WK02: improving -> misses development (and vei -0.4 > -0.41 misses safety).
-    EXPECT_EQ(state(r1, ev, "WK02", "development"), Tri::kNo);
-    EXPECT_EQ(designated(r1, ev, "WK02"), Tri::kNo);
-
-    const RuleSet r3 = shipped("lbm2018-type3");
-    std::vector<Row> rows3;
-    for (int y = 2012; y <= 2022; y += 2) {
-        // CP0100: 60% of residents in class <= 5 and 4% of cells in 8-9 every year -> designated.
-        rows3.push_back(score_row("CP0100", y, 3.9, 0, 5, {0, 0, 0, 300, 300, 200, 160, 40, 0},
-                                  {0, 0, 0, 30, 30, 26, 10, 4, 0}));
-        // CP0200: the same only in 2020 and 2022 (2 of 6 measurements).
-        const bool bad = y >= 2020;
-        rows3.push_back(score_row("CP0200", y, 4.0, 0, 6,
-                                  bad ? std::array<double, 9>{0, 0, 0, 300, 300, 200, 160, 40, 0}
-                                      : std::array<double, 9>{0, 0, 0, 0, 100, 300, 300, 300, 0},
-                                  bad ? std::array<double, 9>{0, 0, 0, 30, 30, 26, 10, 4, 0}
-                                      : std::array<double, 9>{0, 0, 0, 0, 10, 30, 30, 30, 0}));
-        // CP0300: share_le5 exactly 0.5 and share_89 exactly 0.05 every year (both boundaries met).
-        rows3.push_back(score_row("CP0300", y, 4.0, 0, 6, {0, 0, 0, 250, 250, 250, 200, 50, 0},
-                                  {0, 0, 0, 25, 25, 25, 20, 5, 0}));
+    EXPECT_EQ(state(r1, ev, "WK02", "development"), Tri::kNo);   // lichte vooruitgang
+    EXPECT_EQ(state(r1, ev, "WK03", "development"), Tri::kYes);  // +0.0625 < 0.067
+    EXPECT_EQ(state(r1, ev, "WK04", "development"), Tri::kYes);
+    EXPECT_EQ(state(r1, ev, "WK05", "development"), Tri::kNo);   // last period +0.10
+    EXPECT_EQ(state(r1, ev, "WK06", "development"), Tri::kYes);  // last period -0.10
+    EXPECT_EQ(count_results(r1, ev).designated, 1u);             // only WK01 meets safety
+    // "Geen verandering" not counted as negative: only a fall (class <= 3, change < -0.067). WK01's
+    // last development is "geen verandering" -> not designated.
+    {
+        const auto [r, e] = with({"outlook_max_change=-0.067"});
+        EXPECT_EQ(state(r, e, "WK01", "development"), Tri::kNo);
+        EXPECT_EQ(designated(r, e, "WK01"), Tri::kNo);
+        EXPECT_EQ(state(r, e, "WK06", "development"), Tri::kYes);  // -0.10 < -0.067
+        EXPECT_EQ(state(r, e, "WK04", "development"), Tri::kNo);
     }
-    const Table t3 = make_table(score_columns(), rows3);
-    Inputs in3;
-    in3.datasets["score_corop_plus"] = &t3;
-    const auto ev3 = evaluate(r3, in3, 2022);
-    EXPECT_EQ(designated(r3, ev3, "CP0100"), Tri::kYes);
-    EXPECT_EQ(designated(r3, ev3, "CP0200"), Tri::kNo);
-    EXPECT_EQ(result(r3, ev3, "CP0200", "persistence").years_met, (std::vector<int>{2020, 2022}));
-    EXPECT_NE(reasons_text(r3, area(ev3, "CP0200"), {}).find("not met: persistence"), std::string::npos);
-    EXPECT_EQ(designated(r3, ev3, "CP0300"), Tri::kYes);
+    // At the edge: a change equal to the edge is in the class above it (class = 1 + edges at or below).
+    {
+        const auto [r, e] = with({"outlook_max_change=0.0625"});
+        EXPECT_EQ(state(r, e, "WK03", "development"), Tri::kNo);  // +0.0625 is not < 0.0625
+        const auto [r2, e2] = with({"outlook_max_change=-0.0625"});
+        EXPECT_EQ(state(r2, e2, "WK04", "development"), Tri::kNo);  // -0.0625 is not < -0.0625
+        const auto [r3, e3] = with({"outlook_max_change=-0.0624"});
+        EXPECT_EQ(state(r3, e3, "WK04", "development"), Tri::kYes);
+    }
+    // Two periods: both must show no improvement beyond the band.
+    {
+        const auto [r, e] = with({"outlook_periods=2"});
+        EXPECT_EQ(state(r, e, "WK06", "development"), Tri::kNo);  // +0.10, then -0.10
+        EXPECT_DOUBLE_EQ(result(r, e, "WK06", "development").value, 1.0);
+        EXPECT_EQ(state(r, e, "WK01", "development"), Tri::kYes);
+        EXPECT_EQ(result(r, e, "WK01", "development").years_met, (std::vector<int>{2016, 2018}));
+    }
+}
+
+// Type 3: "relatief" against the country or the other regions, at COROP-plus and at gemeente level.
+// Six regions of 1,000 residents and 100 populated cells (plus 30 unpopulated cells of class 8 each,
+// which must not count), the same in 2014, 2016 and 2018:
+//          residents in class 5 (<= 5)   populated cells in class 8
+//   A      310 (0.31)                    14 (0.14)
+//   B      310 (0.31)                    16 (0.16)
+//   C      290 (0.29)                    10 (0.10)
+//   D, E   100 (0.10)                    50 (0.50)
+//   F       90 (0.09)                    40 (0.40)
+// National: 1200 / 6000 = 0.2 in class <= 5 (x 1.5 = 0.30); 180 / 600 = 0.3 of populated cells in 8-9
+// (x 0.5 = 0.15). A is just above 0.30 and just below 0.15: designated; B is just above 0.15, C just
+// below 0.30: not. Against the regions (unweighted, R type 7): P80 of 0.09, 0.10, 0.10, 0.29, 0.31, 0.31
+// = position 4 = 0.31; P20 of 0.10, 0.14, 0.16, 0.40, 0.50, 0.50 = position 1 = 0.14.
+TEST(TypologyLbm2018, Type3RelativeToTheCountryOrTheRegions) {
+    const std::array<std::pair<double, double>, 6> shares = {
+        {{310, 14}, {310, 16}, {290, 10}, {100, 50}, {100, 50}, {90, 40}}};
+    const std::array<const char*, 6> names = {"A", "B", "C", "D", "E", "F"};
+    for (const auto& [file, dataset] :
+         {std::pair<std::string, std::string>{"lbm2018-type3", "score_corop_plus"},
+          {"lbm2018-type3-gemeente", "score_gemeente"}}) {
+        SCOPED_TRACE(file);
+        RuleSet r = shipped(file);
+        std::vector<Row> rows;
+        for (int y = 2014; y <= 2018; y += 2) {
+            for (std::size_t i = 0; i < 6; ++i) {
+                const double le5 = shares[i].first, p89 = shares[i].second;
+                rows.push_back(score_row(names[i], y, 4.0, 0, 6, {0, 0, 0, 0, le5, 1000 - le5, 0, 0, 0},
+                                         {0, 0, 0, 0, 0, 100 - p89, 0, p89 + 30, 0},
+                                         std::array<double, 9>{0, 0, 0, 0, 0, 100 - p89, 0, p89, 0}));
+            }
+        }
+        const Table t = make_table(score_columns(), rows);
+        Inputs in;
+        in.datasets[dataset] = &t;
+        const auto ev = evaluate(r, in, 2018);
+        ASSERT_EQ(ev.areas.size(), 6u);
+        EXPECT_DOUBLE_EQ(result(r, ev, "A", "share_le5").value, 0.31);
+        EXPECT_NEAR(result(r, ev, "A", "share_le5").threshold, 0.30, 1e-12);
+        EXPECT_DOUBLE_EQ(result(r, ev, "A", "share_89").value, 0.14);
+        EXPECT_NEAR(result(r, ev, "A", "share_89").threshold, 0.15, 1e-12);
+        EXPECT_EQ(designated(r, ev, "A"), Tri::kYes);
+        EXPECT_EQ(result(r, ev, "A", "persistence").years_met, (std::vector<int>{2014, 2016, 2018}));
+        EXPECT_EQ(state(r, ev, "B", "share_le5"), Tri::kYes);
+        EXPECT_EQ(state(r, ev, "B", "share_89"), Tri::kNo);
+        EXPECT_EQ(designated(r, ev, "B"), Tri::kNo);
+        EXPECT_EQ(state(r, ev, "C", "share_le5"), Tri::kNo);
+        EXPECT_EQ(state(r, ev, "C", "share_89"), Tri::kYes);
+        EXPECT_EQ(designated(r, ev, "C"), Tri::kNo);
+        EXPECT_EQ(count_results(r, ev).designated, 1u);
+        // Against the other regions (percentiles).
+        override_parameters(r, {"relative_to=2"});
+        const auto ev2 = evaluate(r, in, 2018);
+        EXPECT_NEAR(result(r, ev2, "A", "share_le5").threshold, 0.31, 1e-12);
+        EXPECT_NEAR(result(r, ev2, "A", "share_89").threshold, 0.14, 1e-12);
+        EXPECT_EQ(designated(r, ev2, "A"), Tri::kYes);         // 0.31 >= 0.31, 0.14 <= 0.14
+        EXPECT_EQ(state(r, ev2, "B", "share_89"), Tri::kNo);   // 0.16 > 0.14
+        EXPECT_EQ(state(r, ev2, "C", "share_le5"), Tri::kNo);  // 0.29 < 0.31
+        EXPECT_EQ(count_results(r, ev2).designated, 1u);
+        // A choice outside 1..2 is a usage error naming the parameter.
+        override_parameters(r, {"relative_to=3"});
+        try {
+            (void)evaluate(r, in, 2018);
+            ADD_FAILURE() << "relative_to=3 accepted";
+        } catch (const UsageError& e) {
+            EXPECT_NE(std::string(e.what()).find("selects 3 of share_le5_vs_country, share_le5_vs_regions "
+                                                 "(parameter relative_to): expected a whole number 1..2"),
+                      std::string::npos)
+                << e.what();
+        }
+    }
+}
+
+// select, window_measurements and require_evaluated in the wrong place are parse errors with file:line.
+TEST(TypologyParse, SelectAndWindowErrors) {
+    const std::string base = "name = \"x\"\nlevel = \"buurt\"\n[variables]\nv = \"d:v\"\n";
+    const auto error = [&](const std::string& body) {
+        try {
+            (void)parse_rule_set(base + body, "x.toml");
+        } catch (const InputError& e) {
+            return std::string(e.what());
+        }
+        return std::string("no error");
+    };
+    EXPECT_NE(error("[[criterion]]\nid = \"a\"\nvariable = \"v\"\nop = \"<\"\nvalue = 1\nrunning_years = 4\n"
+                    "window_measurements = 2\n")
+                  .find("x.toml:11:"),
+              std::string::npos);
+    EXPECT_NE(
+        error("[[criterion]]\nid = \"a\"\nvariable = \"v\"\nop = \"<\"\nvalue = 1\nrequire_evaluated = 0\n")
+            .find("no persistence"),
+        std::string::npos);
+    EXPECT_NE(error("[[criterion]]\nid = \"s\"\nselect = 1\n").find("'from'"), std::string::npos);
+    EXPECT_NE(error("[[criterion]]\nid = \"s\"\nselect = 1\nfrom = [\"nope\"]\n").find("'nope'"),
+              std::string::npos);
 }
 
 // The comparison tables checked whole against hand-worked tables: the designations of the six areas of
