@@ -7,22 +7,30 @@
 
 #include "core/codes.hpp"
 #include "core/table.hpp"
+#include "monitor/picture.hpp"
 
 namespace wz::jobs {
 
 struct PictureOptions {
     std::string level = "buurt";
-    std::string groups = "regio_kenmerken:Stedenklasse";       // DATASET:COLUMN
-    std::string regions = "regio_kenmerken:Bevolkingsdaling";  // DATASET:COLUMN
-    std::vector<std::string> exclude;                          // COROP-plus regions left out
-    int from = 0, to = 0;                                      // 0: first / last year
+    std::string groups = "regio_kenmerken:Stedenklasse";  // DATASET:COLUMN
+    std::string names = "regio_kenmerken:name";           // DATASET:COLUMN (city names; optional)
+    std::vector<std::string> cities = {"G4", "G40"};      // groups whose cities get a row each
+    std::string regions =
+        "regio_kenmerken:Bevolkingsdaling";  // DATASET:COLUMN, or a CSV file (code,region_type)
+    std::string region_level = "gemeente";   // level of the region codes (gemeente, corop_plus)
+    std::vector<std::string> exclude;        // regions (of region_level) left out
+    int from = 0, to = 0;                    // 0: first / last year
     double onvoldoende_residents = 100;
+    monitor::CityDevelopmentOptions city;  // class groups of the development per city
 };
 
 struct Picture {
     Level level = Level::kBuurt;
+    Level region_level = Level::kGemeente;
     int from = 0, to = 0;
-    Table years, classes, groups, regions;  // groups and regions may have no columns
+    // groups, cities and regions may have no columns (no group or region data in the store)
+    Table years, classes, groups, cities, regions;
 };
 
 Picture national_picture(const std::string& store, const PictureOptions& options);

@@ -106,6 +106,7 @@ Table picture_years(const liveability::CellYearPanel& panel, const liveability::
     cols.emplace_back("change_onvoldoende_share", ColumnType::kReal);
     for (const auto& d : dimensions) cols.emplace_back("change_" + d, ColumnType::kReal);
     cols.emplace_back("driver", ColumnType::kText);
+    cols.emplace_back("driver_share", ColumnType::kReal);
     for (std::size_t y = 0; y < ny; ++y) {
         const Sums& t = s[y];
         const double share = t.residents > 0 ? 1.0 / t.residents : kNaN;
@@ -128,17 +129,23 @@ Table picture_years(const liveability::CellYearPanel& panel, const liveability::
         const Sums& p = s[y - 1];
         push_real_or_missing(cols[c++], scores.national_mean[y] - scores.national_mean[y - 1]);
         push_real_or_missing(cols[c++], t.onv * share - (p.residents > 0 ? p.onv / p.residents : kNaN));
+        // The driver: the dimension that moved furthest in the direction of the total change (a dimension
+        // that moved against the total does not explain it), with its share of the total change.
+        const double total = scores.national_mean[y] - scores.national_mean[y - 1];
+        const double sign = total < 0 ? -1.0 : 1.0;
         std::size_t driver = 0;
-        double largest = -1;
+        double largest = -std::numeric_limits<double>::infinity();
         for (std::size_t d = 0; d < dimensions.size(); ++d) {
             const double ch = scores.national_dim_mean[y][d] - scores.national_dim_mean[y - 1][d];
             push_real_or_missing(cols[c++], ch);
-            if (std::isfinite(ch) && std::abs(ch) > largest) {
-                largest = std::abs(ch);
+            if (std::isfinite(ch) && sign * ch > largest) {
+                largest = sign * ch;
                 driver = d;
             }
         }
-        cols[c++].push_text(largest >= 0 ? dimensions[driver] : "");
+        const bool found = std::isfinite(largest);
+        cols[c++].push_text(found ? dimensions[driver] : "");
+        push_real_or_missing(cols[c++], found && total != 0 ? sign * largest / total : kNaN);
     }
     return table_of(std::move(cols));
 }
@@ -205,12 +212,82 @@ Table development_by_group(const AreaScores& areas, std::span<const std::string>
                      std::move(change), std::move(from), std::move(to)});
 }
 
+Table development_by_city(const AreaScores& areas, std::span<const std::string> city_of_area,
+                          const std::map<std::string, std::string>& group_of_city,
+                          const std::map<std::string, std::string>& name_of_city,
+                          std::span<const std::string> groups, int from_year, int to_year,
+                          const CityDevelopmentOptions& options) {
+    Column city("city", ColumnType::kText), name("name", ColumnType::kText),
+        group("group", ColumnType::kText), weak_n("weak_areas", ColumnType::kInt),
+        weak_change("weak_mean_change", ColumnType::kReal), strong_n("strong_areas", ColumnType::kInt),
+        strong_change("strong_mean_change", ColumnType::kReal), gap("gap", ColumnType::kReal),
+        verdict("verdict", ColumnType::kText), from("from_year", ColumnType::kInt),
+        to("to_year", ColumnType::kInt);
+    const auto y0 = std::find(areas.years.begin(), areas.years.end(), from_year);
+    const auto y1 = std::find(areas.years.begin(), areas.years.end(), to_year);
+    struct Acc {
+        std::size_t weak = 0, strong = 0;
+        double weak_change = 0, strong_change = 0;
+    };
+    std::map<std::pair<std::string, std::string>, Acc> acc;  // (group, city)
+    if (y0 != areas.years.end() && y1 != areas.years.end()) {
+        const auto i0 = static_cast<std::size_t>(y0 - areas.years.begin());
+        const auto i1 = static_cast<std::size_t>(y1 - areas.years.begin());
+        // Every listed city gets a row, even one without areas on either side.
+        for (const auto& [c, g] : group_of_city)
+            if (std::find(groups.begin(), groups.end(), g) != groups.end()) acc[{g, c}];
+        for (std::size_t a = 0; a < areas.codes.size() && a < city_of_area.size(); ++a) {
+            const auto g = group_of_city.find(city_of_area[a]);
+            if (g == group_of_city.end() ||
+                std::find(groups.begin(), groups.end(), g->second) == groups.end())
+                continue;
+            const std::size_t i = areas.at(a, i0), j = areas.at(a, i1);
+            if (areas.cls[i] == 0 || areas.cls[j] == 0) continue;
+            const int k = areas.cls[i];
+            const double ch = areas.score[j] - areas.score[i];
+            Acc& x = acc[{g->second, city_of_area[a]}];
+            if (k <= options.weak_max_class) {
+                ++x.weak;
+                x.weak_change += ch;
+            } else if (k >= options.strong_min_class && k <= options.strong_max_class) {
+                ++x.strong;
+                x.strong_change += ch;
+            }
+        }
+    }
+    for (const auto& [key, x] : acc) {
+        city.push_text(key.second);
+        const auto nm = name_of_city.find(key.second);
+        name.push_text(nm == name_of_city.end() ? std::string() : nm->second);
+        group.push_text(key.first);
+        weak_n.push_int(static_cast<std::int64_t>(x.weak));
+        strong_n.push_int(static_cast<std::int64_t>(x.strong));
+        const double w = x.weak > 0 ? x.weak_change / static_cast<double>(x.weak) : kNaN;
+        const double s = x.strong > 0 ? x.strong_change / static_cast<double>(x.strong) : kNaN;
+        push_real_or_missing(weak_change, w);
+        push_real_or_missing(strong_change, s);
+        push_real_or_missing(gap, w - s);
+        verdict.push_text(!std::isfinite(w - s) ? "no comparison"
+                          : w - s > 0           ? "weak catch up"
+                          : w - s < 0           ? "weak lag behind"
+                                                : "equal");
+        from.push_int(from_year);
+        to.push_int(to_year);
+    }
+    return table_of({std::move(city), std::move(name), std::move(group), std::move(weak_n),
+                     std::move(weak_change), std::move(strong_n), std::move(strong_change), std::move(gap),
+                     std::move(verdict), std::move(from), std::move(to)});
+}
+
 Table regions_against_country(const AreaScores& regions, std::span<const std::string> type_of_region,
-                              std::span<const std::string> excluded, const PictureOptions& options) {
+                              std::span<const std::string> excluded, const PictureOptions& options,
+                              const std::vector<std::string>& dimensions) {
     const std::size_t ny = regions.years.size();
+    const std::size_t nd = std::min(dimensions.size(), regions.dims.size());
     struct Acc {
         std::size_t regions = 0;
         double residents = 0, weighted = 0, weight = 0, onv = 0;
+        std::vector<double> dims;
     };
     std::map<std::string, std::vector<Acc>> acc;
     const auto add = [&](const std::string& type, std::size_t a) {
@@ -221,9 +298,11 @@ Table regions_against_country(const AreaScores& regions, std::span<const std::st
             Acc& x = v[y];
             ++x.regions;
             x.residents += regions.residents[i];
+            x.dims.resize(nd, 0.0);
             if (std::isfinite(regions.score[i]) && regions.weight[i] > 0) {
                 x.weighted += regions.weight[i] * regions.score[i];
                 x.weight += regions.weight[i];
+                for (std::size_t d = 0; d < nd; ++d) x.dims[d] += regions.weight[i] * regions.dims[d][i];
             }
             for (int k = 1; k <= options.onvoldoende_max_class; ++k)
                 x.onv += regions.res_by_class[i][static_cast<std::size_t>(k - 1)];
@@ -240,6 +319,12 @@ Table regions_against_country(const AreaScores& regions, std::span<const std::st
         n("regions", ColumnType::kInt), residents("residents", ColumnType::kReal),
         mean("mean_score", ColumnType::kReal), onv("onvoldoende_share", ColumnType::kReal),
         change("change_since_first", ColumnType::kReal), against("against_country", ColumnType::kReal);
+    std::vector<Column> dim_mean, dim_against, dim_change;
+    for (std::size_t d = 0; d < nd; ++d) {
+        dim_mean.emplace_back(dimensions[d], ColumnType::kReal);
+        dim_against.emplace_back(dimensions[d] + "_against_country", ColumnType::kReal);
+        dim_change.emplace_back(dimensions[d] + "_change", ColumnType::kReal);
+    }
     const std::vector<Acc>& country = acc["nederland"];
     for (const auto& [t, v] : acc) {
         const double first = v.front().weight > 0 ? v.front().weighted / v.front().weight : kNaN;
@@ -247,6 +332,12 @@ Table regions_against_country(const AreaScores& regions, std::span<const std::st
             const Acc& x = v[y];
             const double m = x.weight > 0 ? x.weighted / x.weight : kNaN;
             const double cm = country[y].weight > 0 ? country[y].weighted / country[y].weight : kNaN;
+            for (std::size_t d = 0; d < nd; ++d) {
+                const auto mean_of = [&](const Acc& q) { return q.weight > 0 ? q.dims[d] / q.weight : kNaN; };
+                push_real_or_missing(dim_mean[d], mean_of(x));
+                push_real_or_missing(dim_against[d], mean_of(x) - mean_of(country[y]));
+                push_real_or_missing(dim_change[d], mean_of(x) - mean_of(v.front()));
+            }
             type.push_text(t);
             year.push_int(regions.years[y]);
             n.push_int(static_cast<std::int64_t>(x.regions));
@@ -257,8 +348,15 @@ Table regions_against_country(const AreaScores& regions, std::span<const std::st
             push_real_or_missing(against, m - cm);
         }
     }
-    return table_of({std::move(type), std::move(year), std::move(n), std::move(residents), std::move(mean),
-                     std::move(onv), std::move(change), std::move(against)});
+    std::vector<Column> cols;
+    for (Column* c : {&type, &year, &n, &residents, &mean, &onv, &change, &against})
+        cols.push_back(std::move(*c));
+    for (std::size_t d = 0; d < nd; ++d) {
+        cols.push_back(std::move(dim_mean[d]));
+        cols.push_back(std::move(dim_against[d]));
+        cols.push_back(std::move(dim_change[d]));
+    }
+    return table_of(std::move(cols));
 }
 
 }  // namespace wz::monitor

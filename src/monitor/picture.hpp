@@ -4,6 +4,7 @@
 // the number of onvoldoende areas (at least 100 residents in onvoldoende cells), changes between years
 // and the dimension that drove them, development by city group and starting class, and regions with
 // population decline against the country.
+#include <map>
 #include <span>
 #include <string>
 #include <vector>
@@ -48,11 +49,34 @@ AreaCounts count_onvoldoende_areas(const AreaScores& areas, const PictureOptions
 Table development_by_group(const AreaScores& areas, std::span<const std::string> group_of_area, int from_year,
                            int to_year);
 
+// The report's class groups for the development per city: "onvoldoende buurten" against buurten that
+// are "ruim voldoende" or "goed" at the start.
+struct CityDevelopmentOptions {
+    int weak_max_class = 3;    // onvoldoende: classes 1-3 at the first year
+    int strong_min_class = 6;  // ruim voldoende (6) ...
+    int strong_max_class = 7;  // ... or goed (7)
+};
+
+// Development of areas between two years per city: one row per city (the gemeente of each area, among
+// those whose group is in `groups`, e.g. G4 and G40): city, name, group, weak_areas, weak_mean_change,
+// strong_areas, strong_mean_change, gap (weak minus strong mean change) and verdict ("weak catch up" when
+// gap > 0, "weak lag behind" when gap < 0 — the gap between weak and strong buurten grows —, "no
+// comparison" when either side has no area). Areas not shown in both years are left out. Sorted by group,
+// then city code.
+Table development_by_city(const AreaScores& areas, std::span<const std::string> city_of_area,
+                          const std::map<std::string, std::string>& group_of_city,
+                          const std::map<std::string, std::string>& name_of_city,
+                          std::span<const std::string> groups, int from_year, int to_year,
+                          const CityDevelopmentOptions& options = {});
+
 // Regions by type (e.g. krimpregio, anticipeerregio; regions of other types form "overig") against the
 // country (all regions): per type and year the regions, residents, resident-weighted mean score,
-// onvoldoende share and change of the mean score since the first year. Regions whose code is in
-// `excluded` are left out of their type (not of the country).
+// onvoldoende share, change of the mean score since the first year, the difference with the country, and
+// per dimension the resident-weighted mean (`<dim>`), its difference with the country
+// (`<dim>_against_country`) and its change since the first year (`<dim>_change`). Regions whose code is
+// in `excluded` are left out of their type (not of the country).
 Table regions_against_country(const AreaScores& regions, std::span<const std::string> type_of_region,
-                              std::span<const std::string> excluded, const PictureOptions& options);
+                              std::span<const std::string> excluded, const PictureOptions& options,
+                              const std::vector<std::string>& dimensions = {});
 
 }  // namespace wz::monitor
