@@ -95,6 +95,15 @@ struct Country {
         std::string id;
     };
     std::vector<Disk> unsafe_clusters, centres;
+    // City centres are planted on whole buurten, so the effect holds at every scale (also where a buurt is
+    // much larger than the disk): per buurt the index of its centre in `centres`, -1 = none. A centre's
+    // buurten: the one whose populated-cell centroid is nearest the disk's centre, and those whose
+    // centroid lies in the disk.
+    std::vector<std::int32_t> centre_of_buurt;
+    // A G40 city whose weak buurten fall behind (the report: "in some cities weak wijken lag behind and
+    // gaps grow"): the gemeente index, -1 = none. Its natural cells with a below-average common latent
+    // field lose 0.3 per measurement step in every dimension.
+    std::int32_t lagging_gemeente = -1;
 
     std::int64_t x100(std::uint32_t idx) const { return x0 + static_cast<std::int64_t>(idx % static_cast<std::uint32_t>(w)); }
     std::int64_t y100(std::uint32_t idx) const { return y0 + static_cast<std::int64_t>(idx / static_cast<std::uint32_t>(w)); }

@@ -210,6 +210,9 @@ Summary generate(const Options& o) {
                         {"anticipeer", antic},
                         {"growth_per_year",
                          {{"krimp", -0.011}, {"anticipeer", -0.004}, {"other", 0.005}, {"buurt_sd", 0.004}}},
+                        {"liveability",
+                         "krimp regions: vrz field -0.4 per measurement step (2012 = 0, 2022 = -2.0) in every natural "
+                         "cell: their lag behind the country is explained by Voorzieningen"},
                         {"file", "statline/regio_kenmerken.csv"}};
     json inds = json::array();
     for (const auto& in : lv.indicators) {
@@ -286,10 +289,26 @@ Summary generate(const Options& o) {
     for (const auto& d : c.unsafe_clusters)
         clusters.push_back(
             disk_json(d, "vei field -3.0, fys -0.8 in cells whose centre lies within the disk"));
-    for (const auto& d : c.centres)
-        centres.push_back(
-            disk_json(d, "vrz +5.0, vei -2.5, fys +1.0, bev +0.5: very poor safety, total above average"));
+    for (std::size_t i = 0; i < c.centres.size(); ++i) {
+        // Planted on whole buurten (Country::centre_of_buurt): the buurten listed are those planted.
+        json bu = json::array();
+        for (std::size_t b = 0; b < c.buurten.size(); ++b)
+            if (c.centre_of_buurt[b] == static_cast<std::int32_t>(i)) bu.push_back(c.buurten[b].code);
+        json j = disk_json(c.centres[i], "vrz +5.0, vei -2.5, fys +1.0, bev +0.5 in every cell of the listed "
+                                         "buurten: very poor safety, total above average");
+        j["buurten"] = bu;
+        centres.push_back(j);
+    }
     truth["safety"] = {{"unsafe_clusters", clusters}, {"city_centres", centres}};
+    if (c.lagging_gemeente >= 0) {
+        const auto& g = c.gemeenten[sz(c.lagging_gemeente)];
+        truth["cities"] = {{"lagging", {{"gemeente", g.code},
+                                        {"name", g.name},
+                                        {"group", "G40"},
+                                        {"effect", "natural cells with a below-average common latent field (< -0.2): every "
+                                                   "dimension field -0.3 per measurement step; its onvoldoende buurten fall "
+                                                   "behind its ruim voldoende / goed ones"}}}};
+    }
     json dg = json::array();
     for (auto b : c.drug_growth_buurten) dg.push_back(c.buurten[sz(b)].code);
     truth["drug_growth_buurten"] = dg;

@@ -129,6 +129,13 @@ void make_liveability(const Country& c, Liveability& lv, const std::string& dir,
         f[0] += tenure;
         f[1] += tenure;
         f[3] += tenure;
+        // Shrinking regions lose amenities: vrz -0.4 per measurement step (the report explains their lag by
+        // Voorzieningen).
+        if (c.cp_status[sz(c.cp_of_buurt(static_cast<std::int32_t>(b)))] == 1) f[2] -= 0.4 * step;
+        // The lagging city: its weaker parts (below-average common field) fall behind.
+        if (c.lagging_gemeente >= 0 && c.gemeente_of_buurt(static_cast<std::int32_t>(b)) == c.lagging_gemeente && cm < -0.2) {
+            for (double& v : f) v -= 0.3 * step;
+        }
         const int cpp = cp_plant[sz(c.cp_of_buurt(static_cast<std::int32_t>(b)))];
         if (cpp >= 0 && (c.plants[sz(cpp)].expect == "meet" || y >= 4)) {
             for (double& v : f) v -= 3.0;
@@ -139,13 +146,11 @@ void make_liveability(const Country& c, Liveability& lv, const std::string& dir,
                 f[4] -= 0.8;
             }
         }
-        for (const auto& disk : c.centres) {
-            if (std::hypot(x - disk.x, yy - disk.y) <= disk.r) {
-                f[2] += 5.0;
-                f[3] -= 2.5;
-                f[4] += 1.0;
-                f[1] += 0.5;
-            }
+        if (c.centre_of_buurt[b] >= 0) {  // every cell of a city-centre buurt
+            f[2] += 5.0;
+            f[3] -= 2.5;
+            f[4] += 1.0;
+            f[1] += 0.5;
         }
     };
     // Centre the natural fields: the resident-weighted mean of F in 2016 is 0 for each dimension.

@@ -7,8 +7,10 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 
 #include "io/store.hpp"
@@ -264,6 +266,102 @@ TEST(ScoreSynth, PictureCommandCountsOnvoldoendeAreasAtTheRequestedLevel) {
     EXPECT_EQ(test::run_wijkzicht("picture --store " + c.store + " --exclude CP9999").status, 2);
     EXPECT_EQ(test::run_wijkzicht("picture --store " + c.store + " --groups nocolon").status, 2);
     EXPECT_EQ(test::file_fingerprint(c.store), before);
+}
+
+// The planted truths of the picture at the demo's scale (0.01), recomputed from score_buurt / score_gemeente
+// (the stored area scores) and regio_kenmerken, not from the picture's own tables:
+// - the lagging G40 city (truth.json `cities.lagging`): its buurten that started onvoldoende (class <= 3 in
+//   2012) improved less than those that started ruim voldoende or goed (classes 6-7), and picture says so;
+// - the krimp regions (truth.json `regions.krimp`, gemeenten of those COROP-plus regions): they fall behind
+//   the country most in Voorzieningen;
+// - the city centres (truth.json `safety.city_centres`): found by `analyse quadrant` (safety in the lowest
+//   10%, total above average).
+TEST(ScoreSynth, PicturePlantsAtTheDemoScale) {
+    const Country& c = country();
+    if (!fs::exists(c.dir + "/scores")) {
+        ASSERT_EQ(test::run_wijkzicht("score --store " + c.store + " --weights " + c.weights).status, 0);
+    }
+    const auto r = test::run_wijkzicht("picture --store " + c.store + " --level buurt --json");
+    ASSERT_EQ(r.status, 0) << r.err;
+    const auto j = nlohmann::json::parse(r.out);
+    // Lagging city: recount from score_buurt (buurt code -> gemeente: characters 2-5).
+    ASSERT_TRUE(c.truth.contains("cities"));
+    const std::string lagging = c.truth["cities"]["lagging"]["gemeente"];
+    const Dataset bu = read_dataset(c.store, "score_buurt");
+    std::map<std::string, std::map<int, std::pair<double, int>>> by;  // code -> year -> (score, class)
+    for (std::size_t i = 0; i < bu.table.row_count(); ++i) {
+        if (col(bu, "class").is_missing(i)) continue;
+        by[col(bu, "code").text_at(i)][static_cast<int>(col(bu, "year").int_at(i))] = {
+            col(bu, "score").real_at(i), static_cast<int>(col(bu, "class").int_at(i))};
+    }
+    double weak = 0, strong = 0;
+    int nweak = 0, nstrong = 0;
+    for (const auto& [code, ys] : by) {
+        if ("GM" + code.substr(2, 4) != lagging || !ys.count(2012) || !ys.count(2022)) continue;
+        const int k = ys.at(2012).second;
+        const double ch = ys.at(2022).first - ys.at(2012).first;
+        if (k <= 3) {
+            weak += ch;
+            ++nweak;
+        } else if (k >= 6 && k <= 7) {
+            strong += ch;
+            ++nstrong;
+        }
+    }
+    ASSERT_GT(nweak, 0) << lagging << " has no buurt that started onvoldoende";
+    ASSERT_GT(nstrong, 0) << lagging << " has no buurt that started ruim voldoende or goed";
+    const double gap = weak / nweak - strong / nstrong;
+    std::cout << "[ lagging ] " << lagging << ": " << nweak << " weak buurten " << weak / nweak << ", "
+              << nstrong << " strong " << strong / nstrong << ", gap " << gap << "\n";
+    EXPECT_LT(gap, -0.02);
+    bool found = false;
+    for (const auto& row : j["development_by_city"]) {
+        if (row["city"] != lagging) continue;
+        found = true;
+        EXPECT_EQ(row["group"], "G40");
+        EXPECT_EQ(row["weak_areas"], nweak);
+        EXPECT_EQ(row["strong_areas"], nstrong);
+        EXPECT_NEAR(row["gap"].get<double>(), gap, 1e-9);
+        EXPECT_EQ(row["verdict"], "weak lag behind");
+    }
+    EXPECT_TRUE(found) << lagging << " has no row in development_by_city";
+    // Krimp regions: per dimension, the change 2012 -> 2022 of the difference with the country; the
+    // largest fall is in vrz.
+    ASSERT_EQ(j["region_level"], "gemeente");
+    std::map<int, nlohmann::json> krimp;
+    for (const auto& row : j["regions"])
+        if (row["region_type"] == "krimpregio") krimp[row["year"].get<int>()] = row;
+    ASSERT_TRUE(krimp.count(2012) && krimp.count(2022));
+    std::string worst;
+    double worst_fall = 0;
+    for (const char* d : {"won", "bev", "vrz", "vei", "fys"}) {
+        const std::string k = std::string(d) + "_against_country";
+        const double fall = krimp[2022][k].get<double>() - krimp[2012][k].get<double>();
+        std::cout << "[ krimp ] " << d << " against the country " << krimp[2012][k] << " -> "
+                  << krimp[2022][k] << "\n";
+        if (fall < worst_fall) {
+            worst_fall = fall;
+            worst = d;
+        }
+    }
+    EXPECT_EQ(worst, "vrz");
+    // City centres at scale 0.01: every centre has a buurt in the quadrant.
+    const auto q =
+        test::run_wijkzicht("analyse quadrant --year 2022 --quantile 0.1 --store " + c.store + " --json");
+    ASSERT_EQ(q.status, 0) << q.err;
+    const auto qj = nlohmann::json::parse(q.out);
+    std::map<std::string, std::string> centre_of;
+    for (const auto& ce : c.truth["safety"]["city_centres"])
+        for (const auto& b : ce["buurten"]) centre_of[b.get<std::string>()] = ce["id"].get<std::string>();
+    ASSERT_FALSE(centre_of.empty());
+    std::set<std::string> found_centres;
+    for (const auto& a : qj["areas"]) {
+        const auto it = centre_of.find(a["code"].get<std::string>());
+        if (it != centre_of.end()) found_centres.insert(it->second);
+    }
+    std::cout << "[ quadrant ] " << qj["areas"].size() << " buurten, centres found " << found_centres.size()
+              << " of " << c.truth["safety"]["city_centres"].size() << "\n";
+    EXPECT_EQ(found_centres.size(), c.truth["safety"]["city_centres"].size());
 }
 
 TEST(ScoreSynth, BadWeightsLeaveTheStoreUnchanged) {
