@@ -498,8 +498,8 @@ Recount recount_areas(const nlohmann::json& truth, const std::function<std::stri
             const int k = out.cls(s);
             std::vector<std::string> into = {std::string()};  // the country: every cell
             if (!owner.empty()) into.push_back(owner);
-            for (const std::string& code : into) {
-                AreaYear& a = out.at[{code, y}];
+            for (const std::string& area : into) {
+                AreaYear& a = out.at[{area, y}];
                 a.pop += p;
                 a.s += p * s;
                 a.vei += p * v;
