@@ -77,6 +77,19 @@ ClassRule parse_class_rule(const toml::value& table, const std::string& source, 
                  fmt::format("{} names", rule.names.size()));
         }
     }
+    if (table.contains("colors")) {
+        rule.colors = toml::find<std::vector<std::string>>(table, "colors");
+        if (rule.colors.size() != rule.edges.size() + 1) {
+            fail(source, toml::find(table, "colors"),
+                 fmt::format("{} colors for {} edges in {}", rule.edges.size() + 1, rule.edges.size(), what),
+                 fmt::format("{} colors", rule.colors.size()));
+        }
+        for (const auto& c : rule.colors) {
+            const bool hex = c.size() == 7 && c[0] == '#' &&
+                             c.find_first_not_of("0123456789abcdefABCDEF", 1) == std::string::npos;
+            if (!hex) fail(source, toml::find(table, "colors"), "colors as \"#rrggbb\" in " + what, c);
+        }
+    }
     return rule;
 }
 

@@ -13,7 +13,8 @@ namespace wz::liveability {
 // Ordered edges e1 < e2 < ... < e(k-1): class = 1 + the number of edges at or below the value.
 struct ClassRule {
     std::vector<double> edges;
-    std::vector<std::string> names;  // one per class (edges + 1), may be empty
+    std::vector<std::string> names;   // one per class (edges + 1), may be empty
+    std::vector<std::string> colors;  // one "#rrggbb" per class for maps and charts, may be empty
 
     int classify(double value) const;
     // Distance from the value to the nearest edge (how close a value is to changing class).

@@ -34,6 +34,27 @@ TEST(ModelPresets, ShippedPresetsCarryMethodsFigures) {
     EXPECT_FALSE(p3.classes_on_absolute);
     EXPECT_DOUBLE_EQ(*p3.to_absolute(-0.096233042633348, 2022), 4.0456 - 0.096233042633348);  // 2024 edition
     EXPECT_TRUE(p3.development_assumed);
+    // Map colours are data too: one per class, red (zeer onvoldoende) to green (uitstekend).
+    ASSERT_EQ(p2.classes.colors.size(), 9u);
+    EXPECT_EQ(p2.classes.colors.front(), "#a50026");
+    EXPECT_EQ(p2.classes.colors.back(), "#1a9850");
+    EXPECT_EQ(p3.development.colors.size(), 9u);
+    EXPECT_EQ(p2.development.colors.size(), 7u);
+}
+
+TEST(ModelPresets, ColoursOnePerClassAsHex) {
+    const std::string head =
+        "name='x'\ntotal='t'\ndimensions=[]\n[absolute]\nkind='national_mean_per_year'\nvalues={2012=4.1}\n"
+        "[development]\nedges=[0.1]\n[classes]\nedges=[3.5]\n";
+    EXPECT_EQ(parse_model_preset(head + "colors=['#000000','#FFffff']\n", "ok.toml").classes.colors.size(), 2u);
+    try {
+        parse_model_preset(head + "colors=['#000000']\n", "bad.toml");
+        FAIL();
+    } catch (const InputError& e) {
+        EXPECT_EQ(e.line(), 11);
+        EXPECT_NE(std::string(e.what()).find("2 colors for 1 edges in classes"), std::string::npos) << e.what();
+    }
+    EXPECT_THROW(parse_model_preset(head + "colors=['#000000','red']\n", "bad.toml"), InputError);
 }
 
 // Class = 1 + number of edges at or below the score: a score equal to an edge is in the upper class.
