@@ -26,6 +26,7 @@
 #include "io/writers.hpp"
 #include "jobs/json.hpp"
 #include "jobs/presets.hpp"
+#include "jobs/profile.hpp"
 #include "jobs/stored_scores.hpp"
 #include "jobs/tiles.hpp"
 #include "server/audit.hpp"
@@ -318,6 +319,7 @@ struct Service::Data {
     json hotspots = json::array();
     std::map<std::string, std::size_t> datasets;  // name -> rows
     std::vector<SearchEntry> search;
+    std::shared_ptr<const jobs::ProfileData> profiles;
     std::unique_ptr<MbTilesReader> tiles;
     std::string tiles_tag;
     std::map<std::string, RestrictedTable> restricted;
@@ -521,6 +523,7 @@ Service::Service(const ServiceOptions& options) : d_(std::make_unique<Data>()) {
     load_levels(d);
     load_classes(d);
     load_results(d);
+    d.profiles = jobs::load_profile_data(options.store);
     load_restricted(d);
     load_static(d);
     const std::string tiles = options.tiles.empty() ? jobs::default_tiles_path(options.store) : options.tiles;
@@ -784,6 +787,14 @@ Response handle_typology(const Ctx& c, const std::string& dataset) {
     Table sub = take_rows(t.table, rows);
     if (format == "csv") return csv_response(table_csv_text(sub), dataset + ".csv");
     return json_response({{"dataset", dataset}, {"meta", t.meta}, {"rows", jobs::table_json(sub)}});
+}
+
+Response handle_profile(const Ctx& c, const std::string& code) {
+    const Query q(c.query, {});
+    if (!is_code_text(code)) bad_request("an area code has letters, digits and '_' only (e.g. BU00140000, GM0014)");
+    auto profile = jobs::area_profile(*c.d.profiles, code);
+    if (!profile) not_found(fmt::format("no area '{}' in this store", code));
+    return json_response(*profile);
 }
 
 Response handle_search(const Ctx& c) {
@@ -1132,6 +1143,8 @@ Response Service::route(const Request& req) const {
             r = handle_scores(c);
         } else if (parts.size() == 3 && what == "development") {
             r = handle_development(c);
+        } else if (parts.size() == 4 && what == "profile") {
+            r = handle_profile(c, std::string(parts[3]));
         } else if (parts.size() == 3 && what == "picture") {
             const Query q(c.query, {});
             if (d.picture.empty()) not_found("this store has no national picture (run `wijkzicht score`)");

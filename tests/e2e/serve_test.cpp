@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "server/audit.hpp"
 #include "server/server_fixture.hpp"
 
 namespace wz {
@@ -91,7 +92,7 @@ int connect_to(int port) {
 }
 
 // Sends `raw` and reads until the server closes (or `timeout_ms` passes).
-std::string exchange(int port, const std::string& raw, int timeout_ms = 10000) {
+std::string send_raw(int port, const std::string& raw, int timeout_ms = 10000) {
     const int fd = connect_to(port);
     if (fd < 0) return "";
     (void)!::write(fd, raw.data(), raw.size());
@@ -112,7 +113,7 @@ struct HttpAnswer {
     std::string head, body;
 };
 HttpAnswer http_get(int port, const std::string& target, const std::string& extra = "") {
-    const std::string raw = exchange(port, "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n" + extra + "\r\n");
+    const std::string raw = send_raw(port, "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n" + extra + "\r\n");
     HttpAnswer a;
     if (raw.size() < 12) return a;
     a.status = std::stoi(raw.substr(9, 3));
@@ -147,10 +148,10 @@ TEST(Serve, EmptyUsersFileServesThePublicPartAndTheOpenApi) {
     // Restricted paths without restricted data and without users: 401, never data.
     EXPECT_EQ(http_get(s->port, "/api/v1/restricted/tables").status, 401);
     // Malformed HTTP, an oversized head, a body: answered with 4xx, and the server goes on.
-    EXPECT_EQ(exchange(s->port, "NONSENSE\r\n\r\n").substr(0, 12), "HTTP/1.1 400");
-    EXPECT_EQ(exchange(s->port, "GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(10000, 'a') + "\r\n\r\n").substr(0, 12),
+    EXPECT_EQ(send_raw(s->port, "NONSENSE\r\n\r\n").substr(0, 12), "HTTP/1.1 400");
+    EXPECT_EQ(send_raw(s->port, "GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(10000, 'a') + "\r\n\r\n").substr(0, 12),
               "HTTP/1.1 431");
-    EXPECT_EQ(exchange(s->port, "POST /api/v1/meta HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello").substr(0, 12),
+    EXPECT_EQ(send_raw(s->port, "POST /api/v1/meta HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello").substr(0, 12),
               "HTTP/1.1 413");
     EXPECT_EQ(http_get(s->port, "/api/v1/health").status, 200);
     EXPECT_EQ(s->terminate(10), 0) << "SIGTERM: a graceful stop with status 0";

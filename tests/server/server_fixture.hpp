@@ -44,7 +44,7 @@ inline const ServerFixture& server_fixture() {
         s.country = make_synth_country("0.01", 3, {"boundaries", "grid-stats", "statline", "indicators"},
                                        "score --store {store} --weights {weights}");
         const std::string& store = s.country.store;
-        auto r = run_wijkzicht("typology --store " + store + " --rules lbm2018-type2 --level buurt");
+        auto r = run_wijkzicht("typology --store " + store + " --rules lbm2018-type2 --level buurt --year 2022");
         EXPECT_EQ(r.status, 0) << r.err;
         r = run_wijkzicht("tiles --store " + store + " --max-zoom 12 --grid-min-zoom 12");
         EXPECT_EQ(r.status, 0) << r.err;

@@ -5,7 +5,9 @@
 #include <nlohmann/json.hpp>
 
 #include "core/codes.hpp"
+#include "core/error.hpp"
 #include "io/gpkg_tables.hpp"
+#include "jobs/profile.hpp"
 #include "server/audit.hpp"
 #include "server_fixture.hpp"
 
@@ -66,7 +68,9 @@ TEST(Service, ScoresEqualTheStoresRows) {
                 EXPECT_EQ(row[c].get<double>(), t.column(c).real_at(i)) << c;
             }
         }
-        if (!t.column("class").is_missing(i)) EXPECT_EQ(row["class"].get<std::int64_t>(), t.column("class").int_at(i));
+        if (!t.column("class").is_missing(i)) {
+            EXPECT_EQ(row["class"].get<std::int64_t>(), t.column("class").int_at(i));
+        }
         ++checked;
     }
     EXPECT_EQ(checked, rows.size());
@@ -100,6 +104,24 @@ TEST(Service, AreasAsGeoJsonInWgs84) {
     const auto one = service().handle(get("/api/v1/areas/" + f.buurt_a));
     EXPECT_EQ(body(one)["parents"]["gemeente"], f.gm_a);
     EXPECT_EQ(service().handle(get("/api/v1/areas/BU99999999")).status, 404);
+}
+
+// The profile is the library's (jobs::area_profile), byte for byte after JSON parsing, for every level.
+TEST(Service, ProfileIsTheLibrarysProfile) {
+    const auto& f = server_fixture();
+    const auto data = jobs::load_profile_data(f.country.store);
+    for (const std::string& code : {f.buurt_a, f.buurt_b, f.gm_a}) {
+        const auto expected = jobs::area_profile(*data, code);
+        ASSERT_TRUE(expected.has_value());
+        const auto r = service().handle(get("/api/v1/profile/" + code));
+        ASSERT_EQ(r.status, 200) << r.text();
+        EXPECT_EQ(body(r), *expected) << code;
+        // A second request comes from the cache with the same ETag.
+        EXPECT_EQ(header(service().handle(get("/api/v1/profile/" + code)), "ETag"), header(r, "ETag"));
+    }
+    EXPECT_EQ(body(service().handle(get("/api/v1/profile/" + f.buurt_a)))["parents"]["gemeente"], f.gm_a);
+    EXPECT_EQ(service().handle(get("/api/v1/profile/BU99999999")).status, 404);
+    EXPECT_EQ(service().handle(get("/api/v1/profile/BU%27%20OR%201%3D1")).status, 400);
 }
 
 TEST(Service, SearchFindsByCodeAndByName) {
