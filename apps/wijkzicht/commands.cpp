@@ -28,6 +28,7 @@ std::unique_ptr<Command> make_analyse();
 std::unique_ptr<Command> make_hotspots();
 std::unique_ptr<Command> make_typology();
 std::unique_ptr<Command> make_typology_compare();
+std::unique_ptr<Command> make_report();
 std::unique_ptr<Command> make_risk_ingest();
 std::unique_ptr<Command> make_risk_indicators();
 std::unique_ptr<Command> make_risk_network();
@@ -69,6 +70,7 @@ std::vector<std::unique_ptr<Command>> all_commands() {
     c.push_back(make_hotspots());
     c.push_back(make_typology());
     c.push_back(make_typology_compare());
+    c.push_back(make_report());
     c.push_back(make_risk_ingest());
     c.push_back(make_risk_indicators());
     c.push_back(make_risk_network());
