@@ -33,6 +33,7 @@ std::unique_ptr<Command> make_risk_indicators();
 std::unique_ptr<Command> make_risk_network();
 std::unique_ptr<Command> make_risk_predict();
 std::unique_ptr<Command> make_risk_publish();
+std::unique_ptr<Command> make_publish();
 
 std::vector<CommandGroup> command_groups() {
     return {{"import", "Import a real source into the results store (checked first, stored atomically)"},
@@ -68,6 +69,7 @@ std::vector<std::unique_ptr<Command>> all_commands() {
     c.push_back(make_risk_network());
     c.push_back(make_risk_predict());
     c.push_back(make_risk_publish());
+    c.push_back(make_publish());
     return c;
 }
 
