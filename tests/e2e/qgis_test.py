@@ -72,9 +72,9 @@ def main():
             latest = max(f["year"] for f in layer.getFeatures())
             best = {}
             for f in layer.getFeatures():
-                if f["year"] != latest or f["class"] is None or not f.hasGeometry():
+                k = f["class"]
+                if f["year"] != latest or not isinstance(k, int) or not f.hasGeometry():  # NULL: a QVariant
                     continue
-                k = int(f["class"])
                 area = f.geometry().area()
                 if k not in best or area > best[k][0]:
                     best[k] = (area, f)
