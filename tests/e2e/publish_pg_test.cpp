@@ -291,7 +291,8 @@ TEST(PublishPg, MapLayersDatasetsAndStylesAllOrNothingAndIdempotent) {
     test::TempDir dir;
     const std::string agg = dir.file("aggregates.gpkg");
     write_restricted(agg, read_area_layer(c.store, Level::kBuurt));
-    ASSERT_EQ(pg.psql("wz", "UPDATE " + map_buurt + " SET name = 'marker' WHERE code = '" + sample_code + "'")
+    ASSERT_EQ(pg.psql("wz", "UPDATE " + map_buurt + " SET name = 'marker' WHERE code = '" + sample_code +
+                                "' AND year = " + latest)
                   .first,
               0);
     jobs::PublishOptions o;

@@ -55,7 +55,7 @@ TEST(Qgis, MapLayersOpenWithTheirDefaultStylesAndDrawClassColours) {
     const std::string out_dir = std::string(WZ_SOURCE_DIR) + "/build/ci/artefacts/qgis";
     const auto r = shell("QT_QPA_PLATFORM=offscreen ASAN_OPTIONS=detect_leaks=0 /usr/bin/python3 " +
                          std::string(WZ_SOURCE_DIR) + "/tests/e2e/qgis_test.py " + c.store + " " + out_dir +
-                         " " + colours);
+                         " '" + colours + "'");  // quoted: '#' starts a shell comment
     if (r.first == 77) GTEST_SKIP() << r.second;
     EXPECT_EQ(r.first, 0) << r.second;
     // Every score layer and the typology layer were drawn and probed; class 3 (onvoldoende) is among them

@@ -155,7 +155,7 @@ TEST(MapLayers, ScoreLayerHasClassNamesDevelopmentAndStyles) {
     EXPECT_EQ(t.column("class").int_at(0), 3);
     EXPECT_EQ(t.column("class_name").text_at(0), "onvoldoende");
     EXPECT_EQ(t.column("class_name").text_at(1), "zwak");
-    EXPECT_EQ(t.column("class_name").text_at(3), "goed");
+    EXPECT_EQ(t.column("class_name").text_at(3), "zeer goed");
     EXPECT_TRUE(t.column("class").is_missing(2));  // hidden: fewer residents than the minimum
     EXPECT_DOUBLE_EQ(t.column("won").real_at(3), 0.30);
     // Development since the previous measurement: only BU00010001 2014 -> 2016.
@@ -238,7 +238,7 @@ TEST(MapLayers, StoredAsGeoPackageLayersWithDefaultStyleAndReplacedByKind) {
         std::unique_ptr<OGRFeature> feat(l->GetNextFeature());
         ASSERT_TRUE(feat);
         EXPECT_EQ(feat->GetFieldAsInteger("class"), 8);
-        EXPECT_STREQ(feat->GetFieldAsString("class_name"), "goed");
+        EXPECT_STREQ(feat->GetFieldAsString("class_name"), "zeer goed");
         ASSERT_NE(feat->GetGeometryRef(), nullptr);
         OGREnvelope fe;
         feat->GetGeometryRef()->getEnvelope(&fe);
