@@ -39,6 +39,7 @@ std::unique_ptr<Command> make_serve();
 std::unique_ptr<Command> make_users_add();
 std::unique_ptr<Command> make_users_revoke();
 std::unique_ptr<Command> make_users_list();
+std::unique_ptr<Command> make_publish();
 
 std::vector<CommandGroup> command_groups() {
     return {{"import", "Import a real source into the results store (checked first, stored atomically)"},
@@ -81,6 +82,7 @@ std::vector<std::unique_ptr<Command>> all_commands() {
     c.push_back(make_users_add());
     c.push_back(make_users_revoke());
     c.push_back(make_users_list());
+    c.push_back(make_publish());
     return c;
 }
 

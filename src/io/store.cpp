@@ -14,6 +14,7 @@
 #include <array>
 #include <bit>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
@@ -538,6 +539,197 @@ std::int64_t record_run(sqlite3* db, const RunRecord& run) {
     return id;
 }
 
+// ---- map layers ---------------------------------------------------------------------------------
+
+// QGIS's own layout of the styles table of a GeoPackage (what QGIS creates when it saves a style there).
+const char* kMapSchema = R"sql(
+CREATE TABLE IF NOT EXISTS wz_map_layers (fid INTEGER PRIMARY KEY AUTOINCREMENT, layer_name TEXT NOT NULL UNIQUE,
+  kind TEXT NOT NULL, level TEXT, vintage INTEGER NOT NULL, feature_count INTEGER NOT NULL, description TEXT,
+  run_id INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS layer_styles (id INTEGER PRIMARY KEY AUTOINCREMENT, f_table_catalog TEXT(256),
+  f_table_schema TEXT(256), f_table_name TEXT(256), f_geometry_column TEXT(256), styleName TEXT(30),
+  styleQML TEXT, styleSLD TEXT, useAsDefault BOOLEAN, description TEXT, owner TEXT(30), ui TEXT(30),
+  update_time DATETIME DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')));
+)sql";
+
+constexpr std::int32_t kRdNew = 28992;
+
+void delete_where(sqlite3* db, const std::string& table, const std::string& column,
+                  const std::string& value) {
+    if (!table_exists(db, table)) return;
+    Stmt s = prepare(db, fmt::format("DELETE FROM {} WHERE {}=?", quote_ident(table), column));
+    bind_text(s.get(), 1, value);
+    step_done(db, s.get());
+}
+
+void drop_map_layer(sqlite3* db, const std::string& name) {
+    exec(db, "DROP TABLE IF EXISTS " + quote_ident(name));
+    delete_where(db, "gpkg_contents", "table_name", name);
+    delete_where(db, "gpkg_geometry_columns", "table_name", name);
+    delete_where(db, "gpkg_ogr_contents", "table_name", name);
+    delete_where(db, "gpkg_extensions", "table_name", name);
+    delete_where(db, "layer_styles", "f_table_name", name);
+    delete_where(db, "wz_map_layers", "layer_name", name);
+}
+
+// EPSG:28992 in gpkg_spatial_ref_sys (GDAL puts it there with the first area layer; a store without one
+// gets it here).
+void ensure_rd_new(sqlite3* db) {
+    Stmt q = prepare(db, "SELECT 1 FROM gpkg_spatial_ref_sys WHERE srs_id=?");
+    sqlite3_bind_int(q.get(), 1, kRdNew);
+    if (next_row(q.get())) return;
+    OGRSpatialReference rd;
+    rd.importFromEPSG(kRdNew);
+    char* wkt = nullptr;
+    rd.exportToWkt(&wkt);
+    const std::string definition = wkt != nullptr ? wkt : "";
+    CPLFree(wkt);
+    Stmt s =
+        prepare(db,
+                "INSERT INTO gpkg_spatial_ref_sys(srs_name, srs_id, organization, organization_coordsys_id, "
+                "definition) VALUES ('Amersfoort / RD New', ?, 'EPSG', ?, ?)");
+    sqlite3_bind_int(s.get(), 1, kRdNew);
+    sqlite3_bind_int(s.get(), 2, kRdNew);
+    bind_text(s.get(), 3, definition);
+    step_done(db, s.get());
+}
+
+// Writes one map layer as a GeoPackage feature table (no spatial index: QGIS draws a few ten thousand
+// polygons without one) with its styles. The styles' update_time stays NULL: a run's output does not
+// depend on the clock (the same inputs give the same store content).
+void write_map_layer(sqlite3* db, const MapLayer& layer, std::int64_t run_id) {
+    const Table& t = layer.table;
+    t.check_shape();
+    if (layer.geometries.size() != t.row_count()) {
+        throw std::logic_error(fmt::format("map layer {}: {} geometries for {} rows", layer.name,
+                                           layer.geometries.size(), t.row_count()));
+    }
+    std::string create = "CREATE TABLE " + quote_ident(layer.name) +
+                         " (fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, geom MULTIPOLYGON";
+    std::string insert = "INSERT INTO " + quote_ident(layer.name) + " (geom";
+    std::string params = "?";
+    for (const Column& col : t.columns()) {
+        create += ", " + quote_ident(col.name()) + " " + sql_type(col.type());
+        insert += ", " + quote_ident(col.name());
+        params += ", ?";
+    }
+    exec(db, create + ")");
+    Stmt ins = prepare(db, insert + ") VALUES (" + params + ")");
+    constexpr double kInf = std::numeric_limits<double>::infinity();
+    std::array<double, 4> extent = {kInf, kInf, -kInf, -kInf};
+    for (std::size_t r = 0; r < t.row_count(); ++r) {
+        if (r % 4096 == 4095) check_cancelled();
+        const std::vector<std::uint8_t> wkb = promote_to_multipolygon(layer.geometries[r]);
+        if (const auto env = wkb_envelope(wkb)) {
+            extent = {std::min(extent[0], (*env)[0]), std::min(extent[1], (*env)[1]),
+                      std::max(extent[2], (*env)[2]), std::max(extent[3], (*env)[3])};
+        }
+        if (wkb.empty()) {
+            sqlite3_bind_null(ins.get(), 1);
+        } else {
+            const std::vector<std::uint8_t> blob = gpkg_geometry_blob(wkb, kRdNew);
+            sqlite3_bind_blob64(ins.get(), 1, blob.data(), blob.size(), SQLITE_TRANSIENT);
+        }
+        for (std::size_t c = 0; c < t.column_count(); ++c) {
+            const Column& col = t.columns()[c];
+            const int i = static_cast<int>(c) + 2;
+            if (col.is_missing(r)) {
+                sqlite3_bind_null(ins.get(), i);
+            } else if (col.type() == ColumnType::kInt) {
+                sqlite3_bind_int64(ins.get(), i, col.int_at(r));
+            } else if (col.type() == ColumnType::kReal) {
+                sqlite3_bind_double(ins.get(), i, col.real_at(r));
+            } else {
+                bind_text(ins.get(), i, col.text_at(r));
+            }
+        }
+        step_done(db, ins.get());
+    }
+    ensure_rd_new(db);
+    Stmt contents = prepare(db,
+                            "INSERT INTO gpkg_contents(table_name, data_type, identifier, description, "
+                            "last_change, min_x, min_y, "
+                            "max_x, max_y, srs_id) VALUES (?, 'features', ?, ?, "
+                            "strftime('%Y-%m-%dT%H:%M:%fZ','now'), ?, ?, ?, ?, ?)");
+    bind_text(contents.get(), 1, layer.name);
+    bind_text(contents.get(), 2, layer.name);
+    bind_text(contents.get(), 3, layer.description);
+    for (int k = 0; k < 4; ++k) {
+        if (std::isfinite(extent[static_cast<std::size_t>(k)])) {
+            sqlite3_bind_double(contents.get(), 4 + k, extent[static_cast<std::size_t>(k)]);
+        } else {
+            sqlite3_bind_null(contents.get(), 4 + k);
+        }
+    }
+    sqlite3_bind_int(contents.get(), 8, kRdNew);
+    step_done(db, contents.get());
+    Stmt geom = prepare(
+        db,
+        "INSERT INTO gpkg_geometry_columns(table_name, column_name, geometry_type_name, srs_id, z, m) "
+        "VALUES (?, 'geom', 'MULTIPOLYGON', ?, 0, 0)");
+    bind_text(geom.get(), 1, layer.name);
+    sqlite3_bind_int(geom.get(), 2, kRdNew);
+    step_done(db, geom.get());
+    if (table_exists(db, "gpkg_ogr_contents")) {  // GDAL's feature counts
+        Stmt s = prepare(db, "INSERT INTO gpkg_ogr_contents(table_name, feature_count) VALUES (?, ?)");
+        bind_text(s.get(), 1, layer.name);
+        sqlite3_bind_int64(s.get(), 2, static_cast<sqlite3_int64>(t.row_count()));
+        step_done(db, s.get());
+    }
+    Stmt style =
+        prepare(db,
+                "INSERT INTO layer_styles(f_table_catalog, f_table_schema, f_table_name, f_geometry_column, "
+                "styleName, styleQML, styleSLD, useAsDefault, description, owner, ui, update_time) "
+                "VALUES ('', '', ?, 'geom', ?, ?, '', ?, ?, 'wijkzicht', '', NULL)");
+    bool default_given = false;
+    for (const auto& st : layer.styles) {
+        const bool is_default = st.use_as_default && !default_given;
+        default_given = default_given || is_default;
+        bind_text(style.get(), 1, layer.name);
+        bind_text(style.get(), 2, st.name);
+        bind_text(style.get(), 3, st.qml);
+        sqlite3_bind_int(style.get(), 4, is_default ? 1 : 0);
+        bind_text(style.get(), 5, st.description);
+        step_done(db, style.get());
+    }
+    Stmt cat = prepare(
+        db,
+        "INSERT INTO wz_map_layers(layer_name, kind, level, vintage, feature_count, description, run_id) "
+        "VALUES (?,?,?,?,?,?,?)");
+    bind_text(cat.get(), 1, layer.name);
+    bind_text(cat.get(), 2, layer.kind);
+    if (layer.level) bind_text(cat.get(), 3, std::string(level_name(*layer.level)));
+    sqlite3_bind_int64(cat.get(), 4, layer.vintage);
+    sqlite3_bind_int64(cat.get(), 5, static_cast<sqlite3_int64>(t.row_count()));
+    bind_text(cat.get(), 6, layer.description);
+    sqlite3_bind_int64(cat.get(), 7, run_id);
+    step_done(db, cat.get());
+}
+
+// Replaces every stored map layer of the update's kinds (and of its names) by the update's layers.
+void write_map_layers(sqlite3* db, const std::vector<MapLayer>& layers, std::int64_t run_id) {
+    if (layers.empty()) return;
+    exec(db, kMapSchema);
+    register_attributes(db, "wz_map_layers", "wijkzicht catalogue of map layers");
+    register_attributes(db, "layer_styles", "QGIS layer styles");
+    std::vector<std::string> drop;
+    Stmt q = prepare(db, "SELECT layer_name FROM wz_map_layers WHERE kind=?");
+    for (const MapLayer& layer : layers) {
+        drop.push_back(layer.name);
+        bind_text(q.get(), 1, layer.kind);
+        while (next_row(q.get())) drop.push_back(column_text(q.get(), 0));
+        sqlite3_reset(q.get());
+    }
+    q.reset();
+    std::sort(drop.begin(), drop.end());
+    drop.erase(std::unique(drop.begin(), drop.end()), drop.end());
+    for (const std::string& name : drop) {
+        if (name.rfind("map_", 0) != 0) throw std::logic_error("map layer names start with map_: " + name);
+        drop_map_layer(db, name);
+    }
+    for (const MapLayer& layer : layers) write_map_layer(db, layer, run_id);
+}
+
 // Checks that `path` is a GeoPackage wijkzicht can use, after recovering what a killed run left beside it
 // (see store_guard.hpp). `lock`: the store lock the caller holds (nullptr for readers).
 void check_is_geopackage(const std::string& path, const store_guard::StoreLock* lock = nullptr) {
@@ -720,6 +912,7 @@ std::int64_t write_update(sqlite3* db, const StoreUpdate& update, const StoreOpt
         values, "values");
     for (const auto& ds : update.datasets) write_dataset(db, ds, run_id, options, progress);
     progress.check();
+    write_map_layers(db, update.map_layers, run_id);
     return run_id;
 }
 
@@ -893,6 +1086,21 @@ nlohmann::json store_inventory(const std::string& store_path) {
             out["datasets"].push_back(ds);
         }
     }
+    if (table_exists(db.get(), "wz_map_layers")) {
+        out["map_layers"] = nlohmann::json::array();
+        Stmt s =
+            prepare(db.get(),
+                    "SELECT layer_name, kind, level, vintage, feature_count, run_id FROM wz_map_layers ORDER "
+                    "BY layer_name");
+        while (next_row(s.get())) {
+            out["map_layers"].push_back({{"layer", column_text(s.get(), 0)},
+                                         {"kind", column_text(s.get(), 1)},
+                                         {"level", column_text(s.get(), 2)},
+                                         {"vintage", sqlite3_column_int64(s.get(), 3)},
+                                         {"features", sqlite3_column_int64(s.get(), 4)},
+                                         {"run", sqlite3_column_int64(s.get(), 5)}});
+        }
+    }
     {
         Stmt s = prepare(db.get(),
                          "SELECT fid, command, parameters, program_version, started, finished, seed FROM "
@@ -1054,6 +1262,42 @@ Dataset read_dataset(const std::string& store_path, const std::string& name,
         }
     }
     return ds;
+}
+
+std::vector<StoredMapLayer> stored_map_layers(const std::string& store_path) {
+    if (!fs::exists(store_path)) throw NotFoundError(fmt::format("no store at '{}'", store_path));
+    check_is_geopackage(store_path);
+    Db db = open_db(store_path, false);
+    std::vector<StoredMapLayer> out;
+    if (!table_exists(db.get(), "wz_map_layers")) return out;
+    Stmt s = prepare(
+        db.get(),
+        "SELECT layer_name, kind, coalesce(level, ''), coalesce(description, ''), vintage, feature_count "
+        "FROM wz_map_layers ORDER BY layer_name");
+    while (next_row(s.get())) {
+        out.push_back(StoredMapLayer{column_text(s.get(), 0), column_text(s.get(), 1),
+                                     column_text(s.get(), 2), column_text(s.get(), 3),
+                                     sqlite3_column_int(s.get(), 4),
+                                     static_cast<std::size_t>(sqlite3_column_int64(s.get(), 5))});
+    }
+    return out;
+}
+
+std::vector<qgis::LayerStyle> stored_layer_styles(const std::string& store_path, const std::string& table) {
+    if (!fs::exists(store_path)) throw NotFoundError(fmt::format("no store at '{}'", store_path));
+    check_is_geopackage(store_path);
+    Db db = open_db(store_path, false);
+    std::vector<qgis::LayerStyle> out;
+    if (!table_exists(db.get(), "layer_styles")) return out;
+    Stmt s = prepare(db.get(),
+                     "SELECT styleName, coalesce(description, ''), styleQML, coalesce(useAsDefault, 0) FROM "
+                     "layer_styles WHERE f_table_name=? ORDER BY useAsDefault DESC, id");
+    bind_text(s.get(), 1, table);
+    while (next_row(s.get())) {
+        out.push_back(qgis::LayerStyle{column_text(s.get(), 0), column_text(s.get(), 1),
+                                       column_text(s.get(), 2), sqlite3_column_int(s.get(), 3) != 0});
+    }
+    return out;
 }
 
 std::vector<int> area_vintages(const std::string& store_path, Level level) {

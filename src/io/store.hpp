@@ -5,6 +5,9 @@
 //   wz_datasets, wz_dataset_columns, wz_area_layers, wz_missing, wz_runs, wz_run_inputs
 //                             the catalogue, missing-value reasons and provenance of every run.
 //   wz_blocks                 column blocks of large datasets (see StoreOptions; not visible in QGIS).
+//   map_*, wz_map_layers, layer_styles
+//                             map layers (io/map_layers.hpp) with their QGIS styles, written in the
+//                             update's transaction like the datasets.
 // Every change is atomic: an update without area layers runs as one SQLite transaction on the store
 // (rollback journal: a failure or a crash rolls it back); an update with area layers (written by GDAL)
 // or one that creates the store is made on a copy that replaces the store only when all of it
@@ -17,6 +20,7 @@
 #include <vector>
 
 #include "io/dataset.hpp"
+#include "io/map_layers.hpp"
 
 namespace wz {
 
@@ -41,6 +45,8 @@ std::string utc_now();
 struct StoreUpdate {
     std::vector<AreaLayer> area_layers;  // replace layers of the same level and vintage
     std::vector<Dataset> datasets;       // replace datasets of the same name
+    // Map layers: every stored map layer of a kind given here (and of the same name) is replaced.
+    std::vector<MapLayer> map_layers;
     RunRecord run;
 };
 
@@ -107,6 +113,16 @@ class DatasetBlockReader {
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };
+
+// The map layers in the store (wz_map_layers), by name; empty when there are none.
+struct StoredMapLayer {
+    std::string name, kind, level, description;
+    int vintage = 0;
+    std::size_t features = 0;
+};
+std::vector<StoredMapLayer> stored_map_layers(const std::string& store_path);
+// The QGIS styles of a table from the store's layer_styles (the default first), empty when none.
+std::vector<qgis::LayerStyle> stored_layer_styles(const std::string& store_path, const std::string& table);
 
 // The vintages of the area layers of one level in the store, ascending (empty when there are none).
 std::vector<int> area_vintages(const std::string& store_path, Level level);

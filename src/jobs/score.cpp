@@ -17,6 +17,7 @@
 #include "geo/assign.hpp"
 #include "io/table_csv.hpp"
 #include "jobs/area_hierarchy.hpp"
+#include "jobs/map_layers.hpp"
 #include "jobs/presets.hpp"
 #include "jobs/stored_indicators.hpp"
 #include "jobs/stored_scores.hpp"
@@ -311,6 +312,7 @@ ScoreResult score_country(const std::string& store, const ScoreOptions& args) {
     add("picture_years", "picture", std::nullopt, years_t);
     if (groups_t.column_count() > 0) add("picture_groups", "picture", std::nullopt, groups_t);
     if (regions_t.column_count() > 0) add("picture_regions", "picture", std::nullopt, regions_t);
+    add_score_map_layers(update, store, preset, buurten);  // map_<level>_<vintage> (docs/maps.md)
     spdlog::info("built the tables of {} datasets ({:.2f} s)", update.datasets.size(), clock.lap());
     return ScoreResult{std::move(update), std::move(meta), years_t, classes_t};
 }

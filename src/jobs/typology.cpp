@@ -10,6 +10,7 @@
 #include "core/error.hpp"
 #include "geo/rings.hpp"
 #include "jobs/json.hpp"
+#include "jobs/map_layers.hpp"
 #include "spatial/weights.hpp"
 
 namespace wz::jobs {
@@ -173,6 +174,7 @@ StoreUpdate typology_update(const TypologyEvaluation& e, const Table& summary, c
     const std::string name = out_name(e, o);
     update.datasets.push_back(Dataset{name, "typology", level, summary, meta});
     update.datasets.push_back(Dataset{name + "_detail", "typology-detail", level, detail, meta});
+    if (e.layer) update.map_layers.push_back(typology_map_layer(name, summary, *e.layer));  // docs/maps.md
     return update;
 }
 
