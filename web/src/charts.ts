@@ -18,7 +18,7 @@ function niceRange(lo: number, hi: number): [number, number] {
 }
 
 export function lineChart(series: Series[], opts: { title: string; fmt: (v: number) => string; width?: number; height?: number; band?: { x0: number; x1: number; color: string }; vline?: { x: number; label: string } }): string {
-  const W = opts.width ?? 360, H = opts.height ?? 180, L = 48, R = 10, T = 12, B = 26;
+  const W = opts.width ?? 360, H = opts.height ?? 180, L = 48, R = 18, T = 12, B = 26;
   const xs = series.flatMap((s) => s.points.map((p) => p.x));
   const ys = series.flatMap((s) => s.points.map((p) => p.y).filter((y): y is number => y !== null && Number.isFinite(y)));
   if (!xs.length || !ys.length) return "";

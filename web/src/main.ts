@@ -481,7 +481,7 @@ function showRestrictedTable(rows: Obj[], year: number | undefined, col: string)
   const shown = rows.filter((r) => year === undefined || Number(r.year) === year);
   let h = `<header class="panel-head"><h2 id="panel-title" tabindex="-1">${t("restricted")}: ${esc(state.restrictedTable)} · ${esc(state.restrictedGemeente)}${year ? ` · ${year}` : ""}</h2><p class="muted">${esc(col)}</p></header>`;
   h += `<table class="data restricted-table" id="restricted-rows"><thead><tr>${cols.map((c) => `<th scope="col">${esc(c)}</th>`).join("")}</tr></thead><tbody>`;
-  for (const r of shown) h += `<tr data-area="${esc(String(r.area ?? ""))}">${cols.map((c) => (r[c] === null ? `<td class="suppressed">${t("suppressed")}</td>` : typeof r[c] === "number" ? `<td class="num">${num(r[c] as number, Number.isInteger(r[c]) ? 0 : 3)}</td>` : `<td>${esc(String(r[c]))}</td>`)).join("")}</tr>`;
+  for (const r of shown) h += `<tr data-area="${esc(String(r.area ?? ""))}">${cols.map((c) => (r[c] === null ? `<td class="suppressed">${t("suppressed")}</td>` : c === "year" ? `<td>${esc(String(r[c]))}</td>` : typeof r[c] === "number" ? `<td class="num">${num(r[c] as number, Number.isInteger(r[c]) ? 0 : 3)}</td>` : `<td>${esc(String(r[c]))}</td>`)).join("")}</tr>`;
   h += `</tbody></table>`;
   showPanel(h, "restricted");
 }
