@@ -62,6 +62,16 @@ export function freePort() {
 /** Starts `wijkzicht serve` on a free port; resolves when /api/v1/health answers. */
 export async function startServer(a, fx) {
   const port = await freePort();
+  if (process.env.WZ_BROWSER_MOCK) {
+    // development only: web/tests/mock-server.mjs instead of the real service (CTest never sets this)
+    const child = spawn(process.execPath, [path.join(a.source, "web", "tests", "mock-server.mjs"), "--port", String(port)], { stdio: "ignore" });
+    const url = `http://127.0.0.1:${port}`;
+    for (let i = 0; i < 100; i++) {
+      try { if ((await fetch(`${url}/api/v1/health`)).ok) break; } catch { /* not yet */ }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return { url, stop: () => child.kill("SIGTERM"), child };
+  }
   const argv = ["serve", "--store", fx.store, "--users", fx.users, "--port", String(port), "--web", path.join(a.source, "web", "dist")];
   if (fx.restricted) argv.push("--restricted", fx.restricted);
   const log = fs.openSync(path.join(a.work, `serve-${process.pid}.log`), "w");
@@ -145,6 +155,7 @@ export async function screenshot(page, a, name) {
 }
 
 export function loadFixture(a) {
+  if (process.env.WZ_BROWSER_MOCK) return { analyst: "analyst-a", admin: "admin", gemeenteA: "GM0001", gemeenteB: "GM0003", table: "risk_yearly" };
   const f = path.join(a.work, "fixture.json");
   if (!fs.existsSync(f)) fail(`${f} is missing: the fixture test (browser_setup) did not run`);
   const fx = JSON.parse(fs.readFileSync(f, "utf8"));

@@ -92,7 +92,8 @@ try {
 
   // English: the same numbers with a decimal point
   await page.selectOption("#lang", "en");
-  await page.mouse.click(px.x + (await page.locator("#map").boundingBox()).x, px.y + (await page.locator("#map").boundingBox()).y);
+  const px2 = await pixelOfArea(page, f); // the comparable area moved the map: frame the buurt again
+  await page.mouse.click(px2.x + (await page.locator("#map").boundingBox()).x, px2.y + (await page.locator("#map").boundingBox()).y);
   await page.waitForSelector("#profile-scores");
   const en = (await page.locator(`#profile-scores tr[data-year="${last}"] [data-field="score"]`).textContent()).trim();
   check(en === cur.score.toFixed(3), `in English the score is written ${cur.score.toFixed(3)}`, en);
