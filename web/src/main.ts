@@ -36,6 +36,7 @@ const state = {
   user: null as User | null,
   restrictedTable: "",
   restrictedGemeente: "",
+  restrictedColumn: "",
   restrictedRows: [] as Obj[],
   restrictedCodes: [] as string[],
   dev: new Map<string, { change: number | null; cls: number | null }>(),
@@ -143,7 +144,7 @@ async function applyTypology(): Promise<void> {
   const level = datasetLevel(d);
   const rows = rowsOf<Obj>(await api(`/api/v1/typologies/${encodeURIComponent(state.typology)}`), "designated");
   const vals = new Map<string, unknown>();
-  for (const r of rows) if (r.designated !== false) vals.set(String(r.code ?? r.area), true);
+  for (const r of rows) if (r.designated !== false && r.designated !== 0) vals.set(String(r.code ?? r.area), true);
   if ((TILE_LEVELS as readonly string[]).includes(level)) {
     setStates(level, "typ", vals);
     map.setLayoutProperty(`typ-${level}`, "visibility", "visible");
@@ -444,9 +445,12 @@ async function loadRestrictedTables(): Promise<void> {
   fillSelect($("restricted-gemeente"), gms.map((g) => [g, g]), state.restrictedGemeente);
   await loadRestricted();
 }
-function valueColumn(rows: Obj[]): string {
+/** The numeric columns of the restricted rows; rates (per 1000, rate, share) first. */
+function valueColumns(rows: Obj[]): string[] {
   const keys = rows.length ? Object.keys(rows[0]) : [];
-  return keys.find((k) => k === "rate") ?? keys.find((k) => /rate|share|score/.test(k)) ?? keys.find((k) => !["year", "level", "area", "code", "name"].includes(k) && rows.some((r) => typeof r[k] === "number")) ?? "";
+  const numeric = keys.filter((k) => !["year", "level", "area", "code", "name", "gemeente", "fid"].includes(k) && rows.some((r) => typeof r[k] === "number"));
+  const rate = (k: string) => /per_1000|rate|share/.test(k);
+  return [...numeric.filter(rate), ...numeric.filter((k) => !rate(k))];
 }
 async function loadRestricted(): Promise<void> {
   if (!state.user || !state.restrictedTable || !state.restrictedGemeente) return;
@@ -460,7 +464,10 @@ async function loadRestricted(): Promise<void> {
   state.restrictedRows = rows;
   const years = [...new Set(rows.map((r) => Number(r.year)).filter(Number.isFinite))].sort((a, b) => a - b);
   const year = years.includes(state.year) ? state.year : years.at(-1);
-  const col = valueColumn(rows);
+  const cols = valueColumns(rows);
+  const col = cols.includes(state.restrictedColumn) ? state.restrictedColumn : (cols[0] ?? "");
+  state.restrictedColumn = col;
+  fillSelect($("restricted-column"), cols.map((c) => [c, c]), col);
   const buurt = rows.filter((r) => String(r.level ?? "buurt") === "buurt" && (year === undefined || Number(r.year) === year));
   const nums = buurt.map((r) => Number(r[col])).filter(Number.isFinite);
   const max = Math.max(1e-12, ...nums);
@@ -480,9 +487,9 @@ function showRestrictedTable(rows: Obj[], year: number | undefined, col: string)
   const cols = Object.keys(rows[0]);
   const shown = rows.filter((r) => year === undefined || Number(r.year) === year);
   let h = `<header class="panel-head"><h2 id="panel-title" tabindex="-1">${t("restricted")}: ${esc(state.restrictedTable)} · ${esc(state.restrictedGemeente)}${year ? ` · ${year}` : ""}</h2><p class="muted">${esc(col)}</p></header>`;
-  h += `<table class="data restricted-table" id="restricted-rows"><thead><tr>${cols.map((c) => `<th scope="col">${esc(c)}</th>`).join("")}</tr></thead><tbody>`;
+  h += `<div class="scroll-x"><table class="data restricted-table" id="restricted-rows"><thead><tr>${cols.map((c) => `<th scope="col">${esc(c)}</th>`).join("")}</tr></thead><tbody>`;
   for (const r of shown) h += `<tr data-area="${esc(String(r.area ?? ""))}">${cols.map((c) => (r[c] === null ? `<td class="suppressed">${t("suppressed")}</td>` : c === "year" ? `<td>${esc(String(r[c]))}</td>` : typeof r[c] === "number" ? `<td class="num">${num(r[c] as number, Number.isInteger(r[c]) ? 0 : 3)}</td>` : `<td>${esc(String(r[c]))}</td>`)).join("")}</tr>`;
-  h += `</tbody></table>`;
+  h += `</tbody></table></div>`;
   showPanel(h, "restricted");
 }
 $("restricted-on").addEventListener("change", () => {
@@ -491,6 +498,10 @@ $("restricted-on").addEventListener("change", () => {
 });
 $("restricted-table").addEventListener("change", (e) => {
   state.restrictedTable = (e.target as HTMLSelectElement).value;
+  void loadRestricted();
+});
+$("restricted-column").addEventListener("change", (e) => {
+  state.restrictedColumn = (e.target as HTMLSelectElement).value;
   void loadRestricted();
 });
 $("restricted-gemeente").addEventListener("change", (e) => {

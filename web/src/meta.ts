@@ -69,7 +69,7 @@ export async function loadMeta(): Promise<Meta> {
   const dc = (m.dimension_classes ?? {}) as Obj;
   const bounds = Array.isArray(dc.symmetric_bounds) ? (dc.symmetric_bounds as number[]) : Array.isArray(m.dimension_bounds) ? (m.dimension_bounds as number[]) : DEFAULT_DIM_BOUNDS;
   const tilesRaw = m.tiles ?? m.tile_source ?? "/tiles.json";
-  const tiles = typeof tilesRaw === "string" ? tilesRaw : String((tilesRaw as Obj).url ?? (tilesRaw as Obj).tilejson ?? "/tiles.json");
+  const tiles = typeof tilesRaw === "string" ? tilesRaw : String((tilesRaw as Obj | null)?.tilejson ?? "/tiles.json");
   return {
     years,
     levels,

@@ -81,13 +81,14 @@ wz("tiles", "--store", store);
 // gemeente with restricted rows and to read the truth; the dashboard is driven as the analyst)
 const users = path.join(a.work, "users.toml");
 fs.rmSync(users, { force: true });
+// `users add` prints the token alone on standard output (its last line)
 const token = (out) => {
-  const m = out.match(/token[^A-Za-z0-9_-]*([A-Za-z0-9_.~+/=-]{16,})/i) ?? out.match(/([A-Za-z0-9_-]{24,})/);
-  if (!m) fail(`no token in the output of users add: ${out}`);
-  return m[1];
+  const t = out.trim().split("\n").pop().trim();
+  if (!/^\S{16,}$/.test(t)) fail(`no token in the output of users add: ${out}`);
+  return t;
 };
 step("users add");
-const admin = token(wz("users", "add", "admin-test", "--role", "admin", "--users", users));
+const admin = token(wz("users", "add", "--users", users, "--name", "admin-test", "--role", "admin"));
 
 // two gemeenten whose buurten have restricted rows: A (the analyst's) and B (another)
 step("find two gemeenten with restricted buurt rows");
@@ -112,6 +113,6 @@ if (withRows.length < 2) fail(`fewer than two gemeenten with restricted buurt ro
 fx.gemeenteA = withRows[0].g;
 fx.gemeenteB = withRows[1].g;
 step(`users add analyst-a (municipal, ${fx.gemeenteA})`);
-fx.analyst = token(wz("users", "add", "analyst-a", "--role", "municipal", "--gemeente", fx.gemeenteA, "--users", users));
+fx.analyst = token(wz("users", "add", "--users", users, "--name", "analyst-a", "--role", "municipal", "--gemeente", fx.gemeenteA));
 fs.writeFileSync(path.join(a.work, "fixture.json"), JSON.stringify(fx, null, 2));
 step(`done: ${path.join(a.work, "fixture.json")}`);
