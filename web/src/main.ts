@@ -577,9 +577,11 @@ async function start(): Promise<void> {
   ]);
   populateControls();
   map = createMap($("map"), tiles, testMode);
+  performance.mark("wz-map-created");
   await new Promise<void>((r) => map.on("load", () => r()));
   bindMapEvents();
   applyPaint();
+  map.once("idle", () => performance.mark("wz-first-idle")); // the first full render of the chosen level
   await loadUser();
   const hash = decodeURIComponent(location.hash.slice(1));
   if (hash) await openProfile(hash, true);

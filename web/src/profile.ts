@@ -35,6 +35,13 @@ export const fetchProfile = (code: string): Promise<Profile> => api<Profile>(`/a
 
 const classColor = (meta: Meta, c: number | null | undefined) => meta.classes.find((k) => k.cls === c)?.color ?? "#d9d9d9";
 const className = (meta: Meta, c: number | null | undefined, given?: string | null) => given ?? meta.classes.find((k) => k.cls === c)?.name ?? "–";
+/** Black or white text, whichever contrasts more with the background (WCAG relative luminance). */
+export function textOn(bg: string): string {
+  const lin = (c: number) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4);
+  const [r, g, b] = [1, 3, 5].map((i) => lin(parseInt(bg.slice(i, i + 2), 16) / 255));
+  const L = 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  return (L + 0.05) / 0.05 >= 1.05 / (L + 0.05) ? "#111111" : "#ffffff";
+}
 const dimName = (meta: Meta, k: string) => meta.dimensions.find((d) => d.key === k)?.name ?? k;
 const v = (x: number | null | undefined) => (x === null || x === undefined ? "" : String(x));
 
@@ -61,7 +68,7 @@ export function renderProfile(p: Profile, meta: Meta, year: number): string {
   let h = `<header class="panel-head"><h2 id="panel-title" tabindex="-1">${esc(p.name)} <span class="code">${esc(p.code)}</span></h2>
     <p class="muted">${esc(levelName(p.level))}${p.vintage ? ` (${p.vintage})` : ""}${parents ? ` · ${t("partOf")} ${parents}` : ""}</p></header>`;
   if (cur) {
-    h += `<section class="summary" aria-label="${esc(t("class"))}"><span class="badge" style="background:${classColor(meta, cur.class)}" data-field="class" data-value="${v(cur.class)}">${esc(className(meta, cur.class, cur.class_name))}</span>
+    h += `<section class="summary" aria-label="${esc(t("class"))}"><span class="badge" style="background:${classColor(meta, cur.class)};color:${textOn(classColor(meta, cur.class))}" data-field="class" data-value="${v(cur.class)}">${esc(className(meta, cur.class, cur.class_name))}</span>
       <span>${t("score")} ${cur.year}: <strong data-field="score" data-value="${v(cur.score)}">${num(cur.score)}</strong></span></section>`;
   }
   h += `<h3>${t("scoreOverTime")}</h3>`;
