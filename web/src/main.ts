@@ -510,12 +510,15 @@ $("restricted-gemeente").addEventListener("change", (e) => {
 });
 
 // ---- control events
+const noteError = (what: string) => (e: unknown) => {
+  $("map-note").textContent = `${what}: ${(e as Error).message}`;
+};
 $("level").addEventListener("change", async (e) => {
   setSelected(null);
   setHover(null);
   state.level = (e.target as HTMLSelectElement).value;
   applyPaint();
-  await loadDevelopment();
+  await loadDevelopment().catch(noteError(t("development")));
 });
 $("year").addEventListener("change", (e) => {
   state.year = Number((e.target as HTMLSelectElement).value);
@@ -526,23 +529,25 @@ $("theme").addEventListener("change", async (e) => {
   const v = (e.target as HTMLSelectElement).value;
   state.theme = v === "total" ? { kind: "total" } : v === "development" ? { kind: "development" } : { kind: "dimension", key: v.slice(4) };
   $("dev-years").hidden = state.theme.kind !== "development";
-  await loadDevelopment();
+  await loadDevelopment().catch(noteError(t("development")));
   applyPaint();
 });
 for (const id of ["dev-from", "dev-to"])
   $(id).addEventListener("change", async () => {
     state.devFrom = Number($<HTMLSelectElement>("dev-from").value);
     state.devTo = Number($<HTMLSelectElement>("dev-to").value);
-    await loadDevelopment();
+    await loadDevelopment().catch(noteError(t("development")));
     applyPaint();
   });
 $("typology").addEventListener("change", (e) => {
   state.typology = (e.target as HTMLSelectElement).value;
-  void applyTypology();
+  $("map-note").textContent = "";
+  applyTypology().catch(noteError(t("typology")));
 });
 $("hotspots").addEventListener("change", (e) => {
   state.hotspot = (e.target as HTMLSelectElement).value;
-  void applyHotspots();
+  $("map-note").textContent = "";
+  applyHotspots().catch(noteError(t("hotspots")));
 });
 $("lang").addEventListener("change", (e) => {
   setLang((e.target as HTMLSelectElement).value as Lang);
