@@ -3,6 +3,11 @@ export type Lang = "nl" | "en";
 
 const nl = {
   title: "wijkzicht — leefbaarheid",
+  toMap: "Naar de kaart",
+  zoomIn: "Inzoomen",
+  zoomOut: "Uitzoomen",
+  attribution: "Bronvermelding",
+  mapLabel: "Kaart",
   search: "Zoek op naam, code of postcode",
   searchLabel: "Zoeken",
   noResults: "Niets gevonden",
@@ -81,6 +86,11 @@ const nl = {
 type Dict = typeof nl;
 const en: Dict = {
   title: "wijkzicht — liveability",
+  toMap: "Skip to the map",
+  zoomIn: "Zoom in",
+  zoomOut: "Zoom out",
+  attribution: "Attribution",
+  mapLabel: "Map",
   search: "Search by name, code or postcode",
   searchLabel: "Search",
   noResults: "Nothing found",

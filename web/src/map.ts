@@ -2,6 +2,7 @@
 // server's /tiles.json, our own boundary layers as background, and the thematic fill of one level.
 import maplibregl, { type ExpressionSpecification, type Map as MlMap, type StyleSpecification } from "maplibre-gl";
 import type { Meta } from "./meta";
+import { t } from "./i18n";
 
 export const TILE_LEVELS = ["grid", "buurt", "wijk", "gemeente", "provincie"] as const;
 export const SRC = "wz";
@@ -149,6 +150,10 @@ export function createMap(container: HTMLElement, info: TileInfo, testMode: bool
     canvasContextAttributes: { preserveDrawingBuffer: testMode, antialias: false },
     fadeDuration: testMode ? 0 : 300,
     maxZoom: 17,
+    locale: {
+      "NavigationControl.ZoomIn": t("zoomIn"), "NavigationControl.ZoomOut": t("zoomOut"),
+      "AttributionControl.ToggleAttribution": t("attribution"), "Map.Title": t("mapLabel"),
+    },
   });
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), "top-left");
   map.addControl(new maplibregl.ScaleControl({ unit: "metric" }), "bottom-left");
