@@ -81,7 +81,7 @@ const nl = {
   meanChange: "Gem. verandering",
   areas: "Gebieden",
   all: "alle",
-  levels: { grid: "100 m-cellen", buurt: "Buurten", wijk: "Wijken", gemeente: "Gemeenten", corop_plus: "COROP-plus", corop: "COROP", provincie: "Provincies", nederland: "Nederland" } as Record<string, string>,
+  levels: { grid: "100 m-cellen", buurt: "Buurten", wijk: "Wijken", gemeente: "Gemeenten", corop_plus: "COROP-plus", corop: "COROP", provincie: "Provincies", nederland: "Nederland", pc4: "Postcode" } as Record<string, string>,
 };
 type Dict = typeof nl;
 const en: Dict = {
@@ -164,7 +164,7 @@ const en: Dict = {
   meanChange: "Mean change",
   areas: "Areas",
   all: "all",
-  levels: { grid: "100 m cells", buurt: "Neighbourhoods", wijk: "Districts", gemeente: "Municipalities", corop_plus: "COROP-plus", corop: "COROP", provincie: "Provinces", nederland: "The Netherlands" },
+  levels: { grid: "100 m cells", buurt: "Neighbourhoods", wijk: "Districts", gemeente: "Municipalities", corop_plus: "COROP-plus", corop: "COROP", provincie: "Provinces", nederland: "The Netherlands", pc4: "Postcode" },
 };
 
 export type Key = Exclude<keyof Dict, "levels">;

@@ -68,8 +68,7 @@ function fillSelect(sel: HTMLSelectElement, opts: Array<[string, string]>, value
   sel.value = value;
 }
 function tileLevels(): string[] {
-  const avail = TILE_LEVELS.filter((l) => tiles.layers.size === 0 || tiles.layers.has(l));
-  return [...avail].reverse().reverse();
+  return TILE_LEVELS.filter((l) => tiles.layers.size === 0 || tiles.layers.has(l));
 }
 function populateControls(): void {
   fillSelect($("level"), tileLevels().map((l) => [l, levelName(l)]), state.level);
