@@ -134,11 +134,11 @@ const server = http.createServer((req, res) => {
   let m;
   if (p === "/api/v1/health") return send(res, 200, { status: "ok" });
   if (p === "/api/v1/meta") return send(res, 200, {
-    levels: ["provincie", "gemeente", "wijk", "buurt"].map((l) => ({ level: l, vintage: 2022, years: YEARS, count: areas.filter((a) => a.level === l).length })),
+    levels: ["provincie", "gemeente", "wijk", "buurt"].map((l) => ({ level: l, vintage: 2022, years: YEARS, areas: areas.filter((a) => a.level === l).length, scores: true, dimensions: DIMS })),
     dimensions: DIMS.map((k) => ({ key: k, name: { won: "Woningvoorraad", bev: "Bewoners", vrz: "Voorzieningen", vei: "Veiligheid", fys: "Fysieke omgeving" }[k] })),
     classes: CLASS_NAMES.map((n, i) => ({ class: i + 1, name: n, color: CLASS_COLORS[i] })),
     development_classes: DEV_NAMES.map((n, i) => ({ class: i + 1, name: n, color: DEV_COLORS[i] })),
-    years: YEARS, tiles: "/tiles.json", restricted: true });
+    years: YEARS, tiles: { tilejson: "/tiles.json", url: "/tiles/{z}/{x}/{y}.pbf", minzoom: 0, maxzoom: 12 }, restricted: true });
   if (p === "/tiles.json") return send(res, 200, { tilejson: "3.0.0", tiles: [`http://${req.headers.host}/tiles/{z}/{x}/{y}.pbf`],
     minzoom: 0, maxzoom: 12, bounds: [4.8, 51.9, 6.4, 52.5], vector_layers: ["provincie", "gemeente", "wijk", "buurt", "grid"].map((id) => ({ id, fields: {} })) });
   if ((m = p.match(/^\/tiles\/(\d+)\/(\d+)\/(\d+)\.pbf$/))) {
@@ -150,7 +150,7 @@ const server = http.createServer((req, res) => {
   if (p === "/api/v1/areas") {
     const list = areas.filter((a) => a.level === q("level") && (!q("parent") || Object.values(a.parents).includes(q("parent"))));
     if (q("format") === "geojson") return send(res, 200, { type: "FeatureCollection", features: list.map(feature) });
-    return send(res, 200, list.map((a) => ({ code: a.code, name: a.name, ...a.parents })));
+    return send(res, 200, { level: q("level"), vintage: 2022, total: list.length, offset: 0, areas: list.map((a) => ({ code: a.code, name: a.name, level: a.level, parents: a.parents })) });
   }
   if ((m = p.match(/^\/api\/v1\/areas\/(\w+)$/))) {
     const a = byCode.get(m[1]); if (!a) return err(res, 404, "not_found", "no such area");
@@ -159,14 +159,14 @@ const server = http.createServer((req, res) => {
   if (p === "/api/v1/scores") {
     const y = Number(q("year"));
     if (!YEARS.includes(y)) return err(res, 400, "bad_input", "no such year");
-    return send(res, 200, areas.filter((a) => a.level === q("level")).map((a) => scoresRow(a, y)));
+    return send(res, 200, { level: q("level"), year: y, dimensions: DIMS, rows: areas.filter((a) => a.level === q("level")).map((a) => scoresRow(a, y)) });
   }
   if (p === "/api/v1/development") {
     const f = Number(q("from")), t = Number(q("to"));
-    return send(res, 200, areas.filter((a) => a.level === q("level")).map((a) => {
+    return send(res, 200, { level: q("level"), from: f, to: t, rows: areas.filter((a) => a.level === q("level")).map((a) => {
       const ch = Math.round((a.scores[t].rel - a.scores[f].rel) * 1e4) / 1e4;
-      return { code: a.code, change: ch, development_class: devClass(ch) };
-    }));
+      return { code: a.code, name: a.name, change: ch, development_class: devClass(ch) };
+    }) });
   }
   if ((m = p.match(/^\/api\/v1\/profile\/(\w+)$/))) {
     const a = byCode.get(m[1]); if (!a) return err(res, 404, "not_found", "no such area");
@@ -178,26 +178,26 @@ const server = http.createServer((req, res) => {
     classes: YEARS.flatMap((y) => CLASS_NAMES.map((n, c) => ({ year: y, class: c + 1, name: n, residents: 1000 * (5 - Math.abs(c - 5)) + 100 * y % 7, share: 0.1 }))),
     groups: ["G4", "G40", "overig"].flatMap((gname, gi) => [null, 3, 5, 7].map((s) => ({ group: gname, start_class: s, areas: 5, mean_start_score: 4.0, mean_change: 0.01 * (gi + 1) * (s ? 1 : -1), from_year: 2012, to_year: 2022 }))),
     regions: [] });
-  if (p === "/api/v1/typologies") return send(res, 200, [{ dataset: "typology_lbm2018_type2_buurt_2022", rules: "lbm2018-type2", level: "buurt", year: 2022, designated: 3 }]);
-  if ((m = p.match(/^\/api\/v1\/typologies\/(\w+)$/))) return send(res, 200, areas.filter((a) => a.level === "buurt" && a.scores[2022].cls <= 4)
-    .map((a) => ({ code: a.code, name: a.name, designation: "type 2", reasons: "klasse ≤ 4" })));
-  if (p === "/api/v1/hotspots") return send(res, 200, [{ dataset: "hotspots_score_buurt_2022", level: "buurt", year: 2022 }]);
+  if (p === "/api/v1/typologies") return send(res, 200, { typologies: [{ dataset: "typology_lbm2018_type2_buurt_2022", rules: "lbm2018-type2", level: "buurt", year: 2022, designated: 3 }] });
+  if ((m = p.match(/^\/api\/v1\/typologies\/(\w+)$/))) return send(res, 200, { dataset: m[1], meta: {}, rows: areas.filter((a) => a.level === "buurt" && a.scores[2022].cls <= 4)
+    .map((a) => ({ code: a.code, designated: 1, reasons: "klasse ≤ 4" })) });
+  if (p === "/api/v1/hotspots") return send(res, 200, { hotspots: [{ dataset: "hotspots_score_buurt_2022", level: "buurt", areas: 24 }] });
   if ((m = p.match(/^\/api\/v1\/hotspots\/(\w+)$/))) return send(res, 200, areas.filter((a) => a.level === "buurt")
     .map((a) => ({ code: a.code, quadrant: a.scores[2022].cls <= 4 ? "LL" : "HH", p: 0.01, significant: a.scores[2022].cls <= 3 || a.scores[2022].cls >= 8 })));
   if (p === "/api/v1/search") {
     const t = (q("q") ?? "").toLowerCase();
-    return send(res, 200, areas.filter((a) => a.code.toLowerCase().includes(t) || a.name.toLowerCase().includes(t))
-      .slice(0, Number(q("limit") ?? 10)).map((a) => ({ code: a.code, name: a.name, level: a.level })));
+    return send(res, 200, { q: q("q"), results: areas.filter((a) => a.code.toLowerCase().includes(t) || a.name.toLowerCase().includes(t))
+      .slice(0, Number(q("limit") ?? 10)).map((a) => ({ code: a.code, name: a.name, level: a.level })) });
   }
   if (p.startsWith("/api/v1/me") || p.startsWith("/api/v1/restricted")) {
     if (!user) return err(res, 401, "unauthenticated", "a valid token is needed");
     if (p === "/api/v1/me") return send(res, 200, user);
-    if (p === "/api/v1/restricted/tables") return send(res, 200, [{ table: "risk_yearly", columns: ["level", "area", "year", "cases", "rate"] }]);
+    if (p === "/api/v1/restricted/tables") return send(res, 200, { tables: [{ table: "risk_yearly", columns: ["level", "area", "year", "cases", "cases_per_1000_residents"] }] });
     const gm = q("gemeente");
     if (gm && user.role === "municipal" && !user.gemeenten.includes(gm)) return err(res, 403, "forbidden", "not your gemeente");
     const gms = gm ? [gm] : user.gemeenten;
-    return send(res, 200, areas.filter((a) => a.level === "buurt" && gms.includes(a.parents.gemeente)).map((a, i) => ({
-      level: "buurt", area: a.code, year: 2022, cases: i % 3 === 0 ? null : 10 + i, rate: 0.01 * (i + 1) })), { "Cache-Control": "private, no-store" });
+    return send(res, 200, { table: "risk_yearly", gemeente: gm, rows: areas.filter((a) => a.level === "buurt" && gms.includes(a.parents.gemeente)).map((a, i) => ({
+      level: "buurt", area: a.code, year: 2022, cases: i % 3 === 0 ? null : 10 + i, cases_per_1000_residents: 0.01 * (i + 1) })) }, { "Cache-Control": "private, no-store" });
   }
   if (p.startsWith("/api/")) return err(res, 404, "not_found", "no such path");
   // static files of the built dashboard
