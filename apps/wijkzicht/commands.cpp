@@ -33,11 +33,17 @@ std::unique_ptr<Command> make_risk_indicators();
 std::unique_ptr<Command> make_risk_network();
 std::unique_ptr<Command> make_risk_predict();
 std::unique_ptr<Command> make_risk_publish();
+std::unique_ptr<Command> make_tiles();
+std::unique_ptr<Command> make_serve();
+std::unique_ptr<Command> make_users_add();
+std::unique_ptr<Command> make_users_revoke();
+std::unique_ptr<Command> make_users_list();
 
 std::vector<CommandGroup> command_groups() {
     return {{"import", "Import a real source into the results store (checked first, stored atomically)"},
             {"risk", "Undermining analysis inside a protected zone: ingest micro-data, indicators, network, "
-                     "prediction, and publishing safe aggregates"}};
+                     "prediction, and publishing safe aggregates"},
+            {"users", "Users of the service's restricted part: add (prints a token once), revoke, list"}};
 }
 
 std::vector<std::unique_ptr<Command>> all_commands() {
@@ -68,6 +74,11 @@ std::vector<std::unique_ptr<Command>> all_commands() {
     c.push_back(make_risk_network());
     c.push_back(make_risk_predict());
     c.push_back(make_risk_publish());
+    c.push_back(make_tiles());
+    c.push_back(make_serve());
+    c.push_back(make_users_add());
+    c.push_back(make_users_revoke());
+    c.push_back(make_users_list());
     return c;
 }
 

@@ -204,4 +204,35 @@ void Table::check_shape() const {
     }
 }
 
+Table take_rows(const Table& table, const std::vector<std::size_t>& rows) {
+    Table out;
+    for (const Column& c : table.columns()) {
+        std::vector<std::uint8_t> status(rows.size());
+        for (std::size_t i = 0; i < rows.size(); ++i) status[i] = c.status()[rows[i]];
+        Column col = [&] {
+            switch (c.type()) {
+                case ColumnType::kInt: {
+                    std::vector<std::int64_t> v(rows.size());
+                    for (std::size_t i = 0; i < rows.size(); ++i) v[i] = c.ints()[rows[i]];
+                    return Column::of_ints(c.name(), std::move(v), std::move(status));
+                }
+                case ColumnType::kReal: {
+                    std::vector<double> v(rows.size());
+                    for (std::size_t i = 0; i < rows.size(); ++i) v[i] = c.reals()[rows[i]];
+                    return Column::of_reals(c.name(), std::move(v), std::move(status));
+                }
+                case ColumnType::kText:
+                    break;
+            }
+            std::vector<std::string> v(rows.size());
+            for (std::size_t i = 0; i < rows.size(); ++i) v[i] = c.texts()[rows[i]];
+            return Column::of_texts(c.name(), std::move(v), std::move(status));
+        }();
+        col.unit = c.unit;
+        col.description = c.description;
+        out.add_column(std::move(col));
+    }
+    return out;
+}
+
 }  // namespace wz

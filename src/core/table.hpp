@@ -132,4 +132,8 @@ class Table {
     std::vector<Column> columns_;
 };
 
+// The rows `rows` of `table` (in that order; indices must be < row_count()), every column with its unit,
+// description and missing reasons.
+Table take_rows(const Table& table, const std::vector<std::size_t>& rows);
+
 }  // namespace wz

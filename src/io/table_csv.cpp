@@ -34,35 +34,47 @@ void append_field(std::string& out, const std::string& text) {
 
 }  // namespace
 
+namespace {
+
+void append_header(std::string& buf, const Table& table) {
+    for (std::size_t c = 0; c < table.column_count(); ++c) {
+        if (c) buf += ',';
+        append_field(buf, table.columns()[c].name());
+    }
+    buf += '\n';
+}
+
+void append_row(std::string& buf, const Table& table, std::size_t r) {
+    for (std::size_t c = 0; c < table.column_count(); ++c) {
+        if (c) buf += ',';
+        const Column& col = table.columns()[c];
+        if (col.is_missing(r)) continue;
+        switch (col.type()) {
+            case ColumnType::kInt:
+                buf += std::to_string(col.int_at(r));
+                break;
+            case ColumnType::kReal:
+                buf += fmt::format("{}", col.real_at(r));
+                break;
+            case ColumnType::kText:
+                append_field(buf, col.text_at(r));
+                break;
+        }
+    }
+    buf += '\n';
+}
+
+}  // namespace
+
 void write_table_csv(const Table& table, const std::string& path) {
     TempFile tmp(path);
     {
         std::ofstream out(tmp.path(), std::ios::binary);
         if (!out) throw IoError(fmt::format("cannot write '{}'", path));
         std::string buf;
-        for (std::size_t c = 0; c < table.column_count(); ++c) {
-            if (c) buf += ',';
-            append_field(buf, table.columns()[c].name());
-        }
-        buf += '\n';
+        append_header(buf, table);
         for (std::size_t r = 0; r < table.row_count(); ++r) {
-            for (std::size_t c = 0; c < table.column_count(); ++c) {
-                if (c) buf += ',';
-                const Column& col = table.columns()[c];
-                if (col.is_missing(r)) continue;
-                switch (col.type()) {
-                    case ColumnType::kInt:
-                        buf += std::to_string(col.int_at(r));
-                        break;
-                    case ColumnType::kReal:
-                        buf += fmt::format("{}", col.real_at(r));
-                        break;
-                    case ColumnType::kText:
-                        append_field(buf, col.text_at(r));
-                        break;
-                }
-            }
-            buf += '\n';
+            append_row(buf, table, r);
             if (buf.size() > (1u << 20)) {
                 check_cancelled();
                 out << buf;
@@ -73,6 +85,13 @@ void write_table_csv(const Table& table, const std::string& path) {
         if (!out.flush()) throw IoError(fmt::format("cannot write '{}'", path));
     }
     tmp.commit();
+}
+
+std::string table_csv_text(const Table& table) {
+    std::string buf;
+    append_header(buf, table);
+    for (std::size_t r = 0; r < table.row_count(); ++r) append_row(buf, table, r);
+    return buf;
 }
 
 Table stack_tables(const Table& a, const Table& b) {

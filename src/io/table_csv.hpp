@@ -9,6 +9,8 @@
 namespace wz {
 
 void write_table_csv(const Table& table, const std::string& path);
+// The same CSV text in memory (for the service's downloads).
+std::string table_csv_text(const Table& table);
 
 // Appends the rows of `b` below those of `a`, on the union of their columns (missing where a table
 // lacks a column); columns of the same name must have the same type.

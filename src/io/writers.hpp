@@ -47,4 +47,23 @@ struct GpkgLayer {
 // Writes several layers into one new GeoPackage at `path` (atomically, as write_table_gpkg).
 void write_tables_gpkg(const std::vector<GpkgLayer>& layers, const std::string& path);
 
+// One source layer of a vector tile set: polygons (RD New WKB, one per row) with the table's columns as
+// feature properties, in tiles of zoom minzoom..maxzoom.
+struct TileLayer {
+    std::string name;
+    const Table* table = nullptr;
+    const std::vector<std::vector<std::uint8_t>>* geometries = nullptr;
+    int minzoom = 0, maxzoom = 14;
+};
+struct VectorTileOptions {
+    std::string name = "wijkzicht";
+    std::string description;
+    int max_tile_bytes = 2000000;    // before gzip; larger tiles are simplified by GDAL
+    int max_tile_features = 400000;
+};
+// Writes Mapbox vector tiles (EPSG:3857, gzip) of the layers into a new MBTiles file at `path` through
+// GDAL's MVT driver, atomically (a temporary file renamed at the end).
+void write_vector_tiles(const std::vector<TileLayer>& layers, const std::string& path,
+                        const VectorTileOptions& options);
+
 }  // namespace wz
