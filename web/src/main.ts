@@ -156,14 +156,45 @@ async function applyHotspots(): Promise<void> {
   if (!state.hotspot) return renderLegend();
   const d = hotspotSets.find((x) => x.dataset === state.hotspot);
   const level = datasetLevel(d);
-  const rows = rowsOf<Obj>(await api(`/api/v1/hotspots/${encodeURIComponent(state.hotspot)}`));
+  let rows: Obj[];
+  try {
+    rows = rowsOf<Obj>(await api(`/api/v1/hotspots/${encodeURIComponent(state.hotspot)}`));
+  } catch (e) {
+    // the service may list hotspot results without a path of their own: read the stored dataset as CSV
+    if (!(e instanceof ApiError) || e.status !== 404) throw e;
+    rows = parseCsv(await (await fetch(`/api/v1/download/${encodeURIComponent(state.hotspot)}.csv`)).text());
+  }
   const vals = new Map<string, unknown>();
-  for (const r of rows) if (r.significant !== false && r.quadrant) vals.set(String(r.code ?? r.area), String(r.quadrant));
+  for (const r of rows) if (r.significant !== false && r.significant !== 0 && r.significant !== "0" && r.significant !== "false" && r.quadrant) vals.set(String(r.code ?? r.area), String(r.quadrant));
   if ((TILE_LEVELS as readonly string[]).includes(level)) {
     setStates(level, "hot", vals);
     map.setLayoutProperty(`hot-${level}`, "visibility", "visible");
   }
   renderLegend();
+}
+
+/** A small CSV reader (RFC 4180 quotes) into row objects; numbers stay text. */
+function parseCsv(text: string): Obj[] {
+  const rows: string[][] = [];
+  let row: string[] = [], field = "", q = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (q) {
+      if (c === '"' && text[i + 1] === '"') (field += '"', i++);
+      else if (c === '"') q = false;
+      else field += c;
+    } else if (c === '"') q = true;
+    else if (c === ",") (row.push(field), (field = ""));
+    else if (c === "\n" || c === "\r") {
+      if (c === "\r" && text[i + 1] === "\n") i++;
+      row.push(field);
+      rows.push(row);
+      (row = []), (field = "");
+    } else field += c;
+  }
+  if (field || row.length) (row.push(field), rows.push(row));
+  const head = rows.shift() ?? [];
+  return rows.filter((r) => r.length > 1 || r[0]).map((r) => Object.fromEntries(head.map((h, i) => [h, r[i] ?? ""])));
 }
 
 // ---- hover and click

@@ -108,7 +108,7 @@ export async function getJson(url, token) {
   if (r.status !== 200) fail(`GET ${url}: ${r.status} ${JSON.stringify(r.body)}`);
   return r.body;
 }
-export const rowsOf = (b) => (Array.isArray(b) ? b : (b?.rows ?? b?.items ?? b?.results ?? b?.data ?? b?.areas ?? b?.features ?? []));
+export const rowsOf = (b) => (Array.isArray(b) ? b : (b?.rows ?? b?.items ?? b?.results ?? b?.tables ?? b?.data ?? b?.areas ?? b?.features ?? []));
 
 /** Chromium, headless, software GL (SwiftShader): the same pixels on every machine. */
 export async function launch(pw) {
