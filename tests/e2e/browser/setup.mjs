@@ -100,7 +100,14 @@ try {
   const tables = rowsOf(await getJson(`${srv.url}/api/v1/restricted/tables`, admin));
   const names = tables.map((x) => String(x.table ?? x.name ?? x));
   fx.table = names.includes("risk_yearly") ? "risk_yearly" : names[0];
+  // a gemeente counts when one of its buurten is scored in the latest year (at scale 0.001 a gemeente
+  // may have a single buurt without residents)
+  const meta = await getJson(`${srv.url}/api/v1/meta`);
+  const last = Math.max(...meta.years.map(Number));
+  const scored = new Set(rowsOf(await getJson(`${srv.url}/api/v1/scores?level=buurt&year=${last}`)).filter((r) => r.class != null).map((r) => r.code));
   for (const g of gms) {
+    const buurten = rowsOf(await getJson(`${srv.url}/api/v1/areas?level=buurt&parent=${g}`)).map((b) => b.code);
+    if (!buurten.some((b) => scored.has(b))) continue;
     const r = await get(`${srv.url}/api/v1/restricted/${fx.table}?gemeente=${g}`, admin);
     const rows = rowsOf(r.body).filter((x) => String(x.level) === "buurt");
     if (r.status === 200 && rows.length) withRows.push({ g, n: rows.length });
