@@ -971,6 +971,7 @@ Response restricted(const Service::Data& d, const Ctx& c, const std::vector<std:
         e.outcome = outcome;
         e.status = r.status;
         d.audit->append(e);
+        std::erase_if(r.headers, [](const auto& h) { return h.first == "Cache-Control"; });
         r.headers.emplace_back("Cache-Control", "private, no-store");
         return r;
     };
