@@ -36,7 +36,7 @@ inline std::vector<std::string> split_on(const std::string& line, char sep) {
 namespace detail {
 
 // Generates the country into `dir`, runs the README's import lines whose kind is in `kinds` (all when
-// empty), writes true_weights.csv and runs `prepare` (with {store} and {weights} filled in) if given.
+// empty), writes true_weights.csv and runs the commands of `prepare` (with {store} and {weights} filled in).
 inline void generate_synth_country(const std::string& dir, const std::string& scale, int seed,
                                    const std::vector<std::string>& kinds, const std::string& prepare) {
     namespace fs = std::filesystem;
@@ -71,8 +71,12 @@ inline void generate_synth_country(const std::string& dir, const std::string& sc
           << i["center"].get<double>() << '\n';
     }
     w.close();
-    if (!prepare.empty()) {
-        std::string cmd = prepare;
+    // `prepare` may hold several commands separated by " ; ", run in order.
+    std::string rest = prepare;
+    while (!rest.empty()) {
+        const auto sep = rest.find(" ; ");
+        std::string cmd = rest.substr(0, sep);
+        rest = sep == std::string::npos ? "" : rest.substr(sep + 3);
         for (const auto& [key, value] : {std::pair<std::string, std::string>{"{store}", store},
                                          {"{weights}", dir + "/true_weights.csv"}}) {
             for (auto at = cmd.find(key); at != std::string::npos; at = cmd.find(key))

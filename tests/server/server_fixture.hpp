@@ -41,13 +41,13 @@ struct ServerFixture {
 inline const ServerFixture& server_fixture() {
     static const ServerFixture f = [] {
         ServerFixture s;
+        // Scored, designated and tiled once, in the cache every test process copies from; the tiles file
+        // (store.tiles.mbtiles, next to the store) is linked, the server only reads it.
         s.country = make_synth_country("0.01", 3, {"boundaries", "grid-stats", "statline", "indicators"},
-                                       "score --store {store} --weights {weights}");
+                                       "score --store {store} --weights {weights} ; "
+                                       "typology --store {store} --rules lbm2018-type2 --level buurt --year 2022 ; "
+                                       "tiles --store {store} --max-zoom 12 --grid-min-zoom 12");
         const std::string& store = s.country.store;
-        auto r = run_wijkzicht("typology --store " + store + " --rules lbm2018-type2 --level buurt --year 2022");
-        EXPECT_EQ(r.status, 0) << r.err;
-        r = run_wijkzicht("tiles --store " + store + " --max-zoom 12 --grid-min-zoom 12");
-        EXPECT_EQ(r.status, 0) << r.err;
         const AreaLayer buurten = read_area_layer(store, Level::kBuurt);
         s.buurt_a = buurten.areas.front().code;
         s.gm_a = buurten.areas.front().gemeente;
