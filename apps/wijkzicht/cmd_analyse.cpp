@@ -1,9 +1,11 @@
 // wijkzicht analyse: tenure turning point (segmented regression), worst safety, safety quadrant.
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include <iostream>
 
 #include "command.hpp"
+#include "io/store.hpp"
 #include "io/table_csv.hpp"
 #include "jobs/analyse.hpp"
 #include "jobs/json.hpp"
@@ -19,7 +21,8 @@ class Analyse final : public Command {
             "Analyses of stored area scores (run `wijkzicht score` first):\n"
             "  tenure    score development (or score) against a tenure share with segmented regression: the "
             "turning\n"
-            "            point with a confidence interval (profile likelihood by default, or bootstrap)\n"
+            "            point with a confidence interval (profile likelihood by default, or bootstrap);\n"
+            "            the curve is stored as picture_tenure for the national picture (--no-store: not)\n"
             "  safety    the ranked list of areas with the worst safety (--dimension) score\n"
             "  quadrant  areas whose safety is in the lowest --quantile while the total is above the "
             "national "
@@ -64,6 +67,8 @@ class Analyse final : public Command {
             ->capture_default_str();
         cmd->add_option("--out", out_, "CSV file (tenure: the points used; else the list)");
         cmd->add_flag("--json", json_, "Print JSON");
+        cmd->add_flag("--no-store", no_store_,
+                      "tenure: do not store the curve (picture_tenure) in the store");
         return cmd;
     }
     int run() override {
@@ -106,6 +111,11 @@ class Analyse final : public Command {
     int run_tenure() {
         const jobs::TenureJobResult t = jobs::tenure_turning_point(store_.path, t_);
         if (!out_.empty()) write_table_csv(t.result.points, out_);
+        if (!no_store_) {
+            const std::int64_t run = apply_to_store(store_.path, jobs::tenure_curve_update(t_, t));
+            spdlog::info("the tenure curve stored as picture_tenure (the national picture shows it)");
+            log_stored(store_.path, run);
+        }
         if (json_) {
             std::cout << t.report.dump(2) << '\n';
             return 0;
@@ -130,7 +140,7 @@ class Analyse final : public Command {
     std::string what_, level_ = "buurt", out_;
     jobs::TenureJobOptions t_;
     jobs::RankingOptions r_;
-    bool json_ = false;
+    bool json_ = false, no_store_ = false;
 };
 
 }  // namespace

@@ -55,7 +55,15 @@ I_sig_bonferroni, G, G_z, Gstar, Gstar_z, Gstar_p, Gstar_sig_fdr, Gstar_sig_bonf
 (quadrant if I_sig_fdr, else ns), hotspot (hot/cold if Gstar_sig_fdr, else ns); OUT.csv.provenance.json
 with inputs (SHA-256), parameters and seed; --out-gpkg adds a GeoPackage layer with geometry for QGIS.
 
-Example:
+From the store (--store): the areas of --level (grid, buurt, wijk, gemeente, corop, corop_plus,
+provincie; the newest vintage up to --year unless --vintage) and the values of --variable (default score)
+in --dataset (default score_<level>) for --year. The result is stored as the dataset NAME (--name, default
+hotspots_<variable>_<level>_<year>, kind "hotspots", with a column significant = I_sig_fdr) that the
+service (/api/v1/hotspots), the dashboard and the area profiles read; --out and --out-gpkg still write
+files. --weights defaults to queen (grid:queen for the grid).
+
+Examples:
+  wijkzicht hotspots --store results.gpkg --level buurt --year 2022 --permutations 999 --seed 42
   wijkzicht hotspots --areas buurt_2014.gpkg --id-field statcode --values theft_rate.csv \
       --weights queen --permutations 999 --seed 42 --out hotspots.csv --json)";
 
@@ -72,11 +80,23 @@ class Hotspots final : public Command {
         cmd->add_option("--layer", o_.layer, "Layer name when the source has several");
         cmd->add_option("--id-field", o_.id_field,
                         "Field holding the area ids (matched with the id column of --values)");
-        cmd->add_option("--values", o_.values, "CSV with header id,value (empty or NA = missing)")
-            ->required();
+        cmd->add_option("--values", o_.values, "CSV with header id,value (empty or NA = missing)");
+        store_.add(cmd, "Take areas and values from this store and store the result there (see below)",
+                   false);
+        cmd->add_option("--level", level_, "With --store: the areas' level")->capture_default_str();
+        cmd->add_option("--year", s_.year, "With --store: the year of the values");
+        cmd->add_option("--vintage", s_.vintage,
+                        "With --store: the areas' vintage (default: newest up to --year)");
+        cmd->add_option("--dataset", s_.dataset,
+                        "With --store: the dataset of the values (default score_<level>)");
+        cmd->add_option("--variable", s_.variable, "With --store: the column of the values")
+            ->capture_default_str();
+        cmd->add_option(
+            "--name", s_.name,
+            "With --store: the result's dataset name (default hotspots_<variable>_<level>_<year>)");
         cmd->add_option("--weights", o_.weights,
-                        "queen | rook | knn:K | band:METRES | grid:rook | grid:queen | gal:FILE | gwt:FILE")
-            ->required();
+                        "queen | rook | knn:K | band:METRES | grid:rook | grid:queen | gal:FILE | gwt:FILE "
+                        "(with --store default queen, grid:queen for the grid)");
         cmd->add_option("--transform", o_.transform,
                         "R (row-standardised) | B (binary) | none (GWT weights as given)")
             ->capture_default_str();
@@ -91,7 +111,7 @@ class Hotspots final : public Command {
                         "Random seed: same seed and permutations = same output, whatever --threads")
             ->required();
         cmd->add_option("--threads", threads_, "Worker threads (default: all cores)");
-        cmd->add_option("--out", out_, "Output CSV, one row per area")->required();
+        cmd->add_option("--out", out_, "Output CSV, one row per area (required without --store)");
         cmd->add_option("--out-gpkg", out_gpkg_,
                         "Also write a GeoPackage layer 'hotspots' with the geometry (opens in QGIS)");
         cmd->add_option("--write-weights", write_weights_,
@@ -120,27 +140,48 @@ class Hotspots final : public Command {
 
   private:
     int run_in_arena() {
-        if (!out_gpkg_.empty() && o_.areas.empty())
-            throw UsageError("--out-gpkg needs --areas (the geometry)");
-        const jobs::HotspotJobResult h = jobs::hotspots_of_layer(o_);
+        std::optional<jobs::StoreHotspotResult> stored;
+        if (!store_.path.empty()) {
+            s_.store = store_.path;
+            s_.level = level_arg("--level", level_);
+            if (!out_gpkg_.empty() && s_.level == Level::kGrid)
+                throw UsageError("--out-gpkg: grid results have no polygons in the store; use --out");
+            stored = jobs::hotspots_of_store(s_, o_);
+        } else {
+            if (o_.values.empty()) throw UsageError("--values (or --store) is required");
+            if (o_.weights.empty()) throw UsageError("--weights is required (or use --store)");
+            if (out_.empty()) throw UsageError("--out is required (or use --store)");
+            if (!out_gpkg_.empty() && o_.areas.empty())
+                throw UsageError("--out-gpkg needs --areas (the geometry)");
+        }
+        const jobs::HotspotJobResult& h = stored ? stored->job : jobs_result_ = jobs::hotspots_of_layer(o_);
         if (!write_weights_.empty()) write_weights_file(h);
-        write_table_csv(h.table, out_);
+        if (stored) {
+            const std::int64_t run = apply_to_store(store_.path, jobs::hotspot_update(s_, *stored, o_));
+            spdlog::info("stored as dataset {}", stored->name);
+            log_stored(store_.path, run);
+        }
+        if (!out_.empty()) write_table_csv(h.table, out_);
         if (!out_gpkg_.empty()) {
             std::vector<std::vector<std::uint8_t>> geometries;
             for (const auto& f : h.layer.features) geometries.push_back(f.wkb);
             write_table_gpkg(h.table, geometries, out_gpkg_, "hotspots");
         }
         nlohmann::json summary = h.summary;
-        summary["out"] = out_;
-        nlohmann::json provenance = summary;
-        provenance["program"] = std::string("wijkzicht ") + wz::kVersion;
-        provenance["command"] = "hotspots";
-        provenance["started"] = utc_now();
-        provenance["inputs"] = h.inputs;
-        provenance["threads"] = threads_;
-        write_text_atomically(out_ + ".provenance.json", provenance.dump(2) + "\n");
+        if (!out_.empty()) summary["out"] = out_;
+        if (stored) summary["dataset"] = stored->name;
+        if (!out_.empty()) {
+            nlohmann::json provenance = summary;
+            provenance["program"] = std::string("wijkzicht ") + wz::kVersion;
+            provenance["command"] = "hotspots";
+            provenance["started"] = utc_now();
+            provenance["inputs"] = h.inputs;
+            provenance["threads"] = threads_;
+            if (stored) provenance["store"] = store_.path;
+            write_text_atomically(out_ + ".provenance.json", provenance.dump(2) + "\n");
+            spdlog::info("wrote {} ({} rows) in {:.2f} s", out_, h.table.row_count(), seconds_since_start());
+        }
         const auto& g = h.result.global;
-        spdlog::info("wrote {} ({} rows) in {:.2f} s", out_, h.table.row_count(), seconds_since_start());
         if (json_) {
             std::cout << summary.dump(2) << '\n';
         } else {
@@ -169,6 +210,10 @@ class Hotspots final : public Command {
     }
 
     jobs::HotspotOptions o_;
+    jobs::StoreHotspotOptions s_;
+    jobs::HotspotJobResult jobs_result_;
+    StoreOption store_;
+    std::string level_ = "buurt";
     std::size_t threads_ = 0;
     std::string out_, out_gpkg_, write_weights_;
     bool json_ = false;

@@ -4,6 +4,8 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <cmath>
+#include <map>
 
 #include "core/error.hpp"
 #include "io/store.hpp"
@@ -79,6 +81,65 @@ TenureJobResult tenure_turning_point(const std::string& store, const TenureJobOp
         j["bootstrap_replicates"] = f.bootstrap_replicates;
     }
     return out;
+}
+
+StoreUpdate tenure_curve_update(const TenureJobOptions& options, const TenureJobResult& t) {
+    const Table& pts = t.result.points;
+    const Column& share = pts.column("share");
+    const Column& outcome = pts.column("outcome");
+    const stats::SegmentedFit& f = t.result.fit;
+    constexpr double kBin = 5.0;
+    struct Bin {
+        double share = 0, outcome = 0;
+        std::int64_t n = 0;
+    };
+    std::map<int, Bin> bins;
+    for (std::size_t r = 0; r < pts.row_count(); ++r) {
+        if (share.is_missing(r) || outcome.is_missing(r)) continue;
+        const double x = share.number_at(r);
+        Bin& b = bins[static_cast<int>(std::floor(std::clamp(x, 0.0, 99.999) / kBin))];
+        b.share += x;
+        b.outcome += outcome.number_at(r);
+        ++b.n;
+    }
+    Column cs("share", ColumnType::kReal), cf("fitted", ColumnType::kReal),
+        co("outcome_mean", ColumnType::kReal), cn("areas", ColumnType::kInt);
+    for (const auto& [bin, b] : bins) {
+        const double x = b.share / static_cast<double>(b.n);
+        cs.push_real(x);
+        cf.push_real(f.intercept + f.slope_before * x + f.slope_change * std::max(0.0, x - f.breakpoint));
+        co.push_real(b.outcome / static_cast<double>(b.n));
+        cn.push_int(b.n);
+    }
+    cs.unit = "%";
+    cs.description = "mean tenure share of the bin's areas (" + options.share_column + ")";
+    cf.description = "the fitted segmented line at the bin's mean share";
+    co.description = "mean outcome of the bin's areas";
+    cn.description = "areas in the bin";
+    Dataset d;
+    d.name = "picture_tenure";
+    d.kind = "picture";
+    d.level = level_of(options.level);
+    for (Column* c : {&cs, &cf, &co, &cn}) d.table.add_column(std::move(*c));
+    const stats::Interval& ci = f.has_profile ? f.profile : f.bootstrap;
+    d.meta = t.report;
+    d.meta["breakpoint"] = f.breakpoint;
+    d.meta["lower"] = ci.low;
+    d.meta["upper"] = ci.high;
+    d.meta["lower_open"] = ci.low_open;
+    d.meta["upper_open"] = ci.high_open;
+    d.meta["interval"] = f.has_profile ? "profile likelihood" : "bootstrap";
+    d.meta["bin_width"] = kBin;
+    StoreUpdate u;
+    u.datasets.push_back(std::move(d));
+    u.run.command = "analyse tenure";
+    u.run.started = utc_now();
+    u.run.parameters = {{"level", options.level},          {"share_column", options.share_column},
+                        {"outcome", options.outcome},      {"from", t.result.from_year},
+                        {"to", t.result.to_year},          {"interval", options.interval},
+                        {"confidence", options.confidence}};
+    if (options.interval != "profile") u.run.seed = options.seed;
+    return u;
 }
 
 namespace {

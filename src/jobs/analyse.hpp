@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/codes.hpp"
+#include "io/store.hpp"
 #include "monitor/analyse.hpp"
 
 namespace wz::jobs {
@@ -30,6 +31,12 @@ struct TenureJobResult {
 };
 
 TenureJobResult tenure_turning_point(const std::string& store, const TenureJobOptions& options);
+
+// The tenure curve for the national picture: the areas in bins of 5 share points (mean share, mean
+// outcome, areas) with the fitted segmented line at each bin's mean share; the fit's breakpoint, interval
+// and slopes in the dataset's meta. Stored as picture_tenure (kind "picture"), which the service's
+// /api/v1/picture, the dashboard and the national report show.
+StoreUpdate tenure_curve_update(const TenureJobOptions& options, const TenureJobResult& result);
 
 struct RankingOptions {
     std::string level = "buurt";

@@ -3,8 +3,10 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <functional>
 #include <unordered_map>
 
 #include "core/codes.hpp"
@@ -84,7 +86,12 @@ std::optional<std::string> first_repeated_cell(const std::vector<std::int32_t>& 
 
 }  // namespace
 
-HotspotJobResult hotspots_of_layer(const HotspotOptions& a) {
+namespace {
+
+// The job: `values_for` gives the values of the layer's ids (for a grid without a layer it returns the
+// ids too).
+HotspotJobResult hotspots_with_values(
+    const HotspotOptions& a, const std::function<IdValues(const std::vector<std::string>&)>& values_for) {
     const WeightsSpec spec = parse_weights_spec(a.weights);
     const bool grid = spec.kind == WeightsSpec::kGridRook || spec.kind == WeightsSpec::kGridQueen;
     if (a.areas.empty() && !grid)
@@ -162,7 +169,7 @@ HotspotJobResult hotspots_of_layer(const HotspotOptions& a) {
             ids.push_back(std::move(id));
         }
     }
-    IdValues read = a.areas.empty() ? read_id_values(a.values) : read_values_for_ids(a.values, ids);
+    IdValues read = values_for(ids);
     std::vector<double> values = std::move(read.values);
     if (a.areas.empty()) ids = std::move(read.ids);
     spdlog::info("{} areas, {} with a value", ids.size(),
@@ -290,6 +297,148 @@ HotspotJobResult hotspots_of_layer(const HotspotOptions& a) {
     out.settings = settings;
     out.result = result;
     return out;
+}
+
+}  // namespace
+
+HotspotJobResult hotspots_of_layer(const HotspotOptions& a) {
+    return hotspots_with_values(a, [&](const std::vector<std::string>& ids) {
+        return a.areas.empty() ? read_id_values(a.values) : read_values_for_ids(a.values, ids);
+    });
+}
+
+StoreHotspotResult hotspots_of_store(const StoreHotspotOptions& s, HotspotOptions a) {
+    const std::string level(level_name(s.level));
+    if (s.level == Level::kNederland || s.level == Level::kPc4)
+        throw UsageError(
+            "--level: hot spots need areas with neighbours: grid, buurt, wijk, gemeente, corop, "
+            "corop_plus or provincie");
+    if (s.year <= 0) throw UsageError("--year is required with --store (the year of the values)");
+    if (!a.values.empty() || !a.areas.empty())
+        throw UsageError("--store takes the areas and values from the store: leave out --areas and --values");
+    const std::string dataset = s.dataset.empty() ? "score_" + level : s.dataset;
+    StoreHotspotResult out;
+    out.name =
+        s.name.empty()
+            ? sanitize_dataset_name("hotspots_" + s.variable + "_" + level + "_" + std::to_string(s.year))
+            : s.name;
+    if (out.name != sanitize_dataset_name(out.name))
+        throw UsageError(fmt::format("--name: letters, digits and '_' only, starting with a letter ('{}')",
+                                     sanitize_dataset_name(out.name)));
+    // The values: one per code for the year.
+    const auto found = find_dataset(s.store, dataset);
+    if (!found)
+        throw NotFoundError(
+            fmt::format("the store has no dataset '{}' (wijkzicht info lists them)", dataset));
+    const Table& t = found->table;
+    const Column* code = t.find("code");
+    const Column* year = t.find("year");
+    const Column* value = t.find(s.variable);
+    if (code == nullptr) throw UsageError(fmt::format("dataset '{}' has no column 'code'", dataset));
+    if (value == nullptr || value->type() == ColumnType::kText) {
+        std::string names;
+        for (const auto& c : t.columns())
+            if (c.type() != ColumnType::kText && c.name() != "year")
+                names += (names.empty() ? "" : ", ") + c.name();
+        throw UsageError(fmt::format("--variable: dataset '{}' has no numeric column '{}'; it has {}",
+                                     dataset, s.variable, names));
+    }
+    std::unordered_map<std::string, double> by_code;
+    for (std::size_t r = 0; r < t.row_count(); ++r) {
+        if (year != nullptr && (year->is_missing(r) || year->number_at(r) != s.year)) continue;
+        by_code[code->to_text(r)] = value->is_missing(r) ? std::nan("") : value->number_at(r);
+    }
+    if (by_code.empty()) {
+        std::string years;
+        for (const auto y : dataset_years(t)) years += (years.empty() ? "" : ", ") + std::to_string(y);
+        throw UsageError(fmt::format("--year {}: dataset '{}' has no rows of that year (years: {})", s.year,
+                                     dataset, years.empty() ? "none" : years));
+    }
+    // The areas: the store's layer of the level (the newest vintage up to the year unless given).
+    if (s.level == Level::kGrid) {
+        if (a.weights.empty()) a.weights = "grid:queen";
+    } else {
+        if (a.weights.empty()) a.weights = "queen";
+        const nlohmann::json inv = store_inventory(s.store);
+        int newest = 0, newest_by_year = 0;
+        for (const auto& l : inv["areas"]) {
+            if (l.value("level", "") != level) continue;
+            const int v = l.value("vintage", 0);
+            if (s.vintage != 0 && v == s.vintage) out.vintage = v;
+            newest = std::max(newest, v);
+            if (v <= s.year) newest_by_year = std::max(newest_by_year, v);
+        }
+        if (s.vintage == 0) out.vintage = newest_by_year != 0 ? newest_by_year : newest;
+        if (out.vintage == 0)
+            throw NotFoundError(
+                fmt::format("the store has no {} areas{} (wijkzicht import boundaries)", level,
+                            s.vintage != 0 ? " of vintage " + std::to_string(s.vintage) : ""));
+        a.areas = s.store;
+        a.layer = area_layer_name(s.level, out.vintage);
+        a.id_field = "code";
+    }
+    out.job = hotspots_with_values(a, [&](const std::vector<std::string>& ids) {
+        IdValues v;
+        if (ids.empty()) {  // the grid: the cells with a row in the dataset
+            for (const auto& [c, x] : by_code) v.ids.push_back(c);
+            std::sort(v.ids.begin(), v.ids.end());
+            for (const auto& c : v.ids) v.values.push_back(by_code.at(c));
+            return v;
+        }
+        v.values.reserve(ids.size());
+        for (const auto& id : ids) {
+            const auto it = by_code.find(id);
+            v.values.push_back(it == by_code.end() ? std::nan("") : it->second);
+        }
+        return v;
+    });
+    out.job.inputs = nlohmann::json::array();  // the store is the input (its run ids tell the history)
+    return out;
+}
+
+StoreUpdate hotspot_update(const StoreHotspotOptions& s, const StoreHotspotResult& h,
+                           const HotspotOptions& a) {
+    Dataset d;
+    d.name = h.name;
+    d.kind = "hotspots";
+    d.level = s.level;
+    for (const Column& c : h.job.table.columns()) {  // "id" is "code" in the store, as everywhere there
+        if (c.name() == "id") {
+            d.table.add_column(Column::of_texts("code", c.texts(), c.status()));
+        } else {
+            d.table.add_column(c);
+        }
+    }
+    const Column& fdr = d.table.column("I_sig_fdr");
+    std::vector<std::int64_t> significant(fdr.size());
+    std::vector<std::uint8_t> missing(fdr.size());
+    for (std::size_t r = 0; r < fdr.size(); ++r) {
+        missing[r] = fdr.is_missing(r) ? 1 : 0;
+        significant[r] = fdr.is_missing(r) ? 0 : static_cast<std::int64_t>(fdr.number_at(r));
+    }
+    d.table.add_column(Column::of_ints("significant", std::move(significant), std::move(missing)));
+    d.meta = h.job.summary;
+    d.meta["level"] = std::string(level_name(s.level));
+    d.meta["year"] = s.year;
+    d.meta["vintage"] = h.vintage;
+    const std::string source = s.dataset.empty() ? "score_" + std::string(level_name(s.level)) : s.dataset;
+    d.meta["dataset"] = source;
+    d.meta["variable"] = s.variable;
+    d.meta["significant"] = "significant = local Moran I_sig_fdr (Benjamini-Hochberg at alpha)";
+    StoreUpdate u;
+    u.datasets.push_back(std::move(d));
+    u.run.command = "hotspots";
+    u.run.started = utc_now();
+    u.run.seed = a.seed;
+    u.run.parameters = {{"level", std::string(level_name(s.level))},
+                        {"year", s.year},
+                        {"vintage", h.vintage},
+                        {"dataset", source},
+                        {"variable", s.variable},
+                        {"weights", h.job.summary["weights"]["spec"]},
+                        {"permutations", a.permutations},
+                        {"alpha", a.alpha}};
+    return u;
 }
 
 }  // namespace wz::jobs

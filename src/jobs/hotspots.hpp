@@ -7,8 +7,10 @@
 #include <string>
 #include <vector>
 
+#include "core/codes.hpp"
 #include "core/table.hpp"
 #include "geo/vector.hpp"
+#include "io/store.hpp"
 #include "spatial/hotspots.hpp"
 #include "spatial/weights.hpp"
 
@@ -43,5 +45,29 @@ struct HotspotJobResult {
 };
 
 HotspotJobResult hotspots_of_layer(const HotspotOptions& options);
+
+// Hot spots of a variable the store holds (by default the liveability score of a level and year), on the
+// store's own areas of that level: the result goes back into the store as a dataset of kind "hotspots"
+// that the service, the dashboard and the profiles read.
+struct StoreHotspotOptions {
+    std::string store;
+    Level level = Level::kBuurt;
+    int year = 0;
+    int vintage = 0;      // the areas' vintage; 0 = the newest the store has up to `year`
+    std::string dataset;  // default score_<level>
+    std::string variable = "score";
+    std::string name;  // default hotspots_<variable>_<level>_<year>
+};
+struct StoreHotspotResult {
+    std::string name;  // the dataset's name
+    int vintage = 0;   // the areas' vintage used (0 for the grid)
+    HotspotJobResult job;
+};
+// `options` gives the statistics (weights, permutations, seed, ...); its areas and values are filled in
+// from the store. Weights default to queen for areas and grid:queen for the grid.
+StoreHotspotResult hotspots_of_store(const StoreHotspotOptions& store_options, HotspotOptions options);
+// The dataset (code, value, status, ..., significant = I_sig_fdr) with its run, for apply_to_store.
+StoreUpdate hotspot_update(const StoreHotspotOptions& store_options, const StoreHotspotResult& result,
+                           const HotspotOptions& options);
 
 }  // namespace wz::jobs

@@ -93,9 +93,11 @@ std::string national_report_html(const std::string& store) {
     const nlohmann::json inventory = store_inventory(store);
     for (const auto& ds : inventory["datasets"]) {
         const std::string name = ds["name"].get<std::string>();
-        if (ds.value("kind", "") == "tenure" || name.rfind("tenure", 0) == 0 ||
+        if (name == "picture_tenure" || ds.value("kind", "") == "tenure" || name.rfind("tenure", 0) == 0 ||
             name.rfind("analyse_tenure", 0) == 0) {
-            pic.tenure = read_dataset(store, name).table;
+            Dataset t = read_dataset(store, name);
+            pic.tenure = std::move(t.table);
+            pic.tenure_meta = std::move(t.meta);
             pic.tenure_dataset = name;
             break;
         }

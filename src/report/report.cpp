@@ -576,7 +576,42 @@ std::string national_report(const NationalPicture& pic, const Legend& legend, co
 
     // Tenure.
     body += "<section id=\"eigendom\">\n<h2>Woningbezit en ontwikkeling</h2>\n";
-    if (pic.tenure) {
+    if (pic.tenure && pic.tenure->find("fitted") != nullptr && pic.tenure_meta.contains("breakpoint")) {
+        // The stored curve (wijkzicht analyse tenure): binned means and the fitted segmented line.
+        const nlohmann::json& m = pic.tenure_meta;
+        const Table& t = *pic.tenure;
+        Series observed{"gemiddelde per klasse van 5 procentpunt", "#1f4e79", {}, {}};
+        Series fitted{"gesegmenteerde regressie", "#d73027", {}, {}, true};
+        for (std::size_t r = 0; r < t.row_count(); ++r) {
+            observed.x.push_back(t.column("share").number_at(r));
+            observed.y.push_back(t.column("outcome_mean").number_at(r));
+            fitted.x.push_back(observed.x.back());
+            fitted.y.push_back(t.column("fitted").number_at(r));
+        }
+        LineChartOptions o;
+        o.id = "chart-tenure";
+        o.title = "Ontwikkeling naar aandeel corporatiewoningen (%)";
+        o.y_label = m.value("outcome", "") == "score" ? "score" : "ontwikkeling";
+        o.y_decimals = 3;
+        body += line_chart({observed, fitted}, o);
+        const auto num = [&](const char* k) {
+            return m.contains(k) && m[k].is_number() ? m[k].get<double>() : std::nan("");
+        };
+        body += fmt::format(
+            "<p id=\"tenure-breakpoint\" data-breakpoint=\"{}\" data-lower=\"{}\" "
+            "data-upper=\"{}\">Omslagpunt bij "
+            "{}% corporatiewoningen, {}-interval {}{}% tot {}%{} ({}); helling vóór {} en na {} per "
+            "procentpunt, "
+            "{} gebieden, {} tot {}.</p>\n",
+            machine(num("breakpoint")), machine(num("lower")), machine(num("upper")),
+            dutch(num("breakpoint"), 1),
+            m.value("confidence_level", 0.95) == 0.95 ? "95%"
+                                                      : dutch_percent(m.value("confidence_level", 0.95), 0),
+            m.value("lower_open", false) ? "&lt;" : "", dutch(num("lower"), 1), dutch(num("upper"), 1),
+            m.value("upper_open", false) ? "&gt;" : "", escape(m.value("interval", "")),
+            dutch(num("slope_before"), 5), dutch(num("slope_after"), 5), dutch_count(num("areas")),
+            m.value("from_year", 0), m.value("to_year", 0));
+    } else if (pic.tenure) {
         std::vector<std::string> head;
         for (const Column& c : pic.tenure->columns()) head.push_back(c.name());
         std::vector<std::vector<std::string>> rows;
@@ -592,9 +627,8 @@ std::string national_report(const NationalPicture& pic, const Legend& legend, co
         body += html_table(head, rows, "table-tenure");
     } else {
         body +=
-            "<p>Niet opgeslagen: <code>wijkzicht analyse tenure</code> "
-            "schrijft zijn resultaat naar het scherm, "
-            "niet naar de opslag.</p>\n";
+            "<p>Niet opgeslagen: <code>wijkzicht analyse tenure --store S</code> "
+            "slaat de curve op (picture_tenure).</p>\n";
     }
     body += "</section>\n";
 

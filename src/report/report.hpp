@@ -47,8 +47,9 @@ struct NationalPicture {
     Table years, classes, groups, regions;
     std::optional<Table> tenure;
     std::string tenure_dataset;
-    nlohmann::json country = nlohmann::json::array();  // score_nederland per year:
-                                                       // year, score, dimensions
+    nlohmann::json tenure_meta = nlohmann::json::object();  // picture_tenure: breakpoint, lower, upper, ...
+    nlohmann::json country = nlohmann::json::array();       // score_nederland per year:
+                                                            // year, score, dimensions
     std::vector<std::string> dimensions;
 };
 std::string national_report(const NationalPicture& picture, const Legend& legend,

@@ -78,7 +78,12 @@ nlohmann::json openapi_document(const std::string& version) {
                   {{"dataset", "path", true, "string", "typology dataset"}, kParent,
                    {"all", "query", false, "string", "true: every evaluated area"}, kFormatCsv},
                   false));
-    get("/api/v1/hotspots", operation("The stored hotspot results", {}, false));
+    get("/api/v1/hotspots", operation("The stored hotspot results (wijkzicht hotspots --store)", {}, false));
+    get("/api/v1/hotspots/{dataset}",
+        operation("Local Moran and Getis-Ord G_i* per area of a hotspot result, with its global Moran's I",
+                  {{"dataset", "path", true, "string", "hotspot dataset"}, kParent,
+                   {"significant", "query", false, "string", "true: only the areas significant after FDR"}, kFormatCsv},
+                  false));
     get("/api/v1/search",
         operation("Areas by name, code or postcode-4",
                   {{"q", "query", true, "string", "text to find"}, {"limit", "query", false, "integer", "1-50 (default 10)"},

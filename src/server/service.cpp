@@ -434,9 +434,27 @@ void load_results(Service::Data& d) {
                                     {"designation", meta.value("designation", json(nullptr))},
                                     {"year", meta.value("year", json(nullptr))}});
         } else if (kind == "hotspots") {
-            d.hotspots.push_back({{"dataset", name}, {"level", ds.value("level", json(nullptr))}, {"areas", ds.value("rows", 0)}});
+            const json meta = ds.value("meta", json::object());
+            const json moran = meta.value("global_moran", json::object());
+            const json local = meta.value("local", json::object());
+            d.hotspots.push_back({{"dataset", name},
+                                  {"level", ds.value("level", json(nullptr))},
+                                  {"areas", ds.value("rows", 0)},
+                                  {"year", meta.value("year", json(nullptr))},
+                                  {"variable", meta.value("variable", json(nullptr))},
+                                  {"weights", meta.value("weights", json::object()).value("spec", json(nullptr))},
+                                  {"moran_I", moran.value("I", json(nullptr))},
+                                  {"moran_p", moran.value("p", json(nullptr))},
+                                  {"significant", local.value("I_significant_fdr", json(nullptr))}});
         } else if (name.rfind("picture_", 0) == 0) {
-            picture[name.substr(8)] = jobs::table_json(read_dataset(d.options.store, name).table);
+            const Dataset pd = read_dataset(d.options.store, name);
+            if (name == "picture_tenure") {  // the curve with its breakpoint and interval
+                json tenure = pd.meta;
+                tenure["points"] = jobs::table_json(pd.table);
+                picture["tenure"] = std::move(tenure);
+            } else {
+                picture[name.substr(8)] = jobs::table_json(pd.table);
+            }
         } else if (text_of(ds, "level") == "pc4") {
             const Dataset pc = read_dataset(d.options.store, name, {"code"});
             std::set<std::string> codes(pc.table.columns()[0].texts().begin(), pc.table.columns()[0].texts().end());
@@ -783,6 +801,38 @@ Response handle_typology(const Ctx& c, const std::string& dataset) {
     for (std::size_t r = 0; r < t.table.row_count(); ++r) {
         const bool is = !designated.is_missing(r) && designated.number_at(r) != 0;
         if ((all || is) && (!parent || under.count(code.text_at(r)))) rows.push_back(r);
+    }
+    Table sub = take_rows(t.table, rows);
+    if (format == "csv") return csv_response(table_csv_text(sub), dataset + ".csv");
+    return json_response({{"dataset", dataset}, {"meta", t.meta}, {"rows", jobs::table_json(sub)}});
+}
+
+Response handle_hotspot(const Ctx& c, const std::string& dataset) {
+    const Query q(c.query, {"parent", "significant", "format"});
+    const std::string format = q.format({"json", "csv"});
+    const bool found = std::any_of(c.d.hotspots.begin(), c.d.hotspots.end(),
+                                   [&](const json& t) { return t["dataset"] == dataset; });
+    if (!found) not_found(fmt::format("no hotspot result '{}' (see /api/v1/hotspots)", sanitise_for_log(dataset, 80)));
+    const std::string only = q.get("significant").value_or("false");
+    if (only != "true" && only != "false") bad_request("parameter 'significant' must be true or false");
+    const Dataset t = read_dataset(c.d.options.store, dataset);
+    const Column& code = t.table.column("code");
+    const Column* significant = t.table.find("significant");
+    std::set<std::string> under;
+    const auto parent = q.get("parent");
+    if (parent) {
+        const auto pl = level_of_code(*parent);
+        if (!is_code_text(*parent) || !pl) bad_request("parameter 'parent' must be an area code such as GM0014");
+        for (const auto& ld : c.d.levels) {
+            for (std::size_t i = 0; i < ld->areas.size(); ++i) {
+                if (ld->parent_of(i, *pl) == *parent) under.insert(ld->areas[i].code);
+            }
+        }
+    }
+    std::vector<std::size_t> rows;
+    for (std::size_t r = 0; r < t.table.row_count(); ++r) {
+        const bool is = significant != nullptr && !significant->is_missing(r) && significant->number_at(r) != 0;
+        if ((only == "false" || is) && (!parent || under.count(code.text_at(r)))) rows.push_back(r);
     }
     Table sub = take_rows(t.table, rows);
     if (format == "csv") return csv_response(table_csv_text(sub), dataset + ".csv");
@@ -1158,6 +1208,8 @@ Response Service::route(const Request& req) const {
         } else if (parts.size() == 3 && what == "hotspots") {
             const Query q(c.query, {});
             r = json_response({{"hotspots", d.hotspots}});
+        } else if (parts.size() == 4 && what == "hotspots") {
+            r = handle_hotspot(c, std::string(parts[3]));
         } else if (parts.size() == 3 && what == "search") {
             r = handle_search(c);
         } else if (parts.size() == 4 && what == "download") {

@@ -399,6 +399,11 @@ TEST_F(StoreKill, Typology) {
     kill_series(analyses_country(), "typology --store {store} --rules denmark-2018 --level buurt --year 2022",
                 "score --store {store} --weights {dir}/true_weights.csv");
 }
+TEST_F(StoreKill, HotspotsStore) {
+    kill_series(analyses_country(),
+                "hotspots --store {store} --level buurt --year 2022 --permutations 99 --seed 2",
+                "score --store {store} --weights {dir}/true_weights.csv");
+}
 TEST_F(StoreKill, HotspotsOutGpkg) {
     // hotspots writes no store; its --out-gpkg GeoPackage is replaced the same way (copy and rename).
     const auto& c = analyses_country();

@@ -3,10 +3,12 @@
 // the worst-safety list, and the planted city centres in the poor-safety / good-total quadrant.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <iostream>
 #include <map>
 #include <set>
 
+#include "io/store.hpp"
 #include "synth_country.hpp"
 
 namespace wz {
@@ -42,6 +44,30 @@ TEST(AnalyseSynth, TenureBreakpointIsRecoveredWithinThreePointsAndTheIntervalCov
     const auto total = analyse("tenure --from 2012 --to 2022");
     EXPECT_LE(total["interval_profile"]["low"].get<double>(), truth);
     EXPECT_GE(total["interval_profile"]["high"].get<double>(), truth);
+
+    // The last run's curve is in the store for the national picture: bins of 5 share points whose fitted
+    // values lie on the reported line and whose areas add up to the fit's.
+    const Dataset curve = read_dataset(country().store, "picture_tenure");
+    EXPECT_EQ(curve.kind, "picture");
+    EXPECT_DOUBLE_EQ(curve.meta["breakpoint"].get<double>(), total["breakpoint"].get<double>());
+    EXPECT_DOUBLE_EQ(curve.meta["lower"].get<double>(), total["interval_profile"]["low"].get<double>());
+    EXPECT_DOUBLE_EQ(curve.meta["upper"].get<double>(), total["interval_profile"]["high"].get<double>());
+    const double a = total["intercept"].get<double>(), b1 = total["slope_before"].get<double>(),
+                 b2 = total["slope_after"].get<double>() - b1, c = total["breakpoint"].get<double>();
+    const Column& x = curve.table.column("share");
+    const Column& fitted = curve.table.column("fitted");
+    const Column& n = curve.table.column("areas");
+    ASSERT_GE(curve.table.row_count(), 5u);
+    std::int64_t areas = 0;
+    for (std::size_t i = 0; i < curve.table.row_count(); ++i) {
+        const double xi = x.number_at(i);
+        EXPECT_NEAR(fitted.number_at(i), a + b1 * xi + b2 * std::max(0.0, xi - c), 1e-9);
+        if (i > 0) {
+            EXPECT_GT(xi, x.number_at(i - 1));
+        }
+        areas += n.int_at(i);
+    }
+    EXPECT_EQ(areas, total["areas"].get<std::int64_t>());
 }
 
 std::set<std::string> planted_low_safety() {

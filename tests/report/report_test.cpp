@@ -29,9 +29,9 @@ namespace fs = std::filesystem;
 
 const test::SynthCountry& country() {
     static const test::SynthCountry c = [] {
-        test::SynthCountry k =
-            test::make_synth_country("0.01", 1, {"boundaries", "grid-stats", "statline", "indicators"},
-                                     "score --store {store} --weights {weights}");
+        test::SynthCountry k = test::make_synth_country(
+            "0.01", 1, {"boundaries", "grid-stats", "statline", "indicators"},
+            "score --store {store} --weights {weights} ; analyse tenure --store {store}");
         const auto t = test::run_wijkzicht("-q typology --store " + k.store +
                                            " --rules lbm2018-type2 --level buurt --year 2022");
         EXPECT_EQ(t.status, 0) << t.err;
@@ -254,6 +254,28 @@ TEST(Report, NationalReportNumbersEqualTheStoredPicture) {
         EXPECT_EQ(std::get<2>(areas[r]), years.table.column("onvoldoende_areas").number_at(r));
     }
     EXPECT_NE(html.find("Woningbezit"), std::string::npos);
+    // The stored tenure curve: binned means and the fitted line, with the breakpoint and its interval.
+    const Dataset tenure = read_dataset(country().store, "picture_tenure");
+    const auto curve = chart_points(html, "chart-tenure");
+    ASSERT_EQ(curve.size(), 2 * tenure.table.row_count());
+    std::size_t on_line = 0;
+    for (const auto& [series, x, y] : curve) {
+        for (std::size_t r = 0; r < tenure.table.row_count(); ++r) {
+            if (std::abs(std::stod(x) - tenure.table.column("share").number_at(r)) > 1e-9) continue;
+            if (series == "gesegmenteerde regressie") {
+                EXPECT_EQ(y, tenure.table.column("fitted").number_at(r));
+                ++on_line;
+            } else {
+                EXPECT_EQ(y, tenure.table.column("outcome_mean").number_at(r));
+            }
+        }
+    }
+    EXPECT_EQ(on_line, tenure.table.row_count());
+    const auto bp = html.find("id=\"tenure-breakpoint\"");
+    ASSERT_NE(bp, std::string::npos);
+    const std::string tag = html.substr(bp, html.find('>', bp) - bp);
+    EXPECT_EQ(std::stod(attribute(tag, "data-breakpoint")), tenure.meta["breakpoint"].get<double>());
+    EXPECT_EQ(std::stod(attribute(tag, "data-lower")), tenure.meta["lower"].get<double>());
 }
 
 TEST(Report, ErrorsNameWhatIsWrong) {

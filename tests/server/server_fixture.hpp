@@ -20,9 +20,9 @@ namespace wz::test {
 struct ServerFixture {
     SynthCountry country;
     std::string users, audit, restricted;
-    std::map<std::string, std::string> tokens;  // by user name
-    std::string gm_a, gm_b;                     // two gemeenten with buurten
-    std::string buurt_a, buurt_b;               // a buurt of each
+    std::map<std::string, std::string> tokens;       // by user name
+    std::string gm_a, gm_b;                          // two gemeenten with buurten
+    std::string buurt_a, buurt_b;                    // a buurt of each
     static constexpr std::int64_t kMarker = 987651;  // a restricted value that must never leak
 
     std::unique_ptr<server::Service> service(double rate = 0) const {
@@ -43,10 +43,14 @@ inline const ServerFixture& server_fixture() {
         ServerFixture s;
         // Scored, designated and tiled once, in the cache every test process copies from; the tiles file
         // (store.tiles.mbtiles, next to the store) is linked, the server only reads it.
-        s.country = make_synth_country("0.01", 3, {"boundaries", "grid-stats", "statline", "indicators"},
-                                       "score --store {store} --weights {weights} ; "
-                                       "typology --store {store} --rules lbm2018-type2 --level buurt --year 2022 ; "
-                                       "tiles --store {store} --max-zoom 12 --grid-min-zoom 12");
+        s.country =
+            make_synth_country("0.01", 3, {"boundaries", "grid-stats", "statline", "indicators"},
+                               "score --store {store} --weights {weights} ; "
+                               "typology --store {store} --rules lbm2018-type2 --level buurt --year 2022 ; "
+                               "hotspots --store {store} --level buurt --year 2022 --permutations 999 "
+                               "--seed 5 ; "
+                               "analyse tenure --store {store} ; "
+                               "tiles --store {store} --max-zoom 12 --grid-min-zoom 12");
         const std::string& store = s.country.store;
         const AreaLayer buurten = read_area_layer(store, Level::kBuurt);
         s.buurt_a = buurten.areas.front().code;

@@ -23,7 +23,9 @@ const server::Service& service() {
     return *s;
 }
 
-json body(const server::Response& r) { return json::parse(r.text()); }
+json body(const server::Response& r) {
+    return json::parse(r.text());
+}
 
 std::string header(const server::Response& r, const std::string& name) {
     for (const auto& [k, v] : r.headers) {
@@ -79,10 +81,13 @@ TEST(Service, ScoresEqualTheStoresRows) {
     const auto in = service().handle(get("/api/v1/scores?level=buurt&year=2018&parent=" + f.gm_a));
     const json in_rows = body(in)["rows"];
     ASSERT_GT(in_rows.size(), 0u);
-    for (const auto& row : in_rows) EXPECT_EQ(row["code"].get<std::string>().substr(2, 4), f.gm_a.substr(2, 4));
-    const auto csv = service().handle(get("/api/v1/scores?level=buurt&year=2018&parent=" + f.gm_a + "&format=csv"));
+    for (const auto& row : in_rows)
+        EXPECT_EQ(row["code"].get<std::string>().substr(2, 4), f.gm_a.substr(2, 4));
+    const auto csv =
+        service().handle(get("/api/v1/scores?level=buurt&year=2018&parent=" + f.gm_a + "&format=csv"));
     EXPECT_EQ(csv.content_type, "text/csv; charset=utf-8");
-    EXPECT_EQ(static_cast<std::size_t>(std::count(csv.text().begin(), csv.text().end(), '\n')), in_rows.size() + 1);
+    EXPECT_EQ(static_cast<std::size_t>(std::count(csv.text().begin(), csv.text().end(), '\n')),
+              in_rows.size() + 1);
 }
 
 TEST(Service, AreasAsGeoJsonInWgs84) {
@@ -149,6 +154,64 @@ TEST(Service, TypologyDesignationsWithReasons) {
         EXPECT_EQ(row["designated"], 1);
         EXPECT_FALSE(row["reasons"].get<std::string>().empty());
     }
+}
+
+TEST(Service, PictureCarriesTheStoredTenureCurve) {
+    const Dataset curve = read_dataset(server_fixture().country.store, "picture_tenure");
+    const auto r = service().handle(get("/api/v1/picture"));
+    ASSERT_EQ(r.status, 200);
+    const json t = body(r)["tenure"];
+    ASSERT_TRUE(t.is_object()) << r.text().substr(0, 200);
+    EXPECT_EQ(t["breakpoint"].get<double>(), curve.meta["breakpoint"].get<double>());
+    EXPECT_EQ(t["lower"].get<double>(), curve.meta["lower"].get<double>());
+    EXPECT_EQ(t["upper"].get<double>(), curve.meta["upper"].get<double>());
+    ASSERT_EQ(t["points"].size(), curve.table.row_count());
+    EXPECT_EQ(t["points"][0]["fitted"].get<double>(), curve.table.column("fitted").number_at(0));
+    EXPECT_FALSE(body(r).contains("picture_tenure"));
+}
+
+TEST(Service, HotspotResultsAreTheStoredOnesAndReachTheProfile) {
+    const auto& f = server_fixture();
+    const Dataset h = read_dataset(f.country.store, "hotspots_score_buurt_2022");
+    auto r = service().handle(get("/api/v1/hotspots"));
+    ASSERT_EQ(r.status, 200);
+    const auto list = body(r)["hotspots"];
+    ASSERT_EQ(list.size(), 1u);
+    EXPECT_EQ(list[0]["dataset"], "hotspots_score_buurt_2022");
+    EXPECT_EQ(list[0]["level"], "buurt");
+    EXPECT_EQ(list[0]["year"], 2022);
+    EXPECT_EQ(list[0]["moran_I"].get<double>(), h.meta["global_moran"]["I"].get<double>());
+    const std::size_t significant = h.meta["local"]["I_significant_fdr"].get<std::size_t>();
+    EXPECT_EQ(list[0]["significant"].get<std::size_t>(), significant);
+    ASSERT_GT(significant, 0u) << "the synthetic scores should have significant clusters";
+
+    r = service().handle(get("/api/v1/hotspots/hotspots_score_buurt_2022"));
+    ASSERT_EQ(r.status, 200);
+    EXPECT_EQ(body(r)["rows"].size(), h.table.row_count());
+    r = service().handle(get("/api/v1/hotspots/hotspots_score_buurt_2022?significant=true"));
+    ASSERT_EQ(r.status, 200);
+    const auto rows = body(r)["rows"];
+    ASSERT_EQ(rows.size(), significant);
+    for (const auto& row : rows) {
+        EXPECT_EQ(row["significant"], 1);
+        EXPECT_NE(row["cluster"], "ns");
+    }
+    // The profile of a significant buurt names the result with its quadrant.
+    const std::string code = rows[0]["code"].get<std::string>();
+    r = service().handle(get("/api/v1/profile/" + code));
+    ASSERT_EQ(r.status, 200);
+    const auto p = body(r);
+    ASSERT_EQ(p["hotspots"].size(), 1u);
+    EXPECT_EQ(p["hotspots"][0]["dataset"], "hotspots_score_buurt_2022");
+    EXPECT_EQ(p["hotspots"][0]["quadrant"], rows[0]["quadrant"]);
+    EXPECT_EQ(p["hotspots"][0]["significant"], true);
+    // Only under a gemeente, and as CSV.
+    r = service().handle(get("/api/v1/hotspots/hotspots_score_buurt_2022?parent=" + f.gm_a + "&format=csv"));
+    ASSERT_EQ(r.status, 200);
+    EXPECT_EQ(r.text().rfind("code,", 0), 0u) << r.text().substr(0, 80);
+    EXPECT_EQ(service().handle(get("/api/v1/hotspots/nope")).status, 404);
+    EXPECT_EQ(service().handle(get("/api/v1/hotspots/hotspots_score_buurt_2022?significant=maybe")).status,
+              400);
 }
 
 TEST(Service, TilesAreGzipWithETagAndEmptyTilesAre204) {
@@ -244,7 +307,10 @@ TEST(ServiceAuth, EveryRestrictedPathForEveryRoleAndScope) {
         for (const auto& c : callers) {
             const auto r = svc->handle(get(p.target, c.token));
             ++requests;
-            const int expected = c.name == "muni_a" ? p.muni_a : c.name == "national" ? p.national : c.name == "admin" ? p.admin : 401;
+            const int expected = c.name == "muni_a"     ? p.muni_a
+                                 : c.name == "national" ? p.national
+                                 : c.name == "admin"    ? p.admin
+                                                        : 401;
             EXPECT_EQ(r.status, expected) << p.target << " as " << c.name << ": " << r.text();
             EXPECT_EQ(header(r, "Cache-Control"), "private, no-store") << p.target;
             if (r.status >= 400) {
@@ -255,7 +321,8 @@ TEST(ServiceAuth, EveryRestrictedPathForEveryRoleAndScope) {
     // What a municipal analyst gets: their own gemeente's rows (buurt and gemeente), never the country's.
     const json own = body(svc->handle(get("/api/v1/restricted/risk_yearly", f.tokens.at("muni_a"))));
     ASSERT_EQ(own["rows"].size(), 2u);
-    for (const auto& row : own["rows"]) EXPECT_EQ(row["area"].get<std::string>().substr(2, 4), a.substr(2, 4));
+    for (const auto& row : own["rows"])
+        EXPECT_EQ(row["area"].get<std::string>().substr(2, 4), a.substr(2, 4));
     EXPECT_EQ(own["rows"][0]["unexplained_purchases"], test::ServerFixture::kMarker);
     const json all = body(svc->handle(get("/api/v1/restricted/risk_yearly", f.tokens.at("national"))));
     EXPECT_EQ(all["rows"].size(), 5u);
@@ -266,7 +333,8 @@ TEST(ServiceAuth, EveryRestrictedPathForEveryRoleAndScope) {
     std::size_t denied_scope = 0;
     for (std::size_t i = before; i < lines.size(); ++i) {
         const json l = json::parse(lines[i]);
-        EXPECT_TRUE(l.contains("time") && l.contains("user") && l.contains("outcome") && l.contains("status"));
+        EXPECT_TRUE(l.contains("time") && l.contains("user") && l.contains("outcome") &&
+                    l.contains("status"));
         denied_scope += l["outcome"] == "denied: scope " + b;
         EXPECT_EQ(lines[i].find(std::to_string(test::ServerFixture::kMarker)), std::string::npos) << lines[i];
         EXPECT_EQ(lines[i].find(f.tokens.at("muni_a").substr(17)), std::string::npos) << "a token in the log";
@@ -276,7 +344,8 @@ TEST(ServiceAuth, EveryRestrictedPathForEveryRoleAndScope) {
 
 TEST(ServiceAuth, PublicPathsNeedNoTokenAndRestrictedOnesAreInTheOpenApi) {
     const json api = body(service().handle(get("/openapi.json")));
-    for (const char* p : {"/api/v1/me", "/api/v1/restricted/tables", "/api/v1/restricted/{table}", "/api/v1/admin/audit"})
+    for (const char* p :
+         {"/api/v1/me", "/api/v1/restricted/tables", "/api/v1/restricted/{table}", "/api/v1/admin/audit"})
         EXPECT_TRUE(api["paths"][p]["get"].contains("security")) << p;
     for (const char* p : {"/api/v1/scores", "/api/v1/profile/{code}", "/tiles/{z}/{x}/{y}.pbf"})
         EXPECT_FALSE(api["paths"][p]["get"].contains("security")) << p;
@@ -293,8 +362,8 @@ TEST(ServiceHostile, BadRequestsGetCleanErrors) {
         {"/api/v1/scores?level=buurt'%3B+DROP+TABLE+wz_datasets--", 400},
         {"/api/v1/scores?level=buurt&year=2022+OR+1=1", 400},
         {"/api/v1/search?q=%ff%fe", 400},
-        {"/api/v1/search?q=%c0%af", 400},      // overlong '/'
-        {"/api/v1/search?q=%ed%a0%80", 400},   // a surrogate
+        {"/api/v1/search?q=%c0%af", 400},     // overlong '/'
+        {"/api/v1/search?q=%ed%a0%80", 400},  // a surrogate
         {"/api/v1/search?q=a%00b", 400},
         {"/api/v1/search?q=%zz", 400},
         {"/api/v1/search?q=" + std::string(200, 'x'), 400},
@@ -356,15 +425,19 @@ TEST(ServiceUsers, UsersFileRoundTripsAndRejectsBadContent) {
     for (const auto& usr : u.all()) EXPECT_EQ(usr.token_hash.rfind("$argon2id$", 0), 0u);
     // No token in clear in the file.
     const std::string text = test::read_all(f.users);
-    for (const auto& [name, token] : f.tokens) EXPECT_EQ(text.find(token.substr(17)), std::string::npos) << name;
+    for (const auto& [name, token] : f.tokens)
+        EXPECT_EQ(text.find(token.substr(17)), std::string::npos) << name;
     const std::string bad = f.country.dir + "/bad_users.toml";
-    test::write_file(bad, "[[user]]\nid = \"0123456789ab\"\nname = \"x\"\nrole = \"emperor\"\ntoken_hash = \"$argon2id$x\"\n");
+    test::write_file(
+        bad,
+        "[[user]]\nid = \"0123456789ab\"\nname = \"x\"\nrole = \"emperor\"\ntoken_hash = \"$argon2id$x\"\n");
     try {
         server::Users::load(bad);
         FAIL();
     } catch (const InputError& e) {
         EXPECT_EQ(e.line(), 4);
-        EXPECT_NE(std::string(e.what()).find("role municipal, national or admin"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("role municipal, national or admin"), std::string::npos)
+            << e.what();
     }
     server::Users v;
     EXPECT_THROW(v.add("x", server::Role::kMunicipal, {}, ""), UsageError);
