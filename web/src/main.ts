@@ -151,7 +151,7 @@ async function applyTypology(): Promise<void> {
   renderLegend();
 }
 async function applyHotspots(): Promise<void> {
-  for (const l of TILE_LEVELS) map.setLayoutProperty(`hot-${l}`, "visibility", "none");
+  for (const l of TILE_LEVELS) for (const id of [`hot-casing-${l}`, `hot-${l}`]) map.setLayoutProperty(id, "visibility", "none");
   for (const l of TILE_LEVELS) setStates(l, "hot", new Map());
   if (!state.hotspot) return renderLegend();
   const d = hotspotSets.find((x) => x.dataset === state.hotspot);
@@ -168,6 +168,7 @@ async function applyHotspots(): Promise<void> {
   for (const r of rows) if (r.significant !== false && r.significant !== 0 && r.significant !== "0" && r.significant !== "false" && r.quadrant) vals.set(String(r.code ?? r.area), String(r.quadrant));
   if ((TILE_LEVELS as readonly string[]).includes(level)) {
     setStates(level, "hot", vals);
+    map.setLayoutProperty(`hot-casing-${level}`, "visibility", "visible");
     map.setLayoutProperty(`hot-${level}`, "visibility", "visible");
   }
   renderLegend();

@@ -73,6 +73,11 @@ export function styleFor(info: TileInfo): StyleSpecification {
       id: `typ-${level}`, type: "line", source: SRC, "source-layer": level, layout: { visibility: "none" },
       paint: { "line-color": "#000000", "line-width": 2.5, "line-dasharray": [2, 1], "line-opacity": ["case", ["boolean", ["feature-state", "typ"], false], 1, 0] },
     });
+    // a white casing under the hot-spot outline: HH areas lie on the green classes, LL on the red ones
+    layers.push({
+      id: `hot-casing-${level}`, type: "line", source: SRC, "source-layer": level, layout: { visibility: "none" },
+      paint: { "line-color": "#ffffff", "line-width": 6, "line-offset": 3, "line-opacity": ["case", ["==", ["feature-state", "hot"], null], 0, 0.9] },
+    });
     layers.push({
       id: `hot-${level}`, type: "line", source: SRC, "source-layer": level, layout: { visibility: "none" },
       paint: {

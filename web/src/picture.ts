@@ -64,13 +64,26 @@ export async function renderPicture(meta: Meta): Promise<string> {
   if (tenure && pts.length) {
     const bp = n(tenure.breakpoint ?? tenure.turning_point);
     const lo = n(tenure.lower ?? tenure.ci_lower), hi = n(tenure.upper ?? tenure.ci_upper);
-    const xk = Object.keys(pts[0]).find((k) => /share|x/.test(k)) ?? "x";
-    const yk = Object.keys(pts[0]).find((k) => /fit|outcome|change|y/.test(k) && k !== xk) ?? "y";
+    // x: the tenure share (%), y: the fitted segmented line (outcome_mean is the observed mean per bin)
+    const keys = Object.keys(pts[0]);
+    const xk = keys.includes("share") ? "share" : (keys.find((k) => /share|^x$/.test(k)) ?? "x");
+    const yk = keys.includes("fitted") ? "fitted" : (keys.find((k) => /fit|outcome|change|^y$/.test(k) && k !== xk) ?? "y");
     h += lineChart([{ name: t("tenure"), color: "#1f4e79", points: pts.map((r) => ({ x: Number(r[xk]), y: n(r[yk]) })).sort((a, b) => a.x - b.x) }], {
-      title: t("tenure"), fmt: (v) => num(v, 3),
+      title: t("tenure"), fmt: (v) => num(v, 3), xfmt: (x) => num(x, 1), id: "tenure-chart",
       ...(lo !== null && hi !== null ? { band: { x0: lo, x1: hi, color: "#fde0c5" } } : {}),
       ...(bp !== null ? { vline: { x: bp, label: `${t("turningPoint")} ${num(bp, 1)}` } } : {}),
     });
+    if (bp !== null) {
+      const lOpen = tenure.lower_open === true, uOpen = tenure.upper_open === true;
+      const conf = n(tenure.confidence_level);
+      const sb = n(tenure.slope_before), sa = n(tenure.slope_after);
+      h += `<p id="tenure-summary">${esc(t("turningPoint").charAt(0).toUpperCase() + t("turningPoint").slice(1))} <strong>${num(bp, 1)}</strong>`;
+      if (lo !== null && hi !== null)
+        h += `; ${conf !== null ? `${num(conf * 100, 0)}%-` : ""}${esc(t("tenureInterval"))} [${lOpen ? "&lt;" : ""}${num(lo, 1)} – ${num(hi, 1)}${uOpen ? "&gt;" : ""}]`;
+      if (sb !== null && sa !== null) h += `<br>${esc(t("tenureSlopes"))}: ${num(sb, 4)} / ${num(sa, 4)}`;
+      h += `</p>`;
+      if (lOpen || uOpen) h += `<p class="muted">${esc(t("tenureOpen"))}</p>`;
+    }
   } else h += `<p class="muted" id="tenure-missing">${t("tenureMissing")}</p>`;
   if (regions.length) {
     h += `<h3>${t("regions")}</h3><table class="data"><thead><tr><th scope="col">type</th><th scope="col">${t("year")}</th><th scope="col">${t("score")}</th><th scope="col">% onv.</th></tr></thead><tbody>`;

@@ -16,7 +16,7 @@ endif()
 add_test(NAME browser_setup COMMAND ${WZ_NODE_CMD} ${WZ_BROWSER_DIR}/setup.mjs ${WZ_BROWSER_ARGS})
 set_tests_properties(browser_setup PROPERTIES FIXTURES_SETUP wz_browser LABELS browser
   SKIP_RETURN_CODE 77 TIMEOUT 900)
-foreach(t map_colours profile search restricted)
+foreach(t map_colours profile search restricted overlays)
   add_test(NAME browser_${t} COMMAND ${WZ_NODE_CMD} ${WZ_BROWSER_DIR}/${t}.mjs ${WZ_BROWSER_ARGS})
   set_tests_properties(browser_${t} PROPERTIES FIXTURES_REQUIRED wz_browser LABELS browser
     SKIP_RETURN_CODE 77 TIMEOUT 300 RESOURCE_LOCK wz_browser_chromium)

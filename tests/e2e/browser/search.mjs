@@ -31,6 +31,8 @@ try {
   await page.keyboard.press("Enter");
   await page.waitForFunction((c) => document.getElementById("panel-title")?.textContent.includes(c), target.code);
   check(true, `Enter opens the profile of ${target.code}`);
+  // the profile shows before the zoom (that waits for the area's geometry): wait for the camera to move
+  await page.waitForFunction((z0) => window.wz.map.getZoom() > z0 + 0.01, zoom0, { timeout: 20000 }).catch(() => null);
   await idle(page);
   const view = await page.evaluate(([x, y]) => ({ zoom: window.wz.map.getZoom(), inside: window.wz.map.getBounds().contains([x, y]) }), [inner.x, inner.y]);
   check(view.zoom > zoom0 && view.inside, `the map zoomed in (${zoom0.toFixed(1)} → ${view.zoom.toFixed(1)}) to the area`, JSON.stringify(view));

@@ -1,6 +1,7 @@
 // The fixture of the browser tests (CTest FIXTURES_SETUP): builds the dashboard, a scored synthetic
 // country (synth --scale 0.001, imported with its README's lines, calibrate, score, picture, one
-// typology, the undermining chain up to the published aggregates), its vector tiles and a users file
+// typology, hot spots of the score on buurten and the grid, the tenure curve, the undermining chain up
+// to the published aggregates), its vector tiles and a users file
 // with a municipal analyst of one gemeente. Writes WORK/fixture.json for the tests.
 // Exit 77 (skipped) when node's dependencies, npm or Chromium are missing.
 import fs from "node:fs";
@@ -63,6 +64,20 @@ function buildStore() {
   wz("picture", "--store", store, "--level", "buurt", "--out-dir", path.join(a.work, "scores"));
   step("typology lbm2018-type2 buurt 2022");
   wz("typology", "--store", store, "--rules", "lbm2018-type2", "--level", "buurt", "--year", "2022", "--out", path.join(a.work, "typology.csv"));
+
+  // the overlays and the tenure curve of the national picture (overlays.mjs). Hot spots of the score in
+  // the last scored year: at scale 0.001 there are 36 scored buurten, none significant after FDR at
+  // alpha 0.05 (3 at 0.2), so the buurt run uses --alpha 0.2; the 100 m grid (451 cells, queen
+  // contiguity) has significant HH and LL cells at the default 0.05. Both take a few seconds.
+  const info = JSON.parse(wz("info", "--store", store, "--json"));
+  const scoreYears = (info.datasets.find((d) => d.name === "score_buurt")?.years ?? []).map(Number);
+  if (!scoreYears.length) fail("no years in score_buurt");
+  const last = Math.max(...scoreYears);
+  step(`hotspots buurt ${last} (alpha 0.2), grid ${last}`);
+  wz("hotspots", "--store", store, "--level", "buurt", "--year", String(last), "--permutations", "999", "--seed", "1", "--alpha", "0.2");
+  wz("hotspots", "--store", store, "--level", "grid", "--year", String(last), "--permutations", "999", "--seed", "1");
+  step("analyse tenure (the tenure curve of the national picture)");
+  wz("analyse", "tenure", "--store", store);
 
   // the undermining chain: micro-data into a protected zone, up to the disclosure-controlled aggregates
   step("risk ingest, indicators, network, predict, publish");
