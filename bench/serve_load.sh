@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Load on the service over loopback with wrk (issue 14): area profiles (1,000 connections held) and
-# vector tiles of the 100 m grid. Prints wrk's summary with latency percentiles per scenario.
+# Load on the service over loopback with wrk (issue 14): area profiles with 1,000 connections held (paced
+# to about 5,000 requests/s, then unpaced to saturation) and vector tiles of the 100 m grid. Prints wrk's
+# summary with latency percentiles per scenario. PACE=ms sets the pause per connection (default 190).
 #   bench/serve_load.sh STORE [SECONDS]
 # STORE must be scored (`wijkzicht score`); its tiles are built first when absent (`wijkzicht tiles`).
 # The per-address rate limit is turned off (--rate-limit 0): all of wrk's connections share 127.0.0.1.
@@ -30,6 +31,12 @@ codes = [a["code"] for a in areas]
 with open(work + "/profiles.lua", "w") as f:
     f.write("codes = {" + ",".join('"%s"' % c for c in codes) + "}\n")
     f.write("i = 0\nrequest = function()\n  i = i + 1\n  return wrk.format('GET', '/api/v1/profile/' .. codes[(i % #codes) + 1])\nend\n")
+# The same, paced: every connection waits PACE ms before each request, so 1,000 held connections send
+# about 1000 / (PACE + latency) x 1000 requests/s and the latency is that of a server not driven past its
+# capacity (wrk is closed-loop: unpaced, latency = connections / throughput by Little's law).
+with open(work + "/profiles_paced.lua", "w") as f:
+    f.write(open(work + "/profiles.lua").read())
+    f.write("delay = function()\n  return tonumber(os.getenv('PACE') or '190')\nend\n")
 meta = json.load(urllib.request.urlopen(url + "/tiles.json"))
 w, s, e, n = meta["bounds"]
 import math
@@ -50,7 +57,10 @@ with open(work + "/tiles.lua", "w") as f:
     f.write("i = 0\nrequest = function()\n  i = i + 1\n  return wrk.format('GET', tiles[(i % #tiles) + 1], {['Accept-Encoding']='gzip'})\nend\n")
 print("profiles of %d buurten; %d grid tiles at zoom %d with cells" % (len(codes), len(full), z))
 PY
-echo "== area profiles, 1000 connections, 2 threads, ${SECS}s"
+PACE=${PACE:-190}
+echo "== area profiles, 1000 connections held, each paced at one request per ${PACE} ms + latency, ${SECS}s"
+PACE=$PACE wrk -t2 -c1000 -d"${SECS}s" --latency --timeout 5s -s "$WORK/profiles_paced.lua" "$URL" | tee "$WORK/paced.txt"
+echo "== area profiles, 1000 connections, unpaced (saturation), 2 threads, ${SECS}s"
 wrk -t2 -c1000 -d"${SECS}s" --latency --timeout 5s -s "$WORK/profiles.lua" "$URL" | tee "$WORK/profiles.txt"
 echo "== grid tiles (zoom 14), 100 connections, 2 threads, ${SECS}s"
 wrk -t2 -c100 -d"${SECS}s" --latency --timeout 5s -s "$WORK/tiles.lua" "$URL" | tee "$WORK/tiles.txt"

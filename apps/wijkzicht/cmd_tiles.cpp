@@ -33,6 +33,13 @@ class Tiles final : public Command {
         cmd->add_option("--grid-min-zoom", o_.grid_min_zoom, "First zoom level with the 100 m grid cells")
             ->capture_default_str();
         cmd->add_flag("!--no-grid", o_.grid, "Leave the 100 m grid out");
+        cmd->add_option("--simplify", o_.simplify,
+                        "Polygon simplification below the deepest zoom, in tile units (4096 per tile; 8 = one "
+                        "pixel of a 512 px tile; 0 = none)")
+            ->capture_default_str();
+        cmd->add_option("--simplify-max-zoom", o_.simplify_max_zoom,
+                        "The same at the deepest zoom (--max-zoom)")
+            ->capture_default_str();
         json_.add(cmd, "Print the summary as JSON");
         return cmd;
     }

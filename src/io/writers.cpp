@@ -160,6 +160,11 @@ void write_vector_tiles(const std::vector<TileLayer>& layers, const std::string&
         ds_options.SetNameValue("MAX_SIZE", std::to_string(options.max_tile_bytes).c_str());
         ds_options.SetNameValue("MAX_FEATURES", std::to_string(options.max_tile_features).c_str());
         ds_options.SetNameValue("COMPRESS", "YES");
+        if (options.simplification > 0) {
+            ds_options.SetNameValue("SIMPLIFICATION", fmt::format("{}", options.simplification).c_str());
+            ds_options.SetNameValue("SIMPLIFICATION_MAX_ZOOM",
+                                    fmt::format("{}", options.simplification_max_zoom).c_str());
+        }
         std::unique_ptr<GDALDataset, void (*)(GDALDataset*)> ds(
             driver->Create(tmp.path().c_str(), 0, 0, 0, GDT_Unknown, ds_options.List()),
             [](GDALDataset* d) { GDALClose(d); });

@@ -60,6 +60,9 @@ struct VectorTileOptions {
     std::string description;
     int max_tile_bytes = 2000000;    // before gzip; larger tiles are simplified by GDAL
     int max_tile_features = 400000;
+    // Douglas-Peucker tolerance in tile units (4096 per tile: 8 units are one pixel of a 512 px tile)
+    // below the deepest zoom, and at the deepest zoom (GDAL's SIMPLIFICATION, SIMPLIFICATION_MAX_ZOOM).
+    double simplification = 0, simplification_max_zoom = 0;
 };
 // Writes Mapbox vector tiles (EPSG:3857, gzip) of the layers into a new MBTiles file at `path` through
 // GDAL's MVT driver, atomically (a temporary file renamed at the end).

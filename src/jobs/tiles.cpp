@@ -186,10 +186,17 @@ TilesResult build_tiles(const std::string& store, const TilesOptions& options) {
     VectorTileOptions vt;
     vt.name = std::filesystem::path(store).stem().string();
     vt.description = fmt::format("wijkzicht map layers of {}", std::filesystem::path(store).filename().string());
+    if (!(options.simplify >= 0 && options.simplify <= 64) ||
+        !(options.simplify_max_zoom >= 0 && options.simplify_max_zoom <= 64))
+        throw UsageError("--simplify and --simplify-max-zoom: tile units between 0 and 64 (8 = one pixel)");
+    vt.simplification = options.simplify;
+    vt.simplification_max_zoom = options.simplify_max_zoom;
     write_vector_tiles(tile_layers, result.path, vt);
     result.summary = {{"tiles", result.path},
                       {"bytes", std::filesystem::file_size(result.path)},
                       {"max_zoom", options.max_zoom},
+                      {"simplify", options.simplify},
+                      {"simplify_max_zoom", options.simplify_max_zoom},
                       {"layers", layers}};
     return result;
 }

@@ -15,6 +15,9 @@ struct TilesOptions {
     int max_zoom = 14;
     int grid_min_zoom = 11;  // the grid only from this zoom (a cell is 100 m)
     bool grid = true;        // include the grid cells (when the store has score_grid)
+    // Polygon simplification in tile units (8 = one pixel of a 512 px tile) below the deepest zoom and
+    // at it: fewer vertices to decode and draw in the country and province views.
+    double simplify = 4, simplify_max_zoom = 1;
 };
 
 // "nl.gpkg" -> "nl.tiles.mbtiles".
