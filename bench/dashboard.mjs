@@ -5,7 +5,7 @@
 //  2. panning the 100 m grid of a province: the map at zoom --zoom inside the province's bounds, level
 //     `grid`, --pans animated pans of 300 px; frame times from requestAnimationFrame.
 // Usage: node bench/dashboard.mjs --url http://127.0.0.1:PORT [--runs 5] [--province PV26] [--zoom 12]
-//        [--pans 20] [--json out.json]
+//        [--pans 20] [--json out.json] [--query "?k=v"]   (--pans 0: first render only)
 // Needs a running `wijkzicht serve` with tiles (`wijkzicht tiles`) and web/dist built.
 import fs from "node:fs";
 import path from "node:path";
@@ -15,7 +15,7 @@ const argv = process.argv.slice(2);
 const opt = (k, d) => { const i = argv.indexOf(`--${k}`); return i >= 0 ? argv[i + 1] : d; };
 const url = opt("url");
 if (!url) { console.error("usage: node bench/dashboard.mjs --url http://127.0.0.1:PORT [--runs 5] [--province CODE] [--zoom 12] [--pans 20]"); process.exit(2); }
-const runs = Number(opt("runs", "5")), zoom = Number(opt("zoom", "12")), pans = Number(opt("pans", "20"));
+const runs = Number(opt("runs", "5")), zoom = Number(opt("zoom", "12")), pans = Number(opt("pans", "20")), query = opt("query", "");
 const require = createRequire(path.join(path.dirname(new URL(import.meta.url).pathname), "..", "web", "package.json"));
 const { chromium } = require("playwright-core");
 const browser = await chromium.launch({ executablePath: process.env.WZ_CHROMIUM ?? "/usr/bin/chromium", headless: true,
@@ -28,7 +28,7 @@ const out = { url, buurten: nBuurten, first_render: [], pan: null, chromium: bro
 for (let r = 0; r < runs; r++) {
   const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
   const page = await ctx.newPage();
-  await page.goto(`${url}/`);
+  await page.goto(`${url}/${query}`);
   await page.waitForFunction(() => performance.getEntriesByName("wz-first-idle").length > 0 && window.wz, null, { timeout: 120000 });
   const m = await page.evaluate(() => {
     const nav = performance.getEntriesByType("navigation")[0];
@@ -42,9 +42,10 @@ for (let r = 0; r < runs; r++) {
 }
 
 // panning the grid of a province
+if (pans > 0) {
 const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
 const page = await ctx.newPage();
-await page.goto(`${url}/`);
+await page.goto(`${url}/${query}`);
 await page.waitForFunction(() => window.wz, null, { timeout: 120000 });
 const provs = (await (await fetch(`${url}/api/v1/areas?level=provincie&format=geojson`)).json()).features;
 const prov = provs.find((f) => f.properties.code === opt("province", "")) ?? provs[0];
@@ -74,6 +75,7 @@ const pan = await page.evaluate(async ({ bb, zoom, pans }) => {
 out.pan = { province: prov.properties.code, zoom, pans, frames: pan.frames.length, seconds: pan.ms / 1000, cells_drawn_at_end: pan.cells,
   p50_ms: q(pan.frames, 0.5), p95_ms: q(pan.frames, 0.95), p99_ms: q(pan.frames, 0.99), max_ms: Math.max(...pan.frames), over_50ms: pan.frames.filter((f) => f > 50).length };
 console.log(`pan ${out.pan.province} z${zoom}: ${out.pan.frames} frames in ${out.pan.seconds.toFixed(1)} s, p50 ${out.pan.p50_ms.toFixed(1)} ms, p95 ${out.pan.p95_ms.toFixed(1)} ms, max ${out.pan.max_ms.toFixed(1)} ms, ${out.pan.over_50ms} over 50 ms; ${pan.cells} cells drawn at the end`);
+}
 const idles = out.first_render.map((r) => r.idle_ms);
 console.log(`first render: median ${q(idles, 0.5).toFixed(0)} ms, max ${Math.max(...idles).toFixed(0)} ms over ${runs} runs (${nBuurten} buurten in the store)`);
 if (opt("json")) fs.writeFileSync(opt("json"), JSON.stringify(out, null, 2));

@@ -12,11 +12,21 @@ export const setToken = (t: string | null): void => {
   else sessionStorage.removeItem(TOKEN_KEY);
 };
 
+/** Responses that index.html started fetching before the bundle loaded (public start-up calls only);
+ *  each is used once. */
+const early = ((globalThis as { __wzEarly?: Record<string, Promise<Response>> }).__wzEarly ?? {}) as Record<string, Promise<Response> | undefined>;
+export function takeEarly(path: string): Promise<Response> | undefined {
+  const p = early[path];
+  delete early[path];
+  return p;
+}
+
 export async function api<T = unknown>(path: string, opts: { auth?: boolean } = {}): Promise<T> {
   const headers: Record<string, string> = { Accept: "application/json" };
   const token = getToken();
   if (opts.auth && token) headers.Authorization = `Bearer ${token}`;
-  const res = await fetch(path, { headers, cache: opts.auth ? "no-store" : "default" });
+  const pre = opts.auth ? undefined : takeEarly(path);
+  const res = (pre ? await pre.catch(() => null) : null) ?? (await fetch(path, { headers, cache: opts.auth ? "no-store" : "default" }));
   const text = await res.text();
   let body: unknown = null;
   try {

@@ -390,7 +390,12 @@ search.addEventListener("keydown", (e) => {
   else if (e.key === "Enter") {
     const li = results.querySelector<HTMLLIElement>(`#sr-${active}`);
     if (li?.dataset.code && !results.hidden) (e.preventDefault(), pick(li.dataset.code));
-  } else if (e.key === "Escape") hideResults();
+  } else if (e.key === "Escape") {
+    // a search still on its way must not open the list again
+    clearTimeout(searchTimer);
+    searchSeq++;
+    hideResults();
+  }
 });
 results.addEventListener("mousedown", (e) => {
   const li = (e.target as HTMLElement).closest<HTMLLIElement>("li[data-code]");
@@ -600,24 +605,33 @@ document.addEventListener("keydown", (e) => {
 async function start(): Promise<void> {
   setLang(getLang());
   applyI18n();
+  // everything the map needs is fetched at once (index.html started the calls before the bundle
+  // loaded); the overlay lists do not hold up the map
+  const guess = loadTileJson("/tiles.json").catch(() => null);
+  const lists = Promise.all([
+    api("/api/v1/typologies").then((b) => rowsOf<Obj>(b, "typologies")).catch(() => [] as Obj[]),
+    api("/api/v1/hotspots").then((b) => rowsOf<Obj>(b, "hotspots")).catch(() => [] as Obj[]),
+  ]);
   meta = await loadMeta();
-  tiles = await loadTileJson(meta.tiles);
+  const sameUrl = new URL(meta.tiles, location.href).href === new URL("/tiles.json", location.href).href;
+  tiles = (sameUrl ? await guess : null) ?? (await loadTileJson(meta.tiles));
   state.year = meta.years.at(-1) ?? new Date().getFullYear();
   state.devFrom = meta.years[0] ?? state.year;
   state.devTo = state.year;
   const lv = tileLevels();
   state.level = lv.includes("buurt") ? "buurt" : (lv[0] ?? "buurt");
-  [typologies, hotspotSets] = await Promise.all([
-    api("/api/v1/typologies").then((b) => rowsOf<Obj>(b, "typologies")).catch(() => []),
-    api("/api/v1/hotspots").then((b) => rowsOf<Obj>(b, "hotspots")).catch(() => []),
-  ]);
-  populateControls();
-  map = createMap($("map"), tiles, testMode);
+  // the style carries the chosen level and colours, so the first tiles are laid out once
+  map = createMap($("map"), tiles, testMode, { level: state.level, fill: fillColor(meta, state.theme, state.year) });
   performance.mark("wz-map-created");
-  await new Promise<void>((r) => map.on("load", () => r()));
+  // the first idle: every tile of the initial view loaded and drawn with the chosen level's colours
+  map.once("idle", () => performance.mark("wz-first-idle"));
+  populateControls();
+  const loaded = new Promise<void>((r) => map.on("load", () => r()));
+  [typologies, hotspotSets] = await lists;
+  populateControls();
+  await loaded;
   bindMapEvents();
-  applyPaint();
-  map.once("idle", () => performance.mark("wz-first-idle")); // the first full render of the chosen level
+  applyPaint(); // the style already shows this: no change, no new layout
   await loadUser();
   const hash = decodeURIComponent(location.hash.slice(1));
   if (hash) await openProfile(hash, true);

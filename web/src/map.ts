@@ -3,6 +3,7 @@
 import maplibregl, { type ExpressionSpecification, type Map as MlMap, type StyleSpecification } from "maplibre-gl";
 import type { Meta } from "./meta";
 import { t } from "./i18n";
+import { takeEarly } from "./api";
 
 export const TILE_LEVELS = ["grid", "buurt", "wijk", "gemeente", "provincie"] as const;
 export const SRC = "wz";
@@ -24,7 +25,8 @@ export interface TileInfo {
 
 export async function loadTileJson(url: string): Promise<TileInfo> {
   const abs = new URL(url, location.href);
-  const res = await fetch(abs);
+  const pre = abs.origin === location.origin ? takeEarly(abs.pathname + abs.search) : undefined;
+  const res = (pre ? await pre.catch(() => null) : null) ?? (await fetch(abs));
   if (!res.ok) throw new Error(`tiles.json: ${res.status}`);
   const tj = (await res.json()) as Record<string, unknown>;
   const tiles = ((tj.tiles as string[]) ?? []).map((t) => decodeURI(new URL(t, abs).href));
@@ -40,7 +42,18 @@ export async function loadTileJson(url: string): Promise<TileInfo> {
   };
 }
 
-export function styleFor(info: TileInfo): StyleSpecification {
+/** What the map shows at start: built into the style so that nothing is re-laid-out after the first load. */
+export interface InitialView {
+  level: string;
+  fill: ExpressionSpecification;
+}
+
+/** Below this zoom the white outlines of buurten and grid cells are not drawn (they would only grey the
+ *  small areas, and their line geometry costs as much as the fill). */
+export const FINE_OUTLINE_MINZOOM: Record<string, number> = { buurt: 9, grid: 12 };
+
+export function styleFor(info: TileInfo, init?: InitialView): StyleSpecification {
+  const vis = (level: string) => ({ visibility: (init?.level === level ? "visible" : "none") as "visible" | "none" });
   const layers: StyleSpecification["layers"] = [
     { id: "background", type: "background", paint: { "background-color": BACKGROUND } },
     { id: "land", type: "fill", source: SRC, "source-layer": "provincie", paint: { "fill-color": LAND } },
@@ -48,7 +61,7 @@ export function styleFor(info: TileInfo): StyleSpecification {
   for (const level of TILE_LEVELS) {
     layers.push({
       id: `fill-${level}`, type: "fill", source: SRC, "source-layer": level,
-      layout: { visibility: "none" }, paint: { "fill-color": NODATA, "fill-opacity": 1, "fill-antialias": false },
+      layout: vis(level), paint: { "fill-color": init?.level === level ? init.fill : NODATA, "fill-opacity": 1, "fill-antialias": false },
     });
   }
   layers.push({
@@ -60,7 +73,8 @@ export function styleFor(info: TileInfo): StyleSpecification {
   });
   for (const level of TILE_LEVELS) {
     layers.push({
-      id: `line-${level}`, type: "line", source: SRC, "source-layer": level, layout: { visibility: "none" },
+      id: `line-${level}`, type: "line", source: SRC, "source-layer": level, layout: vis(level),
+      ...(FINE_OUTLINE_MINZOOM[level] ? { minzoom: FINE_OUTLINE_MINZOOM[level] } : {}),
       paint: { "line-color": "#ffffff", "line-width": 0.4, "line-opacity": 0.8 },
     });
   }
@@ -87,7 +101,7 @@ export function styleFor(info: TileInfo): StyleSpecification {
       },
     });
     layers.push({
-      id: `hover-${level}`, type: "line", source: SRC, "source-layer": level, layout: { visibility: "none" },
+      id: `hover-${level}`, type: "line", source: SRC, "source-layer": level, layout: vis(level),
       paint: {
         "line-color": "#000000",
         "line-width": ["case", ["boolean", ["feature-state", "selected"], false], 3, ["boolean", ["feature-state", "hover"], false], 2, 0],
@@ -145,10 +159,10 @@ function dimensionRamp(meta: Meta, prop: string): ExpressionSpecification {
   return ["case", ["has", prop], step, NODATA] as unknown as ExpressionSpecification;
 }
 
-export function createMap(container: HTMLElement, info: TileInfo, testMode: boolean): MlMap {
+export function createMap(container: HTMLElement, info: TileInfo, testMode: boolean, init?: InitialView): MlMap {
   const map = new maplibregl.Map({
     container,
-    style: styleFor(info),
+    style: styleFor(info, init),
     bounds: info.bounds ?? [3.2, 50.7, 7.3, 53.6],
     fitBoundsOptions: { padding: 20 },
     attributionControl: false,
