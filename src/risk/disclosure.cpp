@@ -3,6 +3,7 @@
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -291,14 +292,30 @@ class YearEngine {
         for (const Signed& s : d) sum += cost(cell_of(area, s.index));
         return sum;
     }
+    // How far the cells of `area` in the column pattern d can move together when the area moves in
+    // direction `move` (each cell by move * its sign), from the current witness; 0 when any is at its bound.
+    std::int64_t area_room(std::int32_t area, const std::vector<Signed>& d, int move, bool tentative) const {
+        std::int64_t r = kInfinity;
+        for (const Signed& s : d) {
+            const std::int32_t c = cell_of(area, s.index);
+            const std::int64_t now = value_[at(c)] + delta_[at(c)];
+            r = std::min(r, move * s.sign > 0 ? upper(c, tentative) - now : now - lower(c, tentative));
+        }
+        return std::max<std::int64_t>(r, 0);
+    }
 
     // Calls visit(pattern) for patterns e ⊗ d through `cell` with sign +1 (e a hierarchy pattern, d a
     // column pattern), nearest relation first, until visit returns true. `restricted`: only patterns
     // of suppressed cells (the witness search); otherwise any (the candidates for new suppression).
     // Only patterns whose top relation is at a level in [min_level, max_level]: 1 two buurten of a
     // wijk, 2 two wijken of a gemeente, 3 two gemeenten, 4 the chain up to the land.
+    // `direction`: where the pattern will move `cell`. Siblings and chains are tried in the order of how
+    // far they can follow (most room first; in the candidate search the cheapest of those that can move
+    // at all), so that the caps below never hide the one sibling that has room among many at their
+    // bound (a sparse column: a gemeente of 99 buurten at 0 and one with 30; 340 gemeenten).
     template <class Visit>
-    bool for_each_pattern(std::int32_t cell, bool restricted, int min_level, int max_level, Visit&& visit) {
+    bool for_each_pattern(std::int32_t cell, int direction, bool restricted, int min_level, int max_level,
+                          Visit&& visit) {
         const std::int32_t a = area_of(cell), c = cell % columns_;
         const std::size_t chain_cap = restricted ? 8 : 2, sibling_cap = restricted ? 64 : 12;
         for (const std::vector<Signed>& d : patterns_[static_cast<std::size_t>(c)]) {
@@ -320,7 +337,7 @@ class YearEngine {
                 for (std::int32_t area : minus) add(area, -1);
                 return visit(pattern_);
             };
-            down_chains(a, d, ok, restricted, chain_cap, chains_a_);
+            down_chains(a, d, direction, ok, restricted, chain_cap, chains_a_);
             for (std::size_t ka = 0; ka < chains_a_.count(); ++ka) {
                 const auto chain = chains_a_[ka];
                 std::int32_t anc = a;
@@ -334,17 +351,21 @@ class YearEngine {
                         break;
                     }
                     if (level >= min_level) {
+                        // a sibling moves against the cell
                         siblings_.clear();
-                        for (std::int32_t sib : areas_.children[area_at(parent)])
-                            if (sib != anc && ok(sib))
-                                siblings_.push_back({restricted ? 0 : area_cost(sib, d), sib});
+                        for (std::int32_t sib : areas_.children[area_at(parent)]) {
+                            if (sib == anc || !ok(sib)) continue;
+                            const std::int64_t room = area_room(sib, d, -direction, !restricted);
+                            const std::int64_t key = restricted  ? -room
+                                                     : room == 0 ? kInfinity + area_cost(sib, d)
+                                                                 : area_cost(sib, d);
+                            siblings_.push_back({key, sib});
+                        }
                         const std::size_t keep = std::min(sibling_cap, siblings_.size());
-                        if (!restricted)
-                            std::partial_sort(siblings_.begin(),
-                                              siblings_.begin() + static_cast<std::ptrdiff_t>(keep),
-                                              siblings_.end());
+                        std::partial_sort(siblings_.begin(), siblings_.begin() + static_cast<std::ptrdiff_t>(keep),
+                                          siblings_.end());
                         for (std::size_t k = 0; k < keep; ++k) {
-                            down_chains(siblings_[k].second, d, ok, restricted, chain_cap, chains_s_);
+                            down_chains(siblings_[k].second, d, -direction, ok, restricted, chain_cap, chains_s_);
                             for (std::size_t ks = 0; ks < chains_s_.count(); ++ks)
                                 if (emit(chain, chains_s_[ks])) return true;
                         }
@@ -358,9 +379,10 @@ class YearEngine {
         return false;
     }
 
-    // Chains from `area` down to a buurt (the area first), each `length` areas, one after the other.
-    // Restricted: every chain of suppressed areas (at most `cap`); otherwise the cheapest chain and the
-    // one through the largest counts.
+    // Chains from `area` down to a buurt (the area first), each `length` areas, one after the other;
+    // the chain moves in direction `move`. Restricted: chains of suppressed areas (at most `cap`, the
+    // children with the most room first); otherwise the cheapest chain and the one through the largest
+    // counts.
     struct Chains {
         std::vector<std::int32_t> flat;
         std::size_t length = 1;
@@ -370,14 +392,14 @@ class YearEngine {
         }
     };
     template <class Ok>
-    void down_chains(std::int32_t area, const std::vector<Signed>& d, const Ok& ok, bool restricted,
+    void down_chains(std::int32_t area, const std::vector<Signed>& d, int move, const Ok& ok, bool restricted,
                      std::size_t cap, Chains& out) const {
         out.flat.clear();
         out.length = std::size_t{areas_.level[area_at(area)]} + 1;
         if (restricted) {
             chain_.clear();
             chain_.push_back(area);
-            collect_chains(ok, cap, out);
+            collect_chains(d, move, ok, cap, out);
             return;
         }
         for (int kind = 0; kind < 2; ++kind) {
@@ -402,18 +424,33 @@ class YearEngine {
                 out.flat.resize(start);
         }
     }
+    // Two passes: first the chains on which every area below the top can move (children with the most
+    // room first), then, while the cap allows, those through an area at its bound (a sum of patterns can
+    // still use them). Without the first pass, one wijk of buurten at 0 would fill the cap.
     template <class Ok>
-    void collect_chains(const Ok& ok, std::size_t cap, Chains& out) const {
+    void collect_chains(const std::vector<Signed>& d, int move, const Ok& ok, std::size_t cap, Chains& out) const {
+        for (int pass = 0; pass < 2 && out.count() < cap; ++pass) collect_pass(d, move, ok, cap, pass == 1, false, out);
+    }
+    template <class Ok>
+    void collect_pass(const std::vector<Signed>& d, int move, const Ok& ok, std::size_t cap, bool blocked_pass,
+                      bool blocked, Chains& out) const {
         const auto& kids = areas_.children[area_at(chain_.back())];
         if (kids.empty()) {
-            out.flat.insert(out.flat.end(), chain_.begin(), chain_.end());
+            if (blocked == blocked_pass) out.flat.insert(out.flat.end(), chain_.begin(), chain_.end());
             return;
         }
-        for (std::int32_t k : kids) {
+        // one buffer per depth (below the land: gemeente, wijk)
+        auto& order = kid_order_[std::min(chain_.size(), kid_order_.size() - 1)];
+        order.clear();
+        for (std::int32_t k : kids)
+            if (ok(k)) order.push_back({-area_room(k, d, move, false), k});
+        std::sort(order.begin(), order.end());
+        for (std::size_t i = 0; i < order.size(); ++i) {
             if (out.count() >= cap) return;
-            if (!ok(k)) continue;
-            chain_.push_back(k);
-            collect_chains(ok, cap, out);
+            const bool now_blocked = blocked || order[i].first == 0;
+            if (now_blocked && !blocked_pass) return;  // the rest are at their bound too
+            chain_.push_back(order[i].second);
+            collect_pass(d, move, ok, cap, blocked_pass, now_blocked, out);
             chain_.pop_back();
         }
     }
@@ -432,7 +469,7 @@ class YearEngine {
             }
             return remaining == 0;
         };
-        if (!for_each_pattern(cell, true, 0, 4, take) && combine)
+        if (!for_each_pattern(cell, direction, true, 0, 4, take) && combine)
             for_each_combined(cell, direction, true, take);
         return remaining;
     }
@@ -444,7 +481,7 @@ class YearEngine {
     template <class Visit>
     bool for_each_combined(std::int32_t cell, int direction, bool restricted, Visit&& visit) {
         std::vector<std::vector<Signed>> firsts, seconds;
-        for_each_pattern(cell, restricted, 0, 4, [&](const std::vector<Signed>& p) {
+        for_each_pattern(cell, direction, restricted, 0, 4, [&](const std::vector<Signed>& p) {
             firsts.push_back(p);
             return firsts.size() >= 256;
         });
@@ -463,7 +500,9 @@ class YearEngine {
             }
             if (blocker == nullptr) continue;
             seconds.clear();
-            for_each_pattern(blocker->index, restricted, 0, 4, [&](const std::vector<Signed>& p) {
+            // the blocker moves by -sign(blocker) * direction in the second pattern
+            for_each_pattern(blocker->index, -blocker->sign * direction, restricted, 0, 4,
+                             [&](const std::vector<Signed>& p) {
                 seconds.push_back(p);
                 return seconds.size() >= 256;
             });
@@ -520,7 +559,7 @@ class YearEngine {
             };
             // the lowest relation that can do it all; else the pattern that moves the cell furthest
             for (int level = 1; level <= 4 && !best_full; ++level)
-                for_each_pattern(cell, false, level, level, consider);
+                for_each_pattern(cell, direction, false, level, level, consider);
             if (best_cap <= 0) for_each_combined(cell, direction, false, consider);
             if (best_cap <= 0) break;
             for (const Signed& s : best)
@@ -586,6 +625,7 @@ class YearEngine {
     // buffers of for_each_pattern
     std::vector<std::int32_t> path_;
     mutable std::vector<std::int32_t> chain_;
+    mutable std::array<std::vector<std::pair<std::int64_t, std::int32_t>>, 4> kid_order_;
     std::vector<Signed> pattern_;
     Chains chains_a_, chains_s_;
     std::vector<std::pair<std::int64_t, std::int32_t>> siblings_;
