@@ -2,6 +2,7 @@
 #include <spdlog/spdlog.h>
 
 #include "command.hpp"
+#include "geo/vector.hpp"
 #include "io/importers.hpp"
 
 namespace wz::app {
@@ -13,7 +14,9 @@ class ImportBoundaries final : public ImportCommand {
     const char* help() const override {
         return "Area polygons from any GDAL vector source (GeoPackage, shapefile also inside a .zip, "
                "GeoJSON, "
-               "TopoJSON, CSV with a WKT column), reprojected to EPSG:28992.\nParent links come from the "
+               "TopoJSON, CSV with a WKT column), reprojected to EPSG:28992. GDAL source names work as GDAL "
+               "writes them:\n/vsizip/boundaries.zip/buurt.shp, /vsigzip/buurt.geojson.gz, "
+               "TopoJSON:buurt.json.\nParent links come from the "
                "codes "
                "(buurt BU00140000 -> wijk WK001400 -> gemeente GM0014) and from fields such as corop_gebied, "
                "corop_plus_gebied, provincie.\n"
@@ -45,7 +48,7 @@ class ImportBoundaries final : public ImportCommand {
                      {"name_field", name_field_},
                      {"layer", layer_},
                      {"src_srs", src_srs_}},
-                    {file_}},
+                    {geo::file_behind(file_)}},
                    {},
                    {}};
         i.layers.push_back(import_boundaries(file_, o));
@@ -53,8 +56,9 @@ class ImportBoundaries final : public ImportCommand {
     }
     void log_details(const Imported& imported) const override {
         const AreaLayer& layer = imported.layers.front();
-        spdlog::info("{} {} areas (vintage {}), {} without geometry, source CRS {}", layer.areas.size(),
-                     level_name(layer.level), layer.vintage, layer.empty_geometries(), layer.source_crs);
+        spdlog::info("{} {} areas (vintage {}), {} without geometry, source CRS {}, read by GDAL's {} driver",
+                     layer.areas.size(), level_name(layer.level), layer.vintage, layer.empty_geometries(),
+                     layer.source_crs, layer.source_driver);
         if (layer.empty_geometries() > 0) {
             spdlog::warn("{} areas have an empty geometry: they are kept (by code) and mapped as holes",
                          layer.empty_geometries());

@@ -101,6 +101,7 @@ class ImportCommand : public Command {
     virtual void log_details(const Imported& /*imported*/) const {}
     virtual bool reads_text() const { return true; }  // takes --encoding
     csv::Encoding encoding() const { return encoding_.value(); }
+    const std::string& store_path() const { return store_.path; }
 
   private:
     StoreOption store_;

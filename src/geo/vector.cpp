@@ -37,9 +37,19 @@ struct DatasetCloser {
 };
 using DatasetPtr = std::unique_ptr<GDALDataset, DatasetCloser>;
 
+// "TopoJSON:" and other driver prefixes: a name of letters, digits and '_' (two or more, so not a
+// Windows drive letter) before the first ':', not followed by "//" (a URL).
+std::size_t driver_prefix_length(const std::string& s) {
+    const std::size_t colon = s.find(':');
+    if (colon == std::string::npos || colon < 2 || s.compare(colon, 3, "://") == 0) return 0;
+    for (std::size_t i = 0; i < colon; ++i)
+        if (std::isalnum(static_cast<unsigned char>(s[i])) == 0 && s[i] != '_') return 0;
+    return colon + 1;
+}
+
 DatasetPtr open_vector(const std::string& path) {
     register_gdal_once();
-    if (!std::filesystem::exists(path)) throw UsageError(fmt::format("no such file: '{}'", path));
+    file_behind(path);  // a clear error for a missing file, before GDAL's own
     const std::string gdal_path = gdal_path_for(path);
     const char* csv_options[] = {"GEOM_POSSIBLE_NAMES=geometry,wkt,the_geom,geom,WKT,GEOMETRY",
                                  "KEEP_GEOM_COLUMNS=NO", nullptr};
@@ -75,9 +85,33 @@ std::optional<std::size_t> VectorLayer::field_index(const std::string& name) con
     return std::nullopt;
 }
 
+std::string file_behind(const std::string& source) {
+    namespace fs = std::filesystem;
+    std::string path = source.substr(driver_prefix_length(source));
+    if (path.rfind("/vsi", 0) == 0) {
+        const std::size_t slash = path.find('/', 1);
+        const std::string handler = path.substr(0, slash == std::string::npos ? path.size() : slash + 1);
+        if (handler != "/vsizip/" && handler != "/vsigzip/" && handler != "/vsitar/" && handler != "/vsi7z/")
+            throw UsageError(
+                fmt::format("'{}': only local files are read (GDAL names /vsizip/, /vsigzip/, "
+                            "/vsitar/, /vsi7z/ and DRIVER:file); download the source first",
+                            source));
+        std::string rest = path.substr(handler.size());
+        // the archive: the shortest leading part of the path that is a regular file
+        for (std::size_t end = rest.find('/', 1);; end = rest.find('/', end + 1)) {
+            const std::string part = rest.substr(0, end);
+            if (fs::is_regular_file(part)) return part;
+            if (end == std::string::npos) break;
+        }
+        throw NotFoundError(fmt::format("no such file: the archive in '{}' does not exist", source));
+    }
+    if (!fs::exists(path)) throw NotFoundError(fmt::format("no such file: '{}'", path));
+    return path;
+}
+
 std::string gdal_path_for(const std::string& path) {
     const std::string l = to_lower(path);
-    if (l.rfind("/vsi", 0) == 0 || l.rfind("topojson:", 0) == 0) return path;
+    if (l.rfind("/vsi", 0) == 0 || driver_prefix_length(path) > 0) return path;
     if (ends_with(l, ".zip")) return "/vsizip/" + std::filesystem::absolute(path).string();
     if (ends_with(l, ".topojson")) return "TopoJSON:" + path;
     if (ends_with(l, ".json") || ends_with(l, ".geojson")) {
@@ -119,6 +153,7 @@ VectorLayer read_polygon_layer(const std::string& path, const VectorReadOptions&
     }
     VectorLayer out;
     out.source = path;
+    out.driver = ds->GetDriver() != nullptr ? ds->GetDriver()->GetDescription() : "";
     out.layer_name = layer->GetName();
     OGRFeatureDefn* defn = layer->GetLayerDefn();
     for (int i = 0; i < defn->GetFieldCount(); ++i)

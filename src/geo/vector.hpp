@@ -22,6 +22,7 @@ struct VectorFeature {
 
 struct VectorLayer {
     std::string source;  // the path as given
+    std::string driver;  // the GDAL driver that read it ("GPKG", "TopoJSON", "ESRI Shapefile", ...)
     std::string layer_name;
     std::string source_crs;  // as found or assumed ("EPSG:4326 (assumed from coordinates)")
     std::vector<std::string> field_names;
@@ -33,8 +34,16 @@ struct VectorLayer {
 };
 
 // The path GDAL should open: zip archives through /vsizip/, TopoJSON with its "TopoJSON:" prefix,
-// CSV with a WKT geometry column through the CSV driver's geometry options.
+// CSV with a WKT geometry column through the CSV driver's geometry options. GDAL source names pass as
+// they are: "/vsizip/boundaries.zip/buurt.shp", "/vsigzip/buurt.geojson.gz", "TopoJSON:buurt.json".
 std::string gdal_path_for(const std::string& path);
+
+// The file on disk behind a source name, to check and to fingerprint: "TopoJSON:buurt.json" ->
+// "buurt.json", "/vsizip/b.zip/buurt.shp" -> "b.zip" (the first part of the path that is a file),
+// "/vsigzip/x.geojson.gz" -> "x.geojson.gz", a plain path as it is. Throws UsageError for sources with
+// no local file behind them (/vsicurl/, /vsis3/, ...: download the file first) and NotFoundError, naming
+// the file, when it does not exist.
+std::string file_behind(const std::string& source);
 
 // Reads every feature of a polygon layer. Non-polygon geometries are an InputError naming layer and
 // feature. Coordinates are transformed to EPSG:28992; a source without CRS is taken as EPSG:4326 when

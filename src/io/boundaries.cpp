@@ -93,6 +93,7 @@ AreaLayer import_boundaries(const std::string& path, const BoundaryOptions& opti
     out.level = options.level;
     out.vintage = options.vintage;
     out.source_crs = layer.source_crs;
+    out.source_driver = layer.driver;
     out.areas.reserve(layer.features.size());
     std::unordered_set<std::string> seen;
     for (auto& f : layer.features) {

@@ -23,6 +23,7 @@ struct AreaLayer {
     Level level = Level::kBuurt;
     int vintage = 0;
     std::string source_crs;
+    std::string source_driver;  // the GDAL driver that read the source (not stored)
     std::vector<Area> areas;
     std::size_t empty_geometries() const;
     // How many areas have a link to the parent level (by its column name: "wijk", "gemeente", ...).

@@ -2,10 +2,13 @@
 // Importers for the real Dutch sources. Each reads one source completely into memory and checks it;
 // any problem is an InputError (FILE:LINE:COL: expected ..., found ...). Nothing is written here: the
 // caller hands the result to the results store, so a failed import never touches the store.
+#include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "io/area_names.hpp"
 #include "io/csv.hpp"
 #include "io/dataset.hpp"
 
@@ -17,15 +20,27 @@ std::string load_text(const std::string& path, csv::Encoding encoding, std::stri
 
 struct StatlineOptions {
     std::string name;                       // dataset name; default: the file name
-    std::string code_column;                // default: the column holding area codes
+    std::string code_column;                // default: the column holding area codes (or names)
     std::string year_column;                // default: "Perioden"/"Jaar"/... or a column of years
     std::optional<int> year;                // year for all rows when the file has no period column
     std::vector<std::string> text_columns;  // columns to keep as text even when they look numeric
     csv::Encoding encoding = csv::Encoding::kAuto;
+    // Region names instead of codes: the named areas to match them against, for the latest period of
+    // the file (0 when it has none). Called once, and only when a region is not a code; the second
+    // element says where the names come from ("areas of vintage 2022"). Unset: names are an error.
+    std::function<std::pair<AreaNameIndex, std::string>(int year)> area_names;
 };
-// CBS StatLine CSV export: title lines above the header, ';' or ',' separated, quoted headers (also
-// several header rows), decimal comma, symbols '.' 'x' '?' (missing with reason) and '-' (nil = 0),
-// footer lines. Rows keyed by area code (any level) and year.
+// CBS StatLine table as downloaded, in any of its layouts:
+// - CSV: title lines and filter lines ("Soort misdrijf: Totaal misdrijven") above the header, ';' or ','
+//   separated, quoted, one or several header rows (labelled "Onderwerp", "Perioden", "Regio's" in the
+//   website's download), decimal comma, symbols '.' 'x' '?' (missing with reason) and '-' (nil = 0),
+//   footer lines; periods down (a period column) or across (a header row of periods: each column one
+//   topic in one period); regions as codes or as names (matched through `area_names`: case, accents,
+//   apostrophes and CBS's suffixes "(gemeente)", "(PV)", "(NH.)", …; a name that matches no area, or
+//   several, is an InputError at its field listing the closest names).
+// - JSON: the CBS open-data TypedDataSet ({"value": [{"ID": 0, "RegioS": "GM0014", "Perioden":
+//   "2018JJ00", …}]} or a bare array of such records).
+// Rows keyed by area code (any level) and year; topic names repeated under one period get "_2", ….
 Dataset import_statline(const std::string& path, const StatlineOptions& options);
 
 struct GridStatsOptions {

@@ -16,6 +16,7 @@
 #include "io/id_values.hpp"
 #include "io/store.hpp"
 #include "jobs/json.hpp"
+#include "jobs/map_layers.hpp"
 #include "spatial/weights_io.hpp"
 
 namespace wz::jobs {
@@ -426,6 +427,9 @@ StoreUpdate hotspot_update(const StoreHotspotOptions& s, const StoreHotspotResul
     d.meta["variable"] = s.variable;
     d.meta["significant"] = "significant = local Moran I_sig_fdr (Benjamini-Hochberg at alpha)";
     StoreUpdate u;
+    if (s.level != Level::kGrid)  // docs/maps.md: the areas with their quadrant, styled for QGIS
+        u.map_layers.push_back(
+            hotspot_map_layer(h.name, s.variable, d.table, read_area_layer(s.store, s.level, h.vintage)));
     u.datasets.push_back(std::move(d));
     u.run.command = "hotspots";
     u.run.started = utc_now();

@@ -331,4 +331,65 @@ MapLayer typology_map_layer(const std::string& dataset, const Table& summary, co
     return m;
 }
 
+MapLayer hotspot_map_layer(const std::string& dataset, const std::string& variable, const Table& table,
+                           const AreaLayer& layer) {
+    std::unordered_map<std::string, std::size_t> area_of;
+    for (std::size_t i = 0; i < layer.areas.size(); ++i)
+        if (!layer.areas[i].wkb.empty()) area_of.emplace(layer.areas[i].code, i);
+    const Column& code = table.column("code");
+    std::vector<std::size_t> rows, at;
+    for (std::size_t r = 0; r < table.row_count(); ++r) {
+        const auto it = area_of.find(code.text_at(r));
+        if (it == area_of.end()) continue;
+        rows.push_back(r);
+        at.push_back(it->second);
+    }
+    MapLayer m;
+    m.name = "map_" + dataset;
+    m.kind = "hotspots:" + dataset;
+    m.level = layer.level;
+    m.vintage = layer.vintage;
+    m.description = fmt::format("wijkzicht map: hot spots {} on the {} boundaries of {}", dataset,
+                                level_name(layer.level), layer.vintage);
+    Column name("name", ColumnType::kText);
+    for (std::size_t i : at) name.push_text(layer.areas[i].name);
+    for (const std::string col : {"code", "value", "neighbours", "lag", "I", "I_z", "I_p", "quadrant",
+                                  "I_sig_fdr", "cluster", "Gstar_z", "Gstar_p", "hotspot", "significant"}) {
+        const Column* c = table.find(col);
+        if (c == nullptr) continue;
+        Column out(col, c->type());
+        for (std::size_t r : rows) {
+            if (c->is_missing(r))
+                out.push_missing(c->missing_reason(r));
+            else if (c->type() == ColumnType::kInt)
+                out.push_int(c->int_at(r));
+            else if (c->type() == ColumnType::kReal)
+                out.push_real(c->real_at(r));
+            else
+                out.push_text(c->text_at(r));
+        }
+        m.table.add_column(std::move(out));
+        if (col == "code") m.table.add_column(std::move(name));
+    }
+    for (std::size_t i : at) m.geometries.push_back(layer.areas[i].wkb);
+    const std::vector<qgis::Category> lisa = {{"HH", "hoog, omringd door hoog (significant)", "#d7191c"},
+                                              {"LL", "laag, omringd door laag (significant)", "#2c7bb6"},
+                                              {"HL", "hoog, omringd door laag (significant)", "#fdae61"},
+                                              {"LH", "laag, omringd door hoog (significant)", "#abd9e9"},
+                                              {"ns", "niet significant", "#f0f0f0"},
+                                              {"", "geen waarde of geen buren", "#bdbdbd"}};
+    m.styles.push_back({"clusters (lokale Moran)",
+                        fmt::format("{}: significant local Moran clusters (FDR) of {}", dataset, variable),
+                        qgis::categorized_qml("\"cluster\"", lisa), true});
+    const std::vector<qgis::Category> gi = {{"hot", "hot spot (Gi*, significant)", "#b2182b"},
+                                            {"cold", "cold spot (Gi*, significant)", "#2166ac"},
+                                            {"ns", "niet significant", "#f0f0f0"},
+                                            {"", "geen waarde of geen buren", "#bdbdbd"}};
+    m.styles.push_back(
+        {"hot en cold spots (Gi*)",
+         fmt::format("{}: significant Getis-Ord Gi* hot and cold spots (FDR) of {}", dataset, variable),
+         qgis::categorized_qml("\"hotspot\"", gi), false});
+    return m;
+}
+
 }  // namespace wz::jobs

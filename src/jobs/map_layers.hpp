@@ -10,6 +10,8 @@
 //                           not a polygon map layer (3 million cells at --scale 1).
 //   map_typology_<...>      after `typology`: every area of the rule set's level with its designation
 //                           and reasons.
+//   map_hotspots_<...>      after `hotspots --store` of an area level: every area with its quadrant and
+//                           significance (grid results stay tables: hundreds of thousands of cells).
 #include <string>
 #include <vector>
 
@@ -34,5 +36,12 @@ void add_score_map_layers(StoreUpdate& update, const std::string& store,
 // The map layer of a typology result (`summary`: code, designated, designation, criteria_met,
 // criteria_unknown, reasons, group) on the areas of `layer`; `dataset` is its dataset name.
 MapLayer typology_map_layer(const std::string& dataset, const Table& summary, const AreaLayer& layer);
+
+// The map layer of a stored hot-spot result (`table`: code, value, I, I_p, quadrant, I_sig_fdr, cluster,
+// Gstar_z, hotspot, significant, …) on the areas of `layer`: every area with its local Moran quadrant and
+// significance. Styles: the significant LISA clusters (HH, LL, HL, LH; the rest "niet significant"), the
+// default, and the Getis-Ord Gi* hot and cold spots.
+MapLayer hotspot_map_layer(const std::string& dataset, const std::string& variable, const Table& table,
+                           const AreaLayer& layer);
 
 }  // namespace wz::jobs

@@ -2,10 +2,12 @@
 // one line FILE:LINE:COL: expected ..., found ... and leave the store byte for byte as it was.
 // GCC 12 reports false "maybe-uninitialized" warnings inside <regex> at -O1.
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#include <cpl_vsi.h>
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 #include <regex>
+#include <sstream>
 
 #include "test_support.hpp"
 
@@ -127,6 +129,175 @@ TEST_F(CliImport, BadArgumentsAndFilesAreRejectedWithoutTouchingTheStore) {
     r = run_wijkzicht("import statline --store " + store_);
     EXPECT_EQ(r.status, 2);
     EXPECT_EQ(test::file_fingerprint(store_), before_);
+}
+
+// Leefbaarometer 3.0 score files as published for buurt, wijk and gemeente (bu_code / wk_code / gm_code,
+// jaar, lbm, afw and the five dimensions), also with the unnamed index column that spreadsheet tools and
+// pandas add in front ("" or "Unnamed: 0").
+TEST_F(CliImport, Lbm3ScoreFilesAsPublished) {
+    const std::string dims = "lbm,afw,fys,onv,soc,vrz,won";
+    struct Case {
+        std::string level, header, row, code;
+    };
+    const Case cases[] = {
+        {"buurt", ",bu_code,jaar," + dims, "0,BU00140000,2022,4.1,0.055,0.01,-0.02,0.03,0.015,0.02",
+         "BU00140000"},
+        {"wijk", "Unnamed: 0,wk_code,jaar," + dims, "7,WK001400,2022,4.0,-0.045,-0.01,-0.02,0.0,-0.005,-0.01",
+         "WK001400"},
+        {"gemeente", "gm_code,jaar," + dims, "GM0014,2020,4.2,0.155,0.05,0.02,0.03,0.025,0.03", "GM0014"},
+    };
+    for (const Case& c : cases) {
+        SCOPED_TRACE(c.level);
+        const auto f = dir_.file("lbm3_" + c.level + ".csv");
+        write_file(f, c.header + "\n" + c.row + "\n");
+        auto r = run_wijkzicht("import lbm3 " + f + " --level " + c.level + " --store " + store_);
+        ASSERT_EQ(r.status, 0) << r.err;
+        const auto out = dir_.file("out_" + c.level + ".csv");
+        r = run_wijkzicht("export --store " + store_ + " --dataset lbm3_" + c.level + " --out " + out);
+        ASSERT_EQ(r.status, 0) << r.err;
+        const std::string text = test::read_all(out);
+        EXPECT_EQ(text.substr(0, text.find('\n')), "code,year," + dims) << text;
+        EXPECT_EQ(text.substr(text.find('\n') + 1, c.code.size()), c.code) << text;
+    }
+}
+
+// A file written through GDAL's virtual file system: "/vsizip/a.zip/x.json" makes a zip archive,
+// "/vsigzip/x.json.gz" a gzip file (no zip tool needed on the machine).
+void write_vsi(const std::string& name, const std::string& content) {
+    VSILFILE* f = VSIFOpenL(name.c_str(), "wb");
+    ASSERT_NE(f, nullptr) << name;
+    ASSERT_EQ(VSIFWriteL(content.data(), 1, content.size(), f), content.size()) << name;
+    ASSERT_EQ(VSIFCloseL(f), 0) << name;
+}
+
+// GDAL source names as GDAL writes them reach GDAL: a TopoJSON file named .json, the explicit
+// "TopoJSON:" prefix, a file inside a zip archive and a gzip file; the log names the driver that read
+// it. Remote sources and missing archives are refused clearly, the store untouched.
+TEST_F(CliImport, GdalSourceNamesReachGdal) {
+    const std::string text =
+        test::read_all(std::string(WZ_SOURCE_DIR) + "/tests/fixtures/two_buurten.topojson");
+    const auto json = dir_.file("buurt.json");
+    write_file(json, text);
+    const auto zip = dir_.file("boundaries.zip");
+    write_vsi("/vsizip/" + zip + "/2017/buurt.topojson", text);
+    const auto gz = dir_.file("buurt.topojson.gz");
+    write_vsi("/vsigzip/" + gz, text);
+    int i = 0;
+    for (const std::string& source :
+         {json, "TopoJSON:" + json, "/vsizip/" + zip + "/2017/buurt.topojson", "/vsigzip/" + gz}) {
+        SCOPED_TRACE(source);
+        const std::string store = dir_.file("s" + std::to_string(++i) + ".gpkg");
+        auto r = run_wijkzicht("import boundaries " + source +
+                               " --level buurt --vintage 2017 --id-field statcode --store " + store);
+        ASSERT_EQ(r.status, 0) << r.err;
+        EXPECT_NE(r.err.find("2 buurt areas (vintage 2017)"), std::string::npos) << r.err;
+        EXPECT_NE(r.err.find("read by GDAL's TopoJSON driver"), std::string::npos) << r.err;
+        r = run_wijkzicht("info --store " + store + " --json");
+        ASSERT_EQ(r.status, 0) << r.err;
+        EXPECT_EQ(nlohmann::json::parse(r.out)["areas"][0]["count"], 2) << r.out;
+    }
+    const auto absent = dir_.file("absent.zip");
+    expect_rejected(
+        "import boundaries /vsizip/" + absent + "/b.shp --level buurt --vintage 2017 --id-field statcode",
+        "^wijkzicht: error: no such file: the archive in '/vsizip/" + absent + "/b.shp' does not exist$");
+    expect_rejected("import boundaries TopoJSON:" + dir_.file("absent.json") +
+                        " --level buurt --vintage 2017 --id-field statcode",
+                    "^wijkzicht: error: no such file: '" + dir_.file("absent.json") + "'$");
+    expect_rejected(
+        "import boundaries /vsicurl/https://example.org/b.gpkg --level buurt --vintage 2017 --id-field "
+        "statcode",
+        "^wijkzicht: error: '/vsicurl/https://example.org/b.gpkg': only local files are read .*download the "
+        "source first$");
+}
+
+// A StatLine download with region names: matched through the store's area layers (here the two buurten
+// of the TopoJSON fixture), periods across; an unknown name fails at its field with the closest names
+// and leaves the store as it was.
+TEST_F(CliImport, StatlineDownloadWithNamesThroughTheStore) {
+    auto r =
+        run_wijkzicht("import boundaries " + std::string(WZ_SOURCE_DIR) +
+                      "/tests/fixtures/two_buurten.topojson --level buurt --vintage 2017 --id-field statcode "
+                      "--store " +
+                      store_);
+    ASSERT_EQ(r.status, 0) << r.err;
+    const std::string head =
+        "\"Diefstallen; buurt\"\n\"Soort diefstal: Fiets\"\n\"Onderwerp\";\"Diefstallen\";"
+        "\"Diefstallen\"\n\"Perioden\";\"2017\";\"2018\"\n\"Regio's\";\"aantal\";\"aantal\"\n";
+    const auto f = dir_.file("fietsdiefstal.csv");
+    write_file(f, head + "\"West\";\"12\";\"14\"\n\"oost\";\"3\";\"x\"\n");
+    r = run_wijkzicht("import statline " + f + " --store " + store_);
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_NE(r.err.find("layout: periods across"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("2 region names matched to codes through the areas in the store (buurt 2017)"),
+              std::string::npos)
+        << r.err;
+    EXPECT_NE(r.err.find("filter Soort diefstal: Fiets"), std::string::npos) << r.err;
+    const auto out = dir_.file("out.csv");
+    r = run_wijkzicht("export --store " + store_ + " --dataset fietsdiefstal --out " + out);
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(test::read_all(out),
+              "code,year,Diefstallen\nBU00140000,2017,12\nBU00140000,2018,14\n"
+              "BU00140001,2017,3\nBU00140001,2018,\n");
+    const std::string stored = test::file_fingerprint(store_);
+    const auto g = dir_.file("noord.csv");
+    write_file(g, head + "\"West\";\"12\";\"14\"\n\"Noord\";\"3\";\"4\"\n");
+    r = run_wijkzicht("import statline " + g + " --store " + store_);
+    EXPECT_EQ(r.status, 2);
+    EXPECT_EQ(r.err,
+              g + ":7:1: expected a region name of the areas in the store (buurt 2017) or an area code, "
+                  "found 'Noord'; closest: Oost (BU00140001), West (BU00140000), Nederland (NL00)\n");
+    EXPECT_EQ(test::file_fingerprint(store_), stored);
+}
+
+// Every gemeente name of the real 2022 boundaries (PDOK: "Bergen (NH.)", "'s-Gravenhage",
+// "Súdwest-Fryslân") round-trips to its code through a StatLine download with names, also with CBS's
+// "(gemeente)" suffix and without accents.
+TEST(CliRealData, EveryGemeenteNameRoundTripsToItsCode) {
+    WZ_REQUIRE_REAL_DATA();
+    TempDir dir;
+    const std::string store = dir.file("nl.gpkg");
+    const std::string gj = test::real_data("gemeenten-2022-kwb2021/gemeenten_2022.geojson");
+    auto r = run_wijkzicht("import boundaries " + gj +
+                           " --level gemeente --vintage 2022 --id-field statcode --store " + store);
+    ASSERT_EQ(r.status, 0) << r.err;
+    const auto doc = nlohmann::json::parse(test::read_all(gj));
+    std::vector<std::pair<std::string, std::string>> gemeenten;  // code, name
+    for (const auto& f : doc["features"])
+        gemeenten.emplace_back(f["properties"]["statcode"], f["properties"]["statnaam"]);
+    ASSERT_EQ(gemeenten.size(), 345u);
+    std::string csv = "\"Onderwerp\";\"Nummer\"\n\"Perioden\";\"2023\"\n\"Regio's\";\"aantal\"\n";
+    for (std::size_t i = 0; i < gemeenten.size(); ++i) {
+        std::string name = gemeenten[i].second;
+        if (i % 3 == 1 && name.find('(') == std::string::npos) name += " (gemeente)";
+        if (name ==
+            "S\xC3\xBA"
+            "dwest-Frysl\xC3\xA2n")
+            name = "Sudwest-Fryslan";
+        csv += "\"" + name + "\";\"" + std::to_string(i) + "\"\n";
+    }
+    const std::string f = dir.file("gemeenten.csv");
+    write_file(f, csv);
+    r = run_wijkzicht("import statline " + f + " --store " + store);
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_NE(r.err.find("345 region names matched to codes through the areas in the store (gemeente 2022)"),
+              std::string::npos)
+        << r.err;
+    const std::string out = dir.file("out.csv");
+    r = run_wijkzicht("export --store " + store + " --dataset gemeenten --out " + out);
+    ASSERT_EQ(r.status, 0) << r.err;
+    std::istringstream lines(test::read_all(out));
+    std::string line;
+    std::getline(lines, line);
+    EXPECT_EQ(line, "code,year,Nummer");
+    std::size_t n = 0;
+    while (std::getline(lines, line)) {
+        const auto c1 = line.find(','), c2 = line.rfind(',');
+        const auto i = static_cast<std::size_t>(std::stoul(line.substr(c2 + 1)));
+        ASSERT_LT(i, gemeenten.size()) << line;
+        EXPECT_EQ(line.substr(0, c1), gemeenten[i].first) << gemeenten[i].second;
+        ++n;
+    }
+    EXPECT_EQ(n, 345u);
 }
 
 TEST(CliHelp, EverySubcommandTeaches) {

@@ -2,7 +2,9 @@
 // itself (headless: QT_QPA_PLATFORM=offscreen, Debian's python3-qgis), loads every map layer with its
 // default style from the GeoPackage's layer_styles, renders it to PNG (kept in build/ci/artefacts/qgis/)
 // and checks that the largest area of every class of the latest year is drawn in that class's colour of
-// the model preset. Skips with a message when QGIS is not installed (scripts/install-deps installs it).
+// the model preset, the designated areas of a typology layer in red and the largest area of each LISA
+// cluster of a hot-spot layer in its colour. Skips with a message when QGIS is not installed
+// (scripts/install-deps installs it).
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
@@ -49,6 +51,10 @@ TEST(Qgis, MapLayersOpenWithTheirDefaultStylesAndDrawClassColours) {
     const auto t = test::run_wijkzicht("typology --store " + c.store +
                                        " --rules lbm2018-type2 --level buurt --year 2022");
     ASSERT_EQ(t.status, 0) << t.err;
+    // And a hot-spot layer: the local Moran clusters of the 2022 buurt scores.
+    const auto h = test::run_wijkzicht("hotspots --store " + c.store +
+                                       " --level buurt --year 2022 --permutations 99 --seed 1");
+    ASSERT_EQ(h.status, 0) << h.err;
     const auto preset = jobs::load_model_preset("lbm2");
     std::string colours;
     for (const auto& col : preset.classes.colors) colours += (colours.empty() ? "" : ",") + col;
@@ -63,6 +69,8 @@ TEST(Qgis, MapLayersOpenWithTheirDefaultStylesAndDrawClassColours) {
     EXPECT_NE(r.second.find("\"layer\": \"map_buurt_"), std::string::npos) << r.second;
     EXPECT_NE(r.second.find("\"layer\": \"map_gemeente_"), std::string::npos) << r.second;
     EXPECT_NE(r.second.find("\"layer\": \"map_typology_"), std::string::npos) << r.second;
+    EXPECT_NE(r.second.find("\"layer\": \"map_hotspots_score_buurt_2022\", \"code\""), std::string::npos)
+        << r.second;
     EXPECT_NE(r.second.find("\"failures\": []"), std::string::npos) << r.second;
     EXPECT_TRUE(fs::exists(out_dir)) << out_dir;
     std::printf("%s", r.second.c_str());

@@ -25,6 +25,8 @@ except ImportError as e:  # not installed: the caller skips
     sys.exit(77)
 
 DESIGNATED = "#d7301f"
+# The LISA clusters of the hot-spot layers' default style (src/jobs/map_layers.cpp).
+CLUSTERS = {"HH": "#d7191c", "LL": "#2c7bb6", "HL": "#fdae61", "LH": "#abd9e9", "ns": "#f0f0f0"}
 
 
 def rgb(hex_colour):
@@ -80,6 +82,18 @@ def main():
                     best[k] = (area, f)
             for k, (_, f) in sorted(best.items()):
                 probes.append((f, colours[k - 1], f"class {k} ({f['class_name']}) {latest}"))
+        elif kind.startswith("hotspots"):
+            # the largest area of each cluster value present, in its colour of the default style
+            best = {}
+            for f in layer.getFeatures():
+                k = f["cluster"]
+                if not isinstance(k, str) or k not in CLUSTERS or not f.hasGeometry():
+                    continue
+                area = f.geometry().area()
+                if k not in best or area > best[k][0]:
+                    best[k] = (area, f)
+            for k, (_, f) in sorted(best.items()):
+                probes.append((f, CLUSTERS[k], f"cluster {k}"))
         else:
             for f in layer.getFeatures():
                 if f["designated"] == 1 and f.hasGeometry():

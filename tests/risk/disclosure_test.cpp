@@ -10,8 +10,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <cstdio>
 #include <cstdint>
+#include <cstdio>
 #include <limits>
 #include <map>
 #include <optional>
@@ -515,7 +515,7 @@ TEST(Disclosure, SparseColumnsManyAreasAttackRecoversNothing) {
             for (int w = 0; w < wijken; ++w) {
                 const auto buurten = 1 + static_cast<int>(std::pow(rng.uniform(), 2) * 10);
                 for (int b = 0; b < buurten; ++b) {
-                    char code[16];
+                    char code[40];
                     std::snprintf(code, sizeof code, "BU%04d%02d%02d", g, w, b);
                     Row row{code, 2022, {}};
                     for (double q : p) row.counts.push_back(rng.chance(q) ? (rng.chance(0.2) ? 2 : 1) : 0);
@@ -525,7 +525,8 @@ TEST(Disclosure, SparseColumnsManyAreasAttackRecoversNothing) {
         }
         ASSERT_GT(rows.size(), 150u);
         const DisclosureResult r = protect_counts(make_table(rows, cols), cols, {}, {}, {});
-        EXPECT_TRUE(r.unprotected.empty()) << r.unprotected.size() << " unproved, first " << r.unprotected.front();
+        EXPECT_TRUE(r.unprotected.empty())
+            << r.unprotected.size() << " unproved, first " << r.unprotected.front();
         EXPECT_GT(r.primary_cells, rows.size() * 2);  // sparse: most buurt cells are primary
         // without margins the columns are separate tables: one attack each
         std::size_t attacked = 0;

@@ -2,11 +2,13 @@
 // the stored statistics equal those of the file form run on the same areas and values.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <map>
 #include <string>
 
+#include "io/gpkg_tables.hpp"
 #include "io/store.hpp"
 #include "monitor/synth_country.hpp"
 #include "test_support.hpp"
@@ -57,6 +59,34 @@ TEST(HotspotsStore, StoredResultEqualsTheFileFormOnTheSameAreasAndValues) {
         ++compared;
     }
     EXPECT_GT(compared, 100u);
+
+    // The map layer for QGIS: every buurt with a polygon, its cluster as stored, the LISA clusters as
+    // the default style and the Gi* spots beside it.
+    const auto layers = stored_map_layers(c.store);
+    const auto m = std::find_if(layers.begin(), layers.end(), [](const StoredMapLayer& l) {
+        return l.name == "map_hotspots_score_buurt_2022";
+    });
+    ASSERT_NE(m, layers.end());
+    EXPECT_EQ(m->kind, "hotspots:hotspots_score_buurt_2022");
+    std::size_t with_polygon = 0;
+    for (const Area& a : buurten.areas) with_polygon += a.wkb.empty() ? 0 : 1;
+    EXPECT_EQ(m->features, with_polygon);
+    const auto styles = stored_layer_styles(c.store, m->name);
+    ASSERT_EQ(styles.size(), 2u);
+    EXPECT_EQ(styles[0].name, "clusters (lokale Moran)");
+    EXPECT_TRUE(styles[0].use_as_default);
+    EXPECT_NE(styles[0].qml.find("&quot;cluster&quot;"), std::string::npos);
+    const Table features = read_gpkg_table(c.store, m->name);
+    std::map<std::string, std::string> cluster_of;
+    for (std::size_t i = 0; i < h.table.row_count(); ++i)
+        cluster_of[code.text_at(i)] = h.table.column("cluster").to_text(i);
+    std::size_t in_clusters = 0;
+    for (std::size_t i = 0; i < features.row_count(); ++i) {
+        const std::string k = features.column("code").to_text(i);
+        EXPECT_EQ(features.column("cluster").to_text(i), cluster_of.at(k)) << k;
+        in_clusters += cluster_of.at(k) != "ns" ? 1 : 0;
+    }
+    EXPECT_GT(in_clusters, 0u);
 
     // The file form on the store's own layer and a CSV of the same values gives the same statistics.
     const std::string values = c.dir + "/values.csv";
