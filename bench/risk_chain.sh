@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The undermining chain end to end at one scale of the synthetic country: risk ingest, indicators (with
-# hot spots over the buurt polygons), network (and predict/publish when built): wall time, CPU and peak
+# hot spots over the buurt polygons), network and publish (disclosure control): wall time, CPU and peak
 # memory of each step (GNU time -v) and the ingest rate in MB/s of extract text, written to
 # docs/bench-risk.md. Usage: bench/risk_chain.sh [BINARY] [WORKDIR] [SCALE]
 # The country is generated once per scale into WORKDIR (synth with micro-data, boundaries imported).
@@ -22,13 +22,14 @@ if [ ! -f "$country/.imported" ]; then
   touch "$country/.imported"
 fi
 zone="$work/zone-$scale.db"
-rm -f "$zone" "$zone.audit.log"
+rm -f "$zone" "$zone.audit.log" "$work/aggregates-$scale.gpkg"
 key="$country/microdata/pseudonym.key"
 mb=$(du -cm "$country"/microdata/*.csv | tail -1 | cut -f1)
 steps=(
   "ingest|risk ingest --extracts $country/microdata --key-file $key --protected $zone"
   "indicators|risk indicators --key-file $key --protected $zone --store $country/store.gpkg"
   "network|risk network --key-file $key --protected $zone"
+  "publish|risk publish --key-file $key --protected $zone --store $country/store.gpkg --out $work/aggregates-$scale.gpkg"
 )
 rows=()
 total=0
@@ -46,7 +47,7 @@ for s in "${steps[@]}"; do
 done
 persons=$(python3 -c "import json;print(json.load(open('$country/truth.json'))['microdata']['persons'])")
 {
-  echo "# The undermining chain (risk ingest, indicators, network)"
+  echo "# The undermining chain (risk ingest, indicators, network, publish)"
   echo
   echo "Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), $(free -g | awk '/Mem:/{print $2}') GB RAM."
   echo "Binary: \`$bin\` (release preset). Synthetic country \`--scale $scale --seed 1\`: $persons persons, $mb MB of extract CSV."

@@ -211,8 +211,19 @@ export async function pixelOfArea(page, feature) {
   const pt = interiorPoint(feature.geometry);
   if (!pt) fail(`no interior point for ${feature.properties.code}`);
   const bb = bbox(feature.geometry);
-  await page.evaluate((bb) => window.wz.map.fitBounds(bb, { padding: 150, duration: 0, maxZoom: 16 }), bb);
-  await idle(page);
+  // A profile opened just before may still move the camera to its own area once that area's geometry
+  // arrives (slow under load): frame again until the view holds still with the point inside.
+  for (let attempt = 0; attempt < 5; attempt++) {
+    await page.evaluate((bb) => window.wz.map.fitBounds(bb, { padding: 150, duration: 0, maxZoom: 16 }), bb);
+    await idle(page);
+    const before = await page.evaluate(() => window.wz.map.getCenter().toArray().join());
+    await new Promise((r) => setTimeout(r, 300));
+    await idle(page);
+    const still = await page.evaluate(
+      ([c, x, y]) => window.wz.map.getCenter().toArray().join() === c && window.wz.map.getBounds().contains([x, y]),
+      [before, pt.x, pt.y]);
+    if (still) break;
+  }
   return page.evaluate(([x, y]) => {
     const p = window.wz.map.project([x, y]);
     return { x: p.x, y: p.y, rgba: window.wz.pixel(p.x, p.y), code: window.wz.codeAt(p.x, p.y) };
