@@ -423,7 +423,7 @@ StoreUpdate hotspot_update(const StoreHotspotOptions& s, const StoreHotspotResul
     d.meta["year"] = s.year;
     d.meta["vintage"] = h.vintage;
     const std::string source = s.dataset.empty() ? "score_" + std::string(level_name(s.level)) : s.dataset;
-    d.meta["dataset"] = source;
+    d.meta["source"] = source;  // the dataset the values came from
     d.meta["variable"] = s.variable;
     d.meta["significant"] = "significant = local Moran I_sig_fdr (Benjamini-Hochberg at alpha)";
     StoreUpdate u;

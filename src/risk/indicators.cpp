@@ -17,7 +17,9 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-const Column& col(const Table& t, const char* name) { return t.column(name); }
+const Column& col(const Table& t, const char* name) {
+    return t.column(name);
+}
 
 // Buurt codes -> dense indices, in sorted order.
 class Buurten {
@@ -55,13 +57,15 @@ std::int64_t value_or(const Column& c, std::size_t r, std::int64_t fallback) {
     return c.is_missing(r) ? fallback : c.int_at(r);
 }
 
-std::string gemeente_of(const std::string& buurt) { return "GM" + buurt.substr(2, 4); }
+std::string gemeente_of(const std::string& buurt) {
+    return "GM" + buurt.substr(2, 4);
+}
 
 }  // namespace
 
 const std::vector<std::string>& offence_kinds() {
-    static const std::vector<std::string> k = {"drugs_possession", "drugs_trafficking", "money_laundering", "violence",
-                                               "property"};
+    static const std::vector<std::string> k = {"drugs_possession", "drugs_trafficking", "money_laundering",
+                                               "violence", "property"};
     return k;
 }
 
@@ -70,15 +74,20 @@ const std::vector<IndicatorDef>& indicator_defs() {
         std::vector<IndicatorDef> v = {
             {"unexplained_purchases", "yearly", "purchases",
              "dwelling purchases whose price exceeds what the household's income and assets can explain"},
-            {"unusual_transactions", "yearly", "residents", "unusual transactions (FIU) sent by persons or entities of the buurt"},
+            {"unusual_transactions", "yearly", "residents",
+             "unusual transactions (FIU) sent by persons or entities of the buurt"},
             {"suspicions", "yearly", "residents", "suspicions against residents, all kinds"},
         };
         for (const auto& k : offence_kinds()) {
-            v.push_back({"suspicions_" + k, "yearly", "residents", "suspicions of " + k + " against residents"});
+            v.push_back(
+                {"suspicions_" + k, "yearly", "residents", "suspicions of " + k + " against residents"});
         }
-        v.push_back({"owners_without_means", "snapshot", "owners", "owners of dwellings here with neither income nor assets"});
-        v.push_back({"convicted_owners", "snapshot", "owners", "owners of dwellings here who were convicted"});
-        v.push_back({"suspected_owners", "snapshot", "owners", "owners of dwellings here who were suspected of an offence"});
+        v.push_back({"owners_without_means", "snapshot", "owners",
+                     "owners of dwellings here with neither income nor assets"});
+        v.push_back(
+            {"convicted_owners", "snapshot", "owners", "owners of dwellings here who were convicted"});
+        v.push_back({"suspected_owners", "snapshot", "owners",
+                     "owners of dwellings here who were suspected of an offence"});
         v.push_back({"professional_foundations", "snapshot", "residents",
                      "foundations registered here with a professional director"});
         v.push_back({"professional_foundation_dwellings", "snapshot", "dwellings",
@@ -90,7 +99,8 @@ const std::vector<IndicatorDef>& indicator_defs() {
 
 IndicatorResult compute_indicators(const MicroTables& t, const IndicatorOptions& o) {
     if (!(o.capacity_factor > 0)) throw UsageError("the capacity factor must be positive");
-    if (o.min_boards < 2) throw UsageError("a professional director sits on at least 2 boards (--min-boards)");
+    if (o.min_boards < 2)
+        throw UsageError("a professional director sits on at least 2 boards (--min-boards)");
     IndicatorResult res;
     Buurten buurten;
     for (const Table* x : {&t.persons, &t.dwellings, &t.purchases, &t.entities}) add_buurten(buurten, *x);
@@ -106,8 +116,9 @@ IndicatorResult compute_indicators(const MicroTables& t, const IndicatorOptions&
     std::vector<std::int32_t> person_bi(p_id.size());
     for (std::size_t r = 0; r < p_id.size(); ++r) {
         person_row.insert(p_id.int_at(r), static_cast<std::int32_t>(r));
-        person_bi[r] = r > 0 && p_buurt.text_at(r) == p_buurt.text_at(r - 1) ? person_bi[r - 1]
-                                                                              : static_cast<std::int32_t>(buurten.of(p_buurt.text_at(r)));
+        person_bi[r] = r > 0 && p_buurt.text_at(r) == p_buurt.text_at(r - 1)
+                           ? person_bi[r - 1]
+                           : static_cast<std::int32_t>(buurten.of(p_buurt.text_at(r)));
         ++residents[static_cast<std::size_t>(person_bi[r])];
     }
     auto person_buurt = [&](std::int64_t id) -> std::ptrdiff_t {
@@ -119,7 +130,8 @@ IndicatorResult compute_indicators(const MicroTables& t, const IndicatorOptions&
     const Column& e_form = col(t.entities, "legal_form");
     const Column& e_buurt = col(t.entities, "buurt");
     IdIndex entity_row(e_id.size());
-    for (std::size_t r = 0; r < e_id.size(); ++r) entity_row.insert(e_id.int_at(r), static_cast<std::int32_t>(r));
+    for (std::size_t r = 0; r < e_id.size(); ++r)
+        entity_row.insert(e_id.int_at(r), static_cast<std::int32_t>(r));
     // Years.
     std::set<std::int64_t> years;
     const Column& q_year = col(t.purchases, "year");
@@ -128,11 +140,15 @@ IndicatorResult compute_indicators(const MicroTables& t, const IndicatorOptions&
     for (const Column* c : {&q_year, &s_year, &x_year}) {
         for (std::size_t r = 0; r < c->size(); ++r) years.insert(c->int_at(r));
     }
-    if (years.empty()) throw InputError("protected zone", 0, 0, "purchases, suspicions or transactions with years", "none");
+    if (years.empty())
+        throw InputError("protected zone", 0, 0, "purchases, suspicions or transactions with years", "none");
     res.reference_year = o.reference_year != 0 ? o.reference_year : *years.rbegin();
     const std::vector<std::int64_t> year_list(years.begin(), years.end());
     const std::size_t ny = year_list.size();
-    auto yi = [&](std::int64_t y) { return static_cast<std::size_t>(std::lower_bound(year_list.begin(), year_list.end(), y) - year_list.begin()); };
+    auto yi = [&](std::int64_t y) {
+        return static_cast<std::size_t>(std::lower_bound(year_list.begin(), year_list.end(), y) -
+                                        year_list.begin());
+    };
     const std::size_t nk = offence_kinds().size();
     // ---- yearly counts
     std::vector<std::int64_t> purchases(nb * ny, 0), unexplained(nb * ny, 0), unusual(nb * ny, 0);
@@ -149,7 +165,8 @@ IndicatorResult compute_indicators(const MicroTables& t, const IndicatorOptions&
             const std::size_t k = buurten.of(b.text_at(r)) * ny + yi(q_year.int_at(r));
             ++purchases[k];
             if (inc.is_missing(r) || ass.is_missing(r)) continue;
-            const double capacity = o.capacity_factor * static_cast<double>(inc.int_at(r)) + static_cast<double>(ass.int_at(r));
+            const double capacity =
+                o.capacity_factor * static_cast<double>(inc.int_at(r)) + static_cast<double>(ass.int_at(r));
             if (static_cast<double>(price.int_at(r)) > capacity) {
                 ++unexplained[k];
                 flag.push_int(id.int_at(r));
@@ -170,7 +187,8 @@ IndicatorResult compute_indicators(const MicroTables& t, const IndicatorOptions&
                 if (value_or(conv, r, 0) == 1) convicted.insert(pid.int_at(r));
             }
             const auto b = person_buurt(pid.int_at(r));
-            const auto kind = std::find(offence_kinds().begin(), offence_kinds().end(), off.text_at(r)) - offence_kinds().begin();
+            const auto kind = std::find(offence_kinds().begin(), offence_kinds().end(), off.text_at(r)) -
+                              offence_kinds().begin();
             if (b < 0 || static_cast<std::size_t>(kind) >= nk) continue;
             ++susp[(static_cast<std::size_t>(b) * ny + yi(y)) * nk + static_cast<std::size_t>(kind)];
         }
@@ -187,7 +205,9 @@ IndicatorResult compute_indicators(const MicroTables& t, const IndicatorOptions&
                 b = person_buurt(from.int_at(r));
             } else {
                 const std::int32_t row = entity_row.find(from.int_at(r));
-                if (row >= 0) b = static_cast<std::ptrdiff_t>(buurten.of(e_buurt.text_at(static_cast<std::size_t>(row))));
+                if (row >= 0)
+                    b = static_cast<std::ptrdiff_t>(
+                        buurten.of(e_buurt.text_at(static_cast<std::size_t>(row))));
             }
             if (b < 0) continue;
             const std::size_t k = static_cast<std::size_t>(b) * ny + yi(x_year.int_at(r));
@@ -196,8 +216,9 @@ IndicatorResult compute_indicators(const MicroTables& t, const IndicatorOptions&
         }
     }
     {
-        Column cb("buurt", ColumnType::kText), cy("year", ColumnType::kInt), cres("residents", ColumnType::kInt),
-            cp("purchases", ColumnType::kInt), cu("unexplained_purchases", ColumnType::kInt);
+        Column cb("buurt", ColumnType::kText), cy("year", ColumnType::kInt),
+            cres("residents", ColumnType::kInt), cp("purchases", ColumnType::kInt),
+            cu("unexplained_purchases", ColumnType::kInt);
         std::vector<Column> ck;
         for (const auto& k : offence_kinds()) ck.emplace_back("suspicions_" + k, ColumnType::kInt);
         Column cs("suspicions", ColumnType::kInt), cx("unusual_transactions", ColumnType::kInt),
@@ -225,8 +246,8 @@ IndicatorResult compute_indicators(const MicroTables& t, const IndicatorOptions&
         for (Column* c : {&cs, &cx, &ca}) res.yearly.add_column(std::move(*c));
     }
     // ---- snapshot: owners, professional directors
-    std::vector<std::int64_t> dwellings(nb, 0), owners(nb, 0), without_means(nb, 0), conv_owners(nb, 0), susp_owners(nb, 0),
-        pro_foundations(nb, 0), pro_dwellings(nb, 0);
+    std::vector<std::int64_t> dwellings(nb, 0), owners(nb, 0), without_means(nb, 0), conv_owners(nb, 0),
+        susp_owners(nb, 0), pro_foundations(nb, 0), pro_dwellings(nb, 0);
     {
         const Column& b = col(t.dwellings, "buurt");
         for (std::size_t r = 0; r < b.size(); ++r) ++dwellings[buurten.of(b.text_at(r))];
@@ -257,7 +278,8 @@ IndicatorResult compute_indicators(const MicroTables& t, const IndicatorOptions&
             if (boards[pid.int_at(r)] < o.min_boards) continue;
             const std::int32_t row = entity_row.find(eid.int_at(r));
             if (row < 0 || e_form.text_at(static_cast<std::size_t>(row)) != "stichting") continue;
-            if (pro_entities.insert(eid.int_at(r)).second) ++pro_foundations[buurten.of(e_buurt.text_at(static_cast<std::size_t>(row)))];
+            if (pro_entities.insert(eid.int_at(r)).second)
+                ++pro_foundations[buurten.of(e_buurt.text_at(static_cast<std::size_t>(row)))];
         }
     }
     {
@@ -326,15 +348,19 @@ IndicatorResult compute_indicators(const MicroTables& t, const IndicatorOptions&
     return res;
 }
 
-Table indicator_views(const IndicatorResult& result, const std::map<std::string, std::string>& gemeente_corop) {
+Table indicator_views(const IndicatorResult& result,
+                      const std::map<std::string, std::string>& gemeente_corop) {
     struct Key {
         std::string level, area;
         std::int64_t year;
-        bool operator<(const Key& o) const { return std::tie(level, area, year) < std::tie(o.level, o.area, o.year); }
+        bool operator<(const Key& o) const {
+            return std::tie(level, area, year) < std::tie(o.level, o.area, o.year);
+        }
     };
     Column cl("level", ColumnType::kText), ca("area", ColumnType::kText), cy("year", ColumnType::kInt),
-        ci("indicator", ColumnType::kText), cc("count", ColumnType::kInt), cd("denominator", ColumnType::kInt),
-        cr("rate", ColumnType::kReal), cn("ratio_national", ColumnType::kReal);
+        ci("indicator", ColumnType::kText), cc("count", ColumnType::kInt),
+        cd("denominator", ColumnType::kInt), cr("rate", ColumnType::kReal),
+        cn("ratio_national", ColumnType::kReal);
     for (const auto& def : indicator_defs()) {
         const Table& t = def.table == "yearly" ? result.yearly : result.snapshot;
         const Column& b = t.column("buurt");
@@ -345,7 +371,8 @@ Table indicator_views(const IndicatorResult& result, const std::map<std::string,
         for (std::size_t r = 0; r < b.size(); ++r) {
             const std::string& code = b.text_at(r);
             const std::string gm = gemeente_of(code);
-            std::vector<std::pair<std::string, std::string>> areas = {{"buurt", code}, {"gemeente", gm}, {"land", "NL00"}};
+            std::vector<std::pair<std::string, std::string>> areas = {
+                {"buurt", code}, {"gemeente", gm}, {"land", "NL00"}};
             const auto corop = gemeente_corop.find(gm);
             if (corop != gemeente_corop.end()) areas.emplace_back("corop", corop->second);
             for (const auto& [level, area] : areas) {
@@ -356,7 +383,9 @@ Table indicator_views(const IndicatorResult& result, const std::map<std::string,
         }
         std::map<std::int64_t, double> national;
         for (const auto& [k, s] : sums) {
-            if (k.level == "land") national[k.year] = s.second > 0 ? static_cast<double>(s.first) / static_cast<double>(s.second) : kNaN;
+            if (k.level == "land")
+                national[k.year] =
+                    s.second > 0 ? static_cast<double>(s.first) / static_cast<double>(s.second) : kNaN;
         }
         for (const auto& [k, s] : sums) {
             cl.push_text(k.level);
@@ -365,7 +394,8 @@ Table indicator_views(const IndicatorResult& result, const std::map<std::string,
             ci.push_text(def.name);
             cc.push_int(s.first);
             cd.push_int(s.second);
-            const double rate = s.second > 0 ? static_cast<double>(s.first) / static_cast<double>(s.second) : kNaN;
+            const double rate =
+                s.second > 0 ? static_cast<double>(s.first) / static_cast<double>(s.second) : kNaN;
             const double nat = national[k.year];
             if (std::isnan(rate)) {
                 cr.push_missing(Missing::kNotAvailable);
@@ -385,16 +415,17 @@ Table indicator_views(const IndicatorResult& result, const std::map<std::string,
 }
 
 Concentration hot_spot_concentration(const IndicatorResult& result, std::span<const std::string> buurt_ids,
-                                     const spatial::Weights& weights, const spatial::HotspotSettings& settings,
-                                     int recent_years) {
+                                     const spatial::Weights& weights,
+                                     const spatial::HotspotSettings& settings, int recent_years) {
     if (recent_years < 1) throw UsageError("--hot-spot-years must be at least 1");
-    if (weights.size() != buurt_ids.size()) throw InternalError("hot_spot_concentration: weights and ids differ in size");
+    if (weights.size() != buurt_ids.size())
+        throw InternalError("hot_spot_concentration: weights and ids differ in size");
     std::unordered_map<std::string, std::size_t> at;
     for (std::size_t i = 0; i < buurt_ids.size(); ++i) at.emplace(buurt_ids[i], i);
     const std::size_t n = buurt_ids.size();
-    Column si("indicator", ColumnType::kText), sf("from_year", ColumnType::kInt), sy("to_year", ColumnType::kInt),
-        sn("buurten", ColumnType::kInt),
-        sh("hot_spots", ColumnType::kInt), sc("count", ColumnType::kInt), sin("count_in_hot_spots", ColumnType::kInt),
+    Column si("indicator", ColumnType::kText), sf("from_year", ColumnType::kInt),
+        sy("to_year", ColumnType::kInt), sn("buurten", ColumnType::kInt), sh("hot_spots", ColumnType::kInt),
+        sc("count", ColumnType::kInt), sin("count_in_hot_spots", ColumnType::kInt),
         ss("share_in_hot_spots", ColumnType::kReal), sr("residents_share_in_hot_spots", ColumnType::kReal);
     Column hi("indicator", ColumnType::kText), hb("buurt", ColumnType::kText), hr("rate", ColumnType::kReal),
         hz("gstar_z", ColumnType::kReal), hp("gstar_p", ColumnType::kReal), hh("hotspot", ColumnType::kText);
@@ -466,6 +497,67 @@ Concentration hot_spot_concentration(const IndicatorResult& result, std::span<co
     Concentration out;
     for (Column* c : {&si, &sf, &sy, &sn, &sh, &sc, &sin, &ss, &sr}) out.summary.add_column(std::move(*c));
     for (Column* c : {&hi, &hb, &hr, &hz, &hp, &hh}) out.hot_spots.add_column(std::move(*c));
+    return out;
+}
+
+Table characteristics_by_hot_spot(const std::vector<std::string>& indicators, const Table& hot_spots,
+                                  const Table& characteristics) {
+    const Column& ind = hot_spots.column("indicator");
+    const Column& hb = hot_spots.column("buurt");
+    const Column& hs = hot_spots.column("hotspot");
+    const Column& cb = characteristics.column("buurt");
+    std::set<std::pair<std::string, std::string>> hot;  // (indicator, buurt)
+    for (std::size_t r = 0; r < hot_spots.row_count(); ++r)
+        if (!hs.is_missing(r) && hs.text_at(r) == "hot") hot.emplace(ind.text_at(r), hb.text_at(r));
+    std::map<std::string, std::vector<std::pair<std::size_t, bool>>> members;  // every buurt, hot or not
+    for (const std::string& indicator : indicators)
+        for (std::size_t r = 0; r < cb.size(); ++r)
+            if (!cb.is_missing(r))
+                members[indicator].emplace_back(r, hot.count({indicator, cb.text_at(r)}) != 0);
+    Column o_ind("indicator", ColumnType::kText), o_char("characteristic", ColumnType::kText),
+        o_nh("hot_buurten", ColumnType::kInt), o_no("other_buurten", ColumnType::kInt),
+        o_mh("mean_hot", ColumnType::kReal), o_mo("mean_other", ColumnType::kReal),
+        o_d("difference", ColumnType::kReal), o_smd("standardised_difference", ColumnType::kReal);
+    for (const std::string& indicator : indicators) {
+        for (const Column& c : characteristics.columns()) {
+            if (&c == &cb || c.type() == ColumnType::kText) continue;
+            // Welford per group: count, mean, sum of squared deviations
+            double n[2] = {0, 0}, mean[2] = {0, 0}, m2[2] = {0, 0};
+            for (const auto& [row, is_hot] : members[indicator]) {
+                if (c.is_missing(row) || !std::isfinite(c.number_at(row))) continue;
+                const int g = is_hot ? 0 : 1;
+                const double x = c.number_at(row);
+                n[g] += 1;
+                const double d = x - mean[g];
+                mean[g] += d / n[g];
+                m2[g] += d * (x - mean[g]);
+            }
+            o_ind.push_text(indicator);
+            o_char.push_text(c.name());
+            o_nh.push_int(static_cast<std::int64_t>(n[0]));
+            o_no.push_int(static_cast<std::int64_t>(n[1]));
+            for (int g = 0; g < 2; ++g) {
+                Column& out = g == 0 ? o_mh : o_mo;
+                if (n[g] > 0)
+                    out.push_real(mean[g]);
+                else
+                    out.push_missing(Missing::kNotAvailable);
+            }
+            if (n[0] > 0 && n[1] > 0)
+                o_d.push_real(mean[0] - mean[1]);
+            else
+                o_d.push_missing(Missing::kNotAvailable);
+            const double pooled =
+                n[0] >= 2 && n[1] >= 2 ? std::sqrt((m2[0] + m2[1]) / (n[0] + n[1] - 2)) : 0.0;
+            if (pooled > 0)
+                o_smd.push_real((mean[0] - mean[1]) / pooled);
+            else
+                o_smd.push_missing(Missing::kNotAvailable);
+        }
+    }
+    Table out;
+    for (Column* c : {&o_ind, &o_char, &o_nh, &o_no, &o_mh, &o_mo, &o_d, &o_smd})
+        out.add_column(std::move(*c));
     return out;
 }
 

@@ -22,7 +22,8 @@ struct MicroTables {
     Table persons;       // person, household, address, buurt, income, assets
     Table dwellings;     // address, buurt
     Table ownership;     // address, buurt, owner_type, owner
-    Table purchases;     // purchase, address, buurt, buyer_type, buyer, year, price, household_income, household_assets
+    Table purchases;     // purchase, address, buurt, buyer_type, buyer, year, price, household_income,
+                         // household_assets
     Table entities;      // entity, legal_form, address, buurt
     Table directors;     // entity, person
     Table suspicions;    // person, offence, year, convicted
@@ -70,12 +71,13 @@ IndicatorResult compute_indicators(const MicroTables& tables, const IndicatorOpt
 // Counts, rates (count / denominator) and ratios to the national rate of every indicator: level
 // ("buurt", "gemeente", "corop" when `gemeente_corop` maps gemeente codes to COROP codes, "land"),
 // area, year, indicator, count, denominator, rate, ratio_national.
-Table indicator_views(const IndicatorResult& result, const std::map<std::string, std::string>& gemeente_corop);
+Table indicator_views(const IndicatorResult& result,
+                      const std::map<std::string, std::string>& gemeente_corop);
 
 struct Concentration {
     // indicator, from_year, to_year (the years summed: the reference year for snapshot indicators, the
-    // `recent_years` up to it for yearly ones), buurten, hot_spots (buurten in G_i* hot spots of the indicator's rate), count,
-    // count_in_hot_spots, share_in_hot_spots, residents_share_in_hot_spots.
+    // `recent_years` up to it for yearly ones), buurten, hot_spots (buurten in G_i* hot spots of the
+    // indicator's rate), count, count_in_hot_spots, share_in_hot_spots, residents_share_in_hot_spots.
     Table summary;
     // indicator, buurt, rate, gstar_z, gstar_p, hotspot ("hot", "cold", "ns"): the hot spots themselves.
     Table hot_spots;
@@ -85,7 +87,18 @@ struct Concentration {
 // permutation inference and FDR, and the share of the indicator's count inside the hot spots. Yearly
 // indicators are summed over the `recent_years` up to the reference year (where the problem is now).
 Concentration hot_spot_concentration(const IndicatorResult& result, std::span<const std::string> buurt_ids,
-                                     const spatial::Weights& weights, const spatial::HotspotSettings& settings,
-                                     int recent_years = 3);
+                                     const spatial::Weights& weights,
+                                     const spatial::HotspotSettings& settings, int recent_years = 3);
+
+// Buurt characteristics against hot-spot status: for each of `indicators` and each numeric column of
+// `characteristics` (buurt, then the characteristics: liveability score and dimensions, key figures),
+// the mean over the buurten of `characteristics` that are the indicator's hot spots (a row "hot" in
+// `hot_spots`: indicator, buurt, hotspot) and over all its other buurten (cold or not significant) that
+// have a value: indicator, characteristic, hot_buurten,
+// other_buurten, mean_hot, mean_other, difference (hot - other), standardised_difference (the difference
+// over the pooled standard deviation, Cohen's d; missing when either group has fewer than 2 buurten or
+// the pooled deviation is 0). Buurten without a value are left out of that characteristic only.
+Table characteristics_by_hot_spot(const std::vector<std::string>& indicators, const Table& hot_spots,
+                                  const Table& characteristics);
 
 }  // namespace wz::risk

@@ -442,7 +442,10 @@ void load_results(Service::Data& d) {
                                   {"areas", ds.value("rows", 0)},
                                   {"year", meta.value("year", json(nullptr))},
                                   {"variable", meta.value("variable", json(nullptr))},
+                                  // the dataset the values came from (stores of before 2026-12-03: "dataset")
+                                  {"source", meta.value("source", meta.value("dataset", json(nullptr)))},
                                   {"weights", meta.value("weights", json::object()).value("spec", json(nullptr))},
+                                  {"alpha", local.value("alpha", json(nullptr))},
                                   {"moran_I", moran.value("I", json(nullptr))},
                                   {"moran_p", moran.value("p", json(nullptr))},
                                   {"significant", local.value("I_significant_fdr", json(nullptr))}});

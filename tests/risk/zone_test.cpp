@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <filesystem>
@@ -17,6 +18,7 @@
 
 #include "../monitor/synth_country.hpp"
 #include "io/protected_zone.hpp"
+#include "io/store.hpp"
 #include "test_support.hpp"
 
 namespace wz {
@@ -29,8 +31,12 @@ const test::SynthCountry& country() {
     return c;
 }
 
-std::string md(const std::string& rel) { return country().dir + "/microdata/" + rel; }
-std::string key_file() { return md("pseudonym.key"); }
+std::string md(const std::string& rel) {
+    return country().dir + "/microdata/" + rel;
+}
+std::string key_file() {
+    return md("pseudonym.key");
+}
 
 std::vector<std::vector<std::string>> read_csv(const std::string& path) {
     std::vector<std::vector<std::string>> rows;
@@ -40,14 +46,17 @@ std::vector<std::vector<std::string>> read_csv(const std::string& path) {
     return rows;
 }
 
-std::string zone_args(const std::string& zone) { return " --key-file '" + key_file() + "' --protected '" + zone + "'"; }
+std::string zone_args(const std::string& zone) {
+    return " --key-file '" + key_file() + "' --protected '" + zone + "'";
+}
 
 // Every raw identifier of the extract (BSN, household, BAG, KvK, purchase, suspicion, transaction ids).
 std::set<std::string> raw_identifiers() {
     std::set<std::string> ids;
     const std::map<std::string, std::vector<std::size_t>> id_columns = {
-        {"persons", {0, 2, 3}}, {"addresses", {0}},     {"dwellings", {0}},     {"ownership", {0, 2}},   {"purchases", {0, 1, 3}},
-        {"entities", {0, 4}},   {"directors", {0, 1}}, {"suspicions", {0, 1}}, {"transactions", {0, 3, 5}}};
+        {"persons", {0, 2, 3}}, {"addresses", {0}},       {"dwellings", {0}},
+        {"ownership", {0, 2}},  {"purchases", {0, 1, 3}}, {"entities", {0, 4}},
+        {"directors", {0, 1}},  {"suspicions", {0, 1}},   {"transactions", {0, 3, 5}}};
     for (const auto& [file, cols] : id_columns) {
         const auto rows = read_csv(md(file + ".csv"));
         for (std::size_t r = 1; r < rows.size(); ++r) {
@@ -95,10 +104,12 @@ class RiskZone : public ::testing::Test {
         outputs_ = new std::string();
         for (const std::string& cmd :
              {"-v risk ingest --extracts '" + c.dir + "/microdata'" + zone_args(zone_) + " --json",
-              "-v risk indicators" + zone_args(zone_) + " --store '" + c.store + "' --min-boards 5 --permutations 9999 --json",
+              "-v risk indicators" + zone_args(zone_) + " --store '" + c.store +
+                  "' --min-boards 5 --permutations 9999 --json",
               "-v risk network" + zone_args(zone_) + " --json",
               "-v risk predict" + zone_args(zone_) + " --bootstrap 200 --seed 3 --json",
-              "-v risk publish" + zone_args(zone_) + " --store '" + c.store + "' --out '" + dir_->file("aggregates.gpkg") + "' --json"}) {
+              "-v risk publish" + zone_args(zone_) + " --store '" + c.store + "' --out '" +
+                  dir_->file("aggregates.gpkg") + "' --json"}) {
             const auto r = test::run_wijkzicht(cmd);
             ASSERT_EQ(r.status, 0) << cmd << "\n" << r.err;
             *outputs_ += r.out + r.err;
@@ -139,19 +150,23 @@ TEST_F(RiskZone, PlantedUnderminingCasesAreFoundWithPrecisionAndRecall) {
     const auto& truth = country().truth["microdata"];
     const zone::Key k = key();
     std::set<std::int64_t> unexplained, windhappers, pros;
-    for (const auto& id : truth["unexplained_purchases"]["ids"]) unexplained.insert(k.pseudonym('K', id.get<std::string>()));
-    for (const auto& b : truth["windhappers"]["bsn"]) windhappers.insert(k.pseudonym('P', b.get<std::string>()));
-    for (const auto& p : truth["professional_directors"]["persons"]) pros.insert(k.pseudonym('P', p["bsn"].get<std::string>()));
+    for (const auto& id : truth["unexplained_purchases"]["ids"])
+        unexplained.insert(k.pseudonym('K', id.get<std::string>()));
+    for (const auto& b : truth["windhappers"]["bsn"])
+        windhappers.insert(k.pseudonym('P', b.get<std::string>()));
+    for (const auto& p : truth["professional_directors"]["persons"])
+        pros.insert(k.pseudonym('P', p["bsn"].get<std::string>()));
     ASSERT_GT(unexplained.size(), 10U);
     ASSERT_FALSE(windhappers.empty());
     ASSERT_GE(pros.size(), 4U);
     const auto u = compare(ids_of("r_flag_unexplained_purchases", "purchase"), unexplained);
     const auto w = compare(ids_of("r_flag_owners_without_means", "person"), windhappers);
     const auto p = compare(ids_of("r_flag_professional_directors", "person"), pros);
-    std::cout << "unexplained purchases: precision " << u.precision << ", recall " << u.recall << " (" << unexplained.size()
-              << " planted)\nowners without income or assets: precision " << w.precision << ", recall " << w.recall << " ("
-              << windhappers.size() << ")\nprofessional directors: precision " << p.precision << ", recall " << p.recall
-              << " (" << pros.size() << ")\n";
+    std::cout << "unexplained purchases: precision " << u.precision << ", recall " << u.recall << " ("
+              << unexplained.size() << " planted)\nowners without income or assets: precision " << w.precision
+              << ", recall " << w.recall << " (" << windhappers.size()
+              << ")\nprofessional directors: precision " << p.precision << ", recall " << p.recall << " ("
+              << pros.size() << ")\n";
     for (const auto& x : {u, w, p}) {
         EXPECT_GE(x.precision, 0.95);
         EXPECT_GE(x.recall, 0.95);
@@ -186,15 +201,18 @@ TEST_F(RiskZone, PlantedNetworksAreRecoveredAsComponents) {
     double worst_recall = 1, worst_purity = 1;
     for (const auto& net : networks) {
         std::vector<std::pair<std::string, std::int64_t>> nodes;
-        for (const auto& p : net["persons"]) nodes.emplace_back("person", k.pseudonym('P', p.get<std::string>()));
-        for (const auto& e : net["entities"]) nodes.emplace_back("entity", k.pseudonym('E', e.get<std::string>()));
+        for (const auto& p : net["persons"])
+            nodes.emplace_back("person", k.pseudonym('P', p.get<std::string>()));
+        for (const auto& e : net["entities"])
+            nodes.emplace_back("entity", k.pseudonym('E', e.get<std::string>()));
         std::map<std::int64_t, int> votes;
         for (const auto& n : nodes) {
             const auto it = component.find(n);
             if (it != component.end()) ++votes[it->second];
         }
         ASSERT_FALSE(votes.empty()) << net["id"];
-        const auto best = std::max_element(votes.begin(), votes.end(), [](auto& a, auto& b) { return a.second < b.second; });
+        const auto best = std::max_element(votes.begin(), votes.end(),
+                                           [](auto& a, auto& b) { return a.second < b.second; });
         const double recall = static_cast<double>(best->second) / static_cast<double>(nodes.size());
         const double purity = static_cast<double>(best->second) / static_cast<double>(size[best->first]);
         worst_recall = std::min(worst_recall, recall);
@@ -204,8 +222,8 @@ TEST_F(RiskZone, PlantedNetworksAreRecoveredAsComponents) {
         EXPECT_EQ(votes.size(), 1U) << net["id"] << ": its persons and entities split over components";
         EXPECT_GE(recall, 0.8) << net["id"];
     }
-    std::cout << networks.size() << " planted networks: worst recall " << worst_recall << ", worst purity " << worst_purity
-              << " (planted persons and entities / persons and entities of the component)\n";
+    std::cout << networks.size() << " planted networks: worst recall " << worst_recall << ", worst purity "
+              << worst_purity << " (planted persons and entities / persons and entities of the component)\n";
     EXPECT_GE(worst_purity, 0.5);
     // The planted networks are risk components (their members are suspects of trafficking and laundering).
     const Table comps = z.read("r_network_components", {"component", "suspects", "risk"});
@@ -226,13 +244,89 @@ TEST_F(RiskZone, DrugGrowthBuurtenAreHotSpots) {
     const Table hs = z.read("r_hot_spots", {"indicator", "buurt", "hotspot"});
     std::map<std::string, std::set<std::string>> hot;
     for (std::size_t r = 0; r < hs.row_count(); ++r) {
-        if (hs.columns()[2].text_at(r) == "hot") hot[hs.columns()[0].text_at(r)].insert(hs.columns()[1].text_at(r));
+        if (hs.columns()[2].text_at(r) == "hot")
+            hot[hs.columns()[0].text_at(r)].insert(hs.columns()[1].text_at(r));
     }
     std::size_t found = 0;
     for (const auto& b : planted) found += hot["suspicions_drugs_trafficking"].count(b.get<std::string>());
-    std::cout << found << " of " << planted.size() << " drug-growth buurten are G_i* hot spots of drugs-trafficking suspicions ("
+    std::cout << found << " of " << planted.size()
+              << " drug-growth buurten are G_i* hot spots of drugs-trafficking suspicions ("
               << hot["suspicions_drugs_trafficking"].size() << " hot spots)\n";
     EXPECT_GE(static_cast<double>(found), 0.75 * static_cast<double>(planted.size()));
+}
+
+// Buurt characteristics against hot-spot status with a scored store: each indicator's G_i* hot-spot
+// buurten against the rest, on the liveability score and dimensions and the key figures of the store;
+// the score's means recomputed here from the zone's hot spots and the store's scores.
+TEST(RiskCharacteristics, HotSpotBuurtenAgainstTheRestFromAScoredStore) {
+    const test::SynthCountry c =
+        test::make_synth_country("0.01", 1, {"boundaries", "grid-stats", "statline", "indicators"},
+                                 "score --store {store} --weights {weights}");
+    test::TempDir dir;
+    const std::string zone = dir.file("zone.db"), key = c.dir + "/microdata/pseudonym.key";
+    const std::string args = " --key-file '" + key + "' --protected '" + zone + "'";
+    auto r = test::run_wijkzicht("-q risk ingest --extracts '" + c.dir + "/microdata'" + args);
+    ASSERT_EQ(r.status, 0) << r.err;
+    r = test::run_wijkzicht("-q risk indicators" + args + " --store '" + c.store + "' --permutations 9999");
+    ASSERT_EQ(r.status, 0) << r.err;
+    const zone::Zone z(zone, zone::Key::from_file(key));
+    const Table ch = z.read("r_hot_spot_characteristics", {"indicator", "characteristic", "hot_buurten",
+                                                           "other_buurten", "mean_hot", "mean_other"});
+    const Table hs = z.read("r_hot_spots", {"indicator", "buurt", "hotspot"});
+    const std::int64_t ref = z.read("r_snapshot", {"year"}).columns()[0].int_at(0);
+    std::set<std::string> indicators, characteristics;
+    for (std::size_t i = 0; i < ch.row_count(); ++i) {
+        indicators.insert(ch.columns()[0].text_at(i));
+        characteristics.insert(ch.columns()[1].text_at(i));
+    }
+    EXPECT_EQ(ch.row_count(), indicators.size() * characteristics.size());
+    EXPECT_EQ(characteristics.count("score_buurt.score"), 1u);
+    EXPECT_EQ(characteristics.count("score_buurt.vei"), 1u);
+    EXPECT_GT(std::count_if(characteristics.begin(), characteristics.end(),
+                            [](const std::string& n) { return n.rfind("score_buurt.", 0) != 0; }),
+              0)
+        << "no key figures from the store's StatLine datasets";
+    // the score of the latest scored year not after the reference year
+    const Dataset sc = read_dataset(c.store, "score_buurt", {"code", "year", "score"});
+    std::int64_t year = 0;
+    for (std::size_t i = 0; i < sc.table.row_count(); ++i)
+        if (sc.table.columns()[1].int_at(i) <= ref) year = std::max(year, sc.table.columns()[1].int_at(i));
+    std::map<std::string, double> score;
+    for (std::size_t i = 0; i < sc.table.row_count(); ++i)
+        if (sc.table.columns()[1].int_at(i) == year && !sc.table.columns()[2].is_missing(i))
+            score[sc.table.columns()[0].text_at(i)] = sc.table.columns()[2].number_at(i);
+    // the indicator with the most hot spots; every buurt with a score and no "hot" row counts as other
+    std::map<std::string, std::set<std::string>> hot;
+    for (std::size_t i = 0; i < hs.row_count(); ++i)
+        if (hs.columns()[2].text_at(i) == "hot")
+            hot[hs.columns()[0].text_at(i)].insert(hs.columns()[1].text_at(i));
+    std::string indicator = "suspicions_drugs_trafficking";
+    for (const auto& [name, buurten] : hot)
+        if (buurten.size() > hot[indicator].size()) indicator = name;
+    double sum[2] = {0, 0};
+    std::size_t n[2] = {0, 0};
+    for (const auto& [buurt, value] : score) {
+        const int g = hot[indicator].count(buurt) != 0 ? 0 : 1;
+        sum[g] += value;
+        ++n[g];
+    }
+    std::cout << indicator << ": " << n[0] << " hot-spot buurten with a score, " << n[1] << " others\n";
+    ASSERT_GT(n[1], 0u);
+    bool checked = false;
+    for (std::size_t i = 0; i < ch.row_count(); ++i) {
+        if (ch.columns()[0].text_at(i) != indicator || ch.columns()[1].text_at(i) != "score_buurt.score")
+            continue;
+        EXPECT_EQ(ch.columns()[2].int_at(i), static_cast<std::int64_t>(n[0]));
+        EXPECT_EQ(ch.columns()[3].int_at(i), static_cast<std::int64_t>(n[1]));
+        if (n[0] > 0) {
+            EXPECT_NEAR(ch.columns()[4].real_at(i), sum[0] / static_cast<double>(n[0]), 1e-9);
+        } else {
+            EXPECT_TRUE(ch.columns()[4].is_missing(i));
+        }
+        EXPECT_NEAR(ch.columns()[5].real_at(i), sum[1] / static_cast<double>(n[1]), 1e-9);
+        checked = true;
+    }
+    EXPECT_TRUE(checked);
 }
 
 TEST_F(RiskZone, NoRawIdentifierOrKeyInAnyFileWrittenOrMessage) {
@@ -280,7 +374,8 @@ std::map<std::string, Rows> read_gpkg(const std::string& path) {
     {
         sqlite3_stmt* s = nullptr;
         sqlite3_prepare_v2(db, "SELECT table_name FROM gpkg_contents", -1, &s, nullptr);
-        while (sqlite3_step(s) == SQLITE_ROW) tables.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(s, 0)));
+        while (sqlite3_step(s) == SQLITE_ROW)
+            tables.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(s, 0)));
         sqlite3_finalize(s);
     }
     for (const auto& t : tables) {
@@ -293,7 +388,8 @@ std::map<std::string, Rows> read_gpkg(const std::string& path) {
                 const std::string name = sqlite3_column_name(s, c);
                 if (name == "geom" || name == "fid") continue;
                 const auto* v = sqlite3_column_text(s, c);
-                row[name] = v == nullptr ? std::string("\x01null") : std::string(reinterpret_cast<const char*>(v));
+                row[name] =
+                    v == nullptr ? std::string("\x01null") : std::string(reinterpret_cast<const char*>(v));
             }
             rows.push_back(std::move(row));
         }
@@ -316,9 +412,12 @@ TEST_F(RiskZone, PublishedAggregatesPassDisclosureControl) {
         ASSERT_FALSE(gpkg.at(layer).empty()) << layer;
         for (const auto& row : gpkg.at(layer)) {
             const std::string& level = row.at("level");
-            EXPECT_TRUE(level == "buurt" || level == "wijk" || level == "gemeente" || level == "land") << level;
+            EXPECT_TRUE(level == "buurt" || level == "wijk" || level == "gemeente" || level == "land")
+                << level;
             for (const auto& [col, v] : row) {
-                if (col == "level" || col == "area" || col == "year" || col.find("_per_") != std::string::npos) continue;
+                if (col == "level" || col == "area" || col == "year" ||
+                    col.find("_per_") != std::string::npos)
+                    continue;
                 if (v == "\x01null") {
                     ++suppressed_cells;
                     continue;
@@ -331,7 +430,10 @@ TEST_F(RiskZone, PublishedAggregatesPassDisclosureControl) {
             // Rates only from published counts.
             const auto rate = row.find("unexplained_per_1000_purchases");
             if (rate != row.end() && rate->second != "\x01null") {
-                EXPECT_NEAR(std::stod(rate->second), 1000.0 * std::stod(row.at("unexplained_purchases")) / std::stod(row.at("purchases")), 1e-9);
+                EXPECT_NEAR(
+                    std::stod(rate->second),
+                    1000.0 * std::stod(row.at("unexplained_purchases")) / std::stod(row.at("purchases")),
+                    1e-9);
             }
         }
     }
@@ -346,7 +448,8 @@ TEST_F(RiskZone, PublishedAggregatesPassDisclosureControl) {
     const zone::Zone z(zone_, key());
     const Table yearly = z.read("r_yearly", {"year", "suspicions_drugs_trafficking"});
     std::map<std::int64_t, std::int64_t> total;
-    for (std::size_t r = 0; r < yearly.row_count(); ++r) total[yearly.columns()[0].int_at(r)] += yearly.columns()[1].int_at(r);
+    for (std::size_t r = 0; r < yearly.row_count(); ++r)
+        total[yearly.columns()[0].int_at(r)] += yearly.columns()[1].int_at(r);
     std::size_t land_rows = 0;
     for (const auto& row : gpkg.at("risk_yearly")) {
         if (row.at("level") != "land") continue;
@@ -366,21 +469,23 @@ TEST_F(RiskZone, PublishedAggregatesPassDisclosureControl) {
 
 TEST_F(RiskZone, DrugCrimeModelBeatsLastYearOnTheTemporalHoldOut) {
     const zone::Zone z(zone_, key());
-    const Table m = z.read("r_predict_metrics", {"model", "test_year", "auc", "auc_lo", "auc_hi", "precision_top10",
-                                                 "precision_top10_lo", "precision_top10_hi"});
+    const Table m =
+        z.read("r_predict_metrics", {"model", "test_year", "auc", "auc_lo", "auc_hi", "precision_top10",
+                                     "precision_top10_lo", "precision_top10_hi"});
     std::map<std::string, std::vector<double>> pooled;
     for (std::size_t r = 0; r < m.row_count(); ++r) {
         if (!m.column("test_year").is_missing(r)) continue;
         std::vector<double> v;
-        for (const char* c : {"auc", "auc_lo", "auc_hi", "precision_top10", "precision_top10_lo", "precision_top10_hi"}) {
+        for (const char* c :
+             {"auc", "auc_lo", "auc_hi", "precision_top10", "precision_top10_lo", "precision_top10_hi"}) {
             v.push_back(m.column(c).is_missing(r) ? std::nan("") : m.column(c).real_at(r));
         }
         pooled[m.column("model").text_at(r)] = v;
     }
     ASSERT_EQ(pooled.count("last_year"), 1U);
     for (const auto& [model, v] : pooled) {
-        std::cout << model << ": AUC " << v[0] << " [" << v[1] << ", " << v[2] << "], precision at 10 % " << v[3] << " [" << v[4]
-                  << ", " << v[5] << "]\n";
+        std::cout << model << ": AUC " << v[0] << " [" << v[1] << ", " << v[2] << "], precision at 10 % "
+                  << v[3] << " [" << v[4] << ", " << v[5] << "]\n";
     }
     const auto& base = pooled.at("last_year");
     bool beaten = false;
@@ -395,21 +500,25 @@ TEST_F(RiskZone, DrugCrimeModelBeatsLastYearOnTheTemporalHoldOut) {
 TEST(RiskZoneErrors, WrongOrMissingKeyFailsClearlyAndChangesNothing) {
     test::TempDir dir;
     const std::string zone = dir.file("zone.db");
-    auto r = test::run_wijkzicht("risk ingest --extracts '" + country().dir + "/microdata'" + zone_args(zone));
+    auto r =
+        test::run_wijkzicht("risk ingest --extracts '" + country().dir + "/microdata'" + zone_args(zone));
     ASSERT_EQ(r.status, 0) << r.err;
     const std::string before = test::file_fingerprint(zone);
     test::write_file(dir.file("other.key"), "another key of sixteen bytes or more\n");
-    r = test::run_wijkzicht("risk indicators --key-file '" + dir.file("other.key") + "' --protected '" + zone + "'");
+    r = test::run_wijkzicht("risk indicators --key-file '" + dir.file("other.key") + "' --protected '" +
+                            zone + "'");
     EXPECT_EQ(r.status, 2);
     EXPECT_NE(r.err.find("is not the key the protected zone"), std::string::npos) << r.err;
-    r = test::run_wijkzicht("risk ingest --extracts '" + country().dir + "/microdata' --key-file '" + dir.file("other.key") +
-                            "' --protected '" + zone + "'");
+    r = test::run_wijkzicht("risk ingest --extracts '" + country().dir + "/microdata' --key-file '" +
+                            dir.file("other.key") + "' --protected '" + zone + "'");
     EXPECT_EQ(r.status, 2) << r.err;
-    r = test::run_wijkzicht("risk network --key-file '" + dir.file("absent.key") + "' --protected '" + zone + "'");
+    r = test::run_wijkzicht("risk network --key-file '" + dir.file("absent.key") + "' --protected '" + zone +
+                            "'");
     EXPECT_EQ(r.status, 2);
     EXPECT_NE(r.err.find("absent.key"), std::string::npos) << r.err;
     test::write_file(dir.file("short.key"), "short\n");
-    r = test::run_wijkzicht("risk network --key-file '" + dir.file("short.key") + "' --protected '" + zone + "'");
+    r = test::run_wijkzicht("risk network --key-file '" + dir.file("short.key") + "' --protected '" + zone +
+                            "'");
     EXPECT_EQ(r.status, 2);
     EXPECT_NE(r.err.find("at least 16 bytes"), std::string::npos) << r.err;
     EXPECT_EQ(test::file_fingerprint(zone), before);
@@ -425,7 +534,8 @@ TEST(RiskZoneErrors, MalformedExtractNamesThePositionNeverTheValueAndLeavesTheZo
     const std::string zone = dir.file("zone.db");
     const std::string bad = dir.file("extract");
     fs::create_directories(bad);
-    for (const auto& e : fs::directory_iterator(country().dir + "/microdata")) fs::copy_file(e.path(), bad + "/" + e.path().filename().string());
+    for (const auto& e : fs::directory_iterator(country().dir + "/microdata"))
+        fs::copy_file(e.path(), bad + "/" + e.path().filename().string());
     // A BSN failing the 11-test on line 5 of persons.csv.
     auto rows = read_csv(bad + "/persons.csv");
     const std::string original = rows[4][0];
@@ -465,23 +575,29 @@ TEST(RiskZoneErrors, RecordsThatDoNotLinkAreSkippedAndCountedByReason) {
     const std::string zone = dir.file("zone.db");
     const std::string ex = dir.file("extract");
     fs::create_directories(ex);
-    for (const auto& e : fs::directory_iterator(country().dir + "/microdata")) fs::copy_file(e.path(), ex + "/" + e.path().filename().string());
+    for (const auto& e : fs::directory_iterator(country().dir + "/microdata"))
+        fs::copy_file(e.path(), ex + "/" + e.path().filename().string());
     {
         std::ofstream d(ex + "/directors.csv", std::ios::app);
-        d << "99999999,111222333,2015-01-01\n";  // an entity that is not in entities.csv (111222333 passes the 11-test)
+        d << "99999999,111222333,2015-01-01\n";  // an entity that is not in entities.csv (111222333 passes
+                                                 // the 11-test)
         std::ofstream s(ex + "/suspicions.csv", std::ios::app);
-        s << "VX1,111222333,violence,2016-02-03,0\nVX2,111222333,violence,2017-02-03,1\n";  // nobody in persons.csv
+        s << "VX1,111222333,violence,2016-02-03,0\nVX2,111222333,violence,2017-02-03,1\n";  // nobody in
+                                                                                            // persons.csv
     }
     const auto r = test::run_wijkzicht("risk ingest --extracts '" + ex + "'" + zone_args(zone) + " --json");
     ASSERT_EQ(r.status, 0) << r.err;
     const auto j = nlohmann::json::parse(r.out);
     std::map<std::string, std::int64_t> skipped;
-    for (const auto& s : j["skipped"]) skipped[s["file"].get<std::string>() + ": " + s["reason"].get<std::string>()] = s["records"];
+    for (const auto& s : j["skipped"])
+        skipped[s["file"].get<std::string>() + ": " + s["reason"].get<std::string>()] = s["records"];
     EXPECT_EQ(skipped.size(), 2U) << r.out;
     EXPECT_EQ(skipped["directors.csv: entity not in entities.csv"], 1);
     EXPECT_EQ(skipped["suspicions.csv: suspect not in persons.csv"], 2);
-    EXPECT_NE(r.err.find("suspicions.csv: 2 records skipped: suspect not in persons.csv"), std::string::npos) << r.err;
-    EXPECT_EQ(j["tables"]["persons"].get<std::int64_t>(), country().truth["microdata"]["persons"].get<std::int64_t>());
+    EXPECT_NE(r.err.find("suspicions.csv: 2 records skipped: suspect not in persons.csv"), std::string::npos)
+        << r.err;
+    EXPECT_EQ(j["tables"]["persons"].get<std::int64_t>(),
+              country().truth["microdata"]["persons"].get<std::int64_t>());
 }
 
 }  // namespace

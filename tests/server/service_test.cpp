@@ -180,6 +180,8 @@ TEST(Service, HotspotResultsAreTheStoredOnesAndReachTheProfile) {
     EXPECT_EQ(list[0]["dataset"], "hotspots_score_buurt_2022");
     EXPECT_EQ(list[0]["level"], "buurt");
     EXPECT_EQ(list[0]["year"], 2022);
+    EXPECT_EQ(list[0]["source"], "score_buurt");
+    EXPECT_EQ(list[0]["alpha"].get<double>(), h.meta["local"]["alpha"].get<double>());
     EXPECT_EQ(list[0]["moran_I"].get<double>(), h.meta["global_moran"]["I"].get<double>());
     const std::size_t significant = h.meta["local"]["I_significant_fdr"].get<std::size_t>();
     EXPECT_EQ(list[0]["significant"].get<std::size_t>(), significant);
