@@ -29,6 +29,11 @@ class IdIndex {
         return keys_[i] == id ? values_[i] : -1;
     }
     bool contains(std::int64_t id) const { return find(id) >= 0; }
+    // Room for `expected` identifiers without growing (growing copies every slot into fresh memory).
+    void reserve(std::size_t expected) {
+        const std::size_t capacity = std::bit_ceil(std::max<std::size_t>(expected * 2, 1024));
+        if (capacity > keys_.size()) rehash(capacity);
+    }
     std::size_t size() const { return size_; }
 
   private:

@@ -13,10 +13,16 @@
 
 #include <algorithm>
 #include <bit>
+#include <condition_variable>
 #include <cstring>
+#include <deque>
+#include <exception>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <memory>
+#include <mutex>
+#include <thread>
 #include <unordered_map>
 
 #include "core/codes.hpp"
@@ -64,6 +70,10 @@ class Stmt {
     void bind(int i, double v) { sqlite3_bind_double(s_, i, v); }
     void bind(int i, std::string_view v) {
         sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    }
+    // A text that stays where it is until the statement has run.
+    void bind_static(int i, std::string_view v) {
+        sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
     }
     void bind_null(int i) { sqlite3_bind_null(s_, i); }
     bool step() {
@@ -160,6 +170,194 @@ std::int64_t insert_audit(sqlite3* db, const AuditRecord& a) {
     return sqlite3_last_insert_rowid(db);
 }
 
+// ---- the ingest's writer: the SQLite inserts run on a thread of their own, so that reading, checking
+// and hashing the extracts (one core) overlaps with writing them (the other). The reader fills blocks
+// of rows whose text values point into the mapped extract (or into strings that do not move while the
+// block waits); a block goes back to the reader once written. At most kBlocks blocks exist, so memory
+// is bounded by them, not by the extract.
+
+struct Cell {
+    enum Kind : std::uint8_t { kNull, kInt, kText, kCopied };
+    std::int64_t value = 0;      // kInt: the value; kCopied: the offset of the text in the block's arena
+    const char* text = nullptr;  // kText: a text that stays where it is until the block is written
+    std::uint32_t size = 0;
+    Kind kind = kNull;
+};
+
+struct Block {
+    sqlite3_stmt* stmt = nullptr;
+    std::size_t width = 0;
+    std::size_t rows = 0;
+    std::vector<Cell> cells;  // rows × width
+    std::string arena;        // copies of texts that would not stay (fields of the current record)
+};
+
+class Writer {
+  public:
+    static constexpr std::size_t kBlocks = 4;
+    static constexpr std::size_t kRows = 4096;
+
+    explicit Writer(sqlite3* db) : db_(db) {
+        for (std::size_t k = 0; k < kBlocks; ++k) free_.push_back(std::make_unique<Block>());
+        thread_ = std::thread([this] { loop(); });
+    }
+    ~Writer() {
+        {
+            std::lock_guard lock(mutex_);
+            stop_ = true;
+        }
+        wake_writer_.notify_all();
+        thread_.join();
+    }
+    Writer(const Writer&) = delete;
+    Writer& operator=(const Writer&) = delete;
+
+    // A free block for `stmt` (waits for one; a failure of the writer is thrown here).
+    std::unique_ptr<Block> take(sqlite3_stmt* stmt, std::size_t width) {
+        std::unique_lock lock(mutex_);
+        wake_reader_.wait(lock, [&] { return !free_.empty() || error_; });
+        if (error_) std::rethrow_exception(error_);
+        auto b = std::move(free_.back());
+        free_.pop_back();
+        b->stmt = stmt;
+        b->width = width;
+        b->rows = 0;
+        b->cells.resize(kRows * width);
+        b->arena.clear();
+        return b;
+    }
+    void submit(std::unique_ptr<Block> b) {
+        {
+            std::lock_guard lock(mutex_);
+            queue_.push_back(std::move(b));
+        }
+        wake_writer_.notify_one();
+    }
+    // Waits until every submitted block is written; a failure of the writer is thrown here.
+    void drain() {
+        std::unique_lock lock(mutex_);
+        wake_reader_.wait(lock, [&] { return (queue_.empty() && !busy_) || error_; });
+        if (error_) std::rethrow_exception(error_);
+    }
+    // Drops the blocks not yet written and waits until the writer is idle (on the way out of a failure).
+    void abandon() noexcept {
+        std::unique_lock lock(mutex_);
+        for (auto& b : queue_) free_.push_back(std::move(b));
+        queue_.clear();
+        wake_reader_.wait(lock, [&] { return !busy_; });
+    }
+
+  private:
+    void loop() {
+        std::unique_lock lock(mutex_);
+        for (;;) {
+            wake_writer_.wait(lock, [&] { return stop_ || !queue_.empty(); });
+            if (queue_.empty()) return;  // stopped
+            auto b = std::move(queue_.front());
+            queue_.erase(queue_.begin());
+            busy_ = true;
+            const bool failed = static_cast<bool>(error_);
+            lock.unlock();
+            std::exception_ptr e;
+            if (!failed) {
+                try {
+                    write(*b);
+                } catch (...) {
+                    e = std::current_exception();
+                }
+            }
+            lock.lock();
+            if (e) error_ = e;
+            busy_ = false;
+            free_.push_back(std::move(b));
+            wake_reader_.notify_all();
+        }
+    }
+    void write(const Block& b) const {
+        for (std::size_t r = 0; r < b.rows; ++r) {
+            const Cell* row = &b.cells[r * b.width];
+            for (std::size_t c = 0; c < b.width; ++c) {
+                const int k = static_cast<int>(c) + 1;
+                switch (row[c].kind) {
+                    case Cell::kNull:
+                        sqlite3_bind_null(b.stmt, k);
+                        break;
+                    case Cell::kInt:
+                        sqlite3_bind_int64(b.stmt, k, row[c].value);
+                        break;
+                    case Cell::kText:
+                        sqlite3_bind_text(b.stmt, k, row[c].text, static_cast<int>(row[c].size), SQLITE_STATIC);
+                        break;
+                    case Cell::kCopied:
+                        sqlite3_bind_text(b.stmt, k, b.arena.data() + row[c].value, static_cast<int>(row[c].size),
+                                          SQLITE_STATIC);
+                        break;
+                }
+            }
+            const int rc = sqlite3_step(b.stmt);
+            sqlite3_reset(b.stmt);
+            if (rc != SQLITE_DONE) fail_db(db_, "cannot write");
+        }
+    }
+
+    sqlite3* db_;
+    std::mutex mutex_;
+    std::condition_variable wake_writer_, wake_reader_;
+    std::vector<std::unique_ptr<Block>> free_, queue_;
+    bool busy_ = false, stop_ = false;
+    std::exception_ptr error_;
+    std::thread thread_;
+};
+
+// The rows of one table, bound like a statement (bind ..., run) and written by the Writer. finish()
+// waits until all are written; without it (a failure) the rows not yet written are dropped.
+class Rows {
+  public:
+    Rows(Writer& writer, sqlite3* db, const std::string& sql) : writer_(writer), stmt_(db, sql) {
+        width_ = static_cast<std::size_t>(sqlite3_bind_parameter_count(stmt_.get()));
+        block_ = writer_.take(stmt_.get(), width_);
+        row_ = block_->cells.data();
+    }
+    ~Rows() {
+        if (!finished_) writer_.abandon();
+    }
+    Rows(const Rows&) = delete;
+    Rows& operator=(const Rows&) = delete;
+
+    void bind(int i, std::int64_t v) { row_[i - 1] = Cell{v, nullptr, 0, Cell::kInt}; }
+    // A field of the current record (copied: the reader reuses its buffer for quoted fields).
+    void bind(int i, std::string_view v) {
+        row_[i - 1] = Cell{static_cast<std::int64_t>(block_->arena.size()), nullptr, static_cast<std::uint32_t>(v.size()),
+                           Cell::kCopied};
+        block_->arena.append(v);
+    }
+    // A text that stays where it is until finish() (a literal, a buurt code of the index).
+    void bind_stable(int i, std::string_view v) {
+        row_[i - 1] = Cell{0, v.data(), static_cast<std::uint32_t>(v.size()), Cell::kText};
+    }
+    void bind_null(int i) { row_[i - 1] = Cell{}; }
+    void run() {
+        if (++block_->rows == Writer::kRows) {
+            writer_.submit(std::move(block_));
+            block_ = writer_.take(stmt_.get(), width_);
+        }
+        row_ = block_->cells.data() + block_->rows * width_;
+    }
+    void finish() {
+        writer_.submit(std::move(block_));
+        writer_.drain();
+        finished_ = true;
+    }
+
+  private:
+    Writer& writer_;
+    Stmt stmt_;
+    std::size_t width_ = 0;
+    std::unique_ptr<Block> block_;
+    Cell* row_ = nullptr;
+    bool finished_ = false;
+};
+
 // ---- one extract file, mapped and read record by record
 
 class Extract {
@@ -212,6 +410,14 @@ class Extract {
     const std::string& name() const { return name_; }
     const std::string& path() const { return path_; }
     std::uint64_t bytes() const { return size_; }
+    // An estimate of the records from the line breaks in the first 1 MiB (plus a tenth), to size indexes.
+    std::size_t estimated_records() const {
+        const std::string_view data(static_cast<const char*>(map_), size_);
+        const std::string_view head = data.substr(0, std::size_t{1} << 20);
+        const auto lines = static_cast<std::size_t>(std::count(head.begin(), head.end(), '\n'));
+        if (lines == 0 || head.size() == data.size()) return lines + 1;
+        return static_cast<std::size_t>(static_cast<double>(size_) / static_cast<double>(head.size()) * static_cast<double>(lines) * 1.1);
+    }
 
     // The next record; false at the end. Blank lines are skipped.
     bool next() {
@@ -325,11 +531,11 @@ std::string placeholders(std::size_t n) {
     return s;
 }
 
-Stmt insert_into(sqlite3* db, const char* table) {
+std::string insert_sql(const char* table) {
     const auto& t = data_tables();
     const auto it = std::find_if(t.begin(), t.end(), [&](const auto& p) { return std::strcmp(p.first, table) == 0; });
     const std::size_t n = static_cast<std::size_t>(std::count(it->second, it->second + std::strlen(it->second), ',')) + 1;
-    return Stmt(db, fmt::format("INSERT INTO {} VALUES ({})", table, placeholders(n)));
+    return fmt::format("INSERT INTO {} VALUES ({})", table, placeholders(n));
 }
 
 // The ingest itself, inside an open transaction.
@@ -343,7 +549,8 @@ IngestReport ingest_into(sqlite3* db, const Key& key, const std::string& dir) {
     for (const auto& t : zone_tables(db)) {
         if (t.rfind("r_", 0) == 0) exec(db, fmt::format("DROP TABLE {}", t));  // results of the old micro-data
     }
-    std::vector<std::string> buurten;
+    Writer writer(db);
+    std::deque<std::string> buurten;  // its strings do not move (rows waiting for the writer point into them)
     std::unordered_map<std::string, std::int32_t> buurt_index;
     IdIndex address, person, entity, dwelling;
     auto count = [&](const char* table, std::int64_t n) { report.rows.emplace_back(table, n); };
@@ -371,7 +578,8 @@ IngestReport ingest_into(sqlite3* db, const Key& key, const std::string& dir) {
     };
     {  // addresses: address, buurt, cell
         auto x = open(0);
-        Stmt ins = insert_into(db, "addresses");
+        Rows ins(writer, db, insert_sql("addresses"));
+        address.reserve(x->estimated_records());
         std::int64_t n = 0;
         while (x->next()) {
             if (!digits(x->text(0), 16)) x->fail(0, "a 16-digit BAG id");
@@ -384,7 +592,7 @@ IngestReport ingest_into(sqlite3* db, const Key& key, const std::string& dir) {
             const std::int64_t id = key.pseudonym('A', x->text(0));
             if (!address.insert(id, it->second)) x->fail(0, "each address once");
             ins.bind(1, id);
-            ins.bind(2, b);
+            ins.bind_stable(2, std::string_view(buurten[static_cast<std::size_t>(it->second)]));
             if (cell.empty()) {
                 ins.bind_null(3);
             } else {
@@ -393,11 +601,13 @@ IngestReport ingest_into(sqlite3* db, const Key& key, const std::string& dir) {
             ins.run();
             ++n;
         }
+        ins.finish();
         count("addresses", n);
     }
     {  // persons: bsn, birth_year, household, address, income, assets
         auto x = open(1);
-        Stmt ins = insert_into(db, "persons");
+        Rows ins(writer, db, insert_sql("persons"));
+        person.reserve(x->estimated_records());
         std::int64_t n = 0;
         while (x->next()) {
             if (!bsn_valid(x->text(0))) x->fail(0, "a 9-digit BSN passing the 11-test");
@@ -415,19 +625,21 @@ IngestReport ingest_into(sqlite3* db, const Key& key, const std::string& dir) {
             ins.bind(1, id);
             ins.bind(2, key.pseudonym('H', x->text(2)));
             ins.bind(3, a);
-            ins.bind(4, std::string_view(buurten[static_cast<std::size_t>(b)]));
+            ins.bind_stable(4, std::string_view(buurten[static_cast<std::size_t>(b)]));
             ins.bind(5, birth);
             ins.bind(6, income);
             ins.bind(7, assets);
             ins.run();
             ++n;
         }
+        ins.finish();
         count("persons", n);
     }
     {  // entities: kvk, legal_form, founded, address
         static const std::vector<std::string_view> kForms{"stichting", "bv", "nv", "eenmanszaak", "vof", "vereniging", "cv"};
         auto x = open(2);
-        Stmt ins = insert_into(db, "entities");
+        Rows ins(writer, db, insert_sql("entities"));
+        entity.reserve(x->estimated_records());
         std::int64_t n = 0;
         while (x->next()) {
             if (!digits(x->text(0), 8)) x->fail(0, "an 8-digit KvK number");
@@ -448,15 +660,17 @@ IngestReport ingest_into(sqlite3* db, const Key& key, const std::string& dir) {
             ins.bind(2, form);
             ins.bind(3, founded);
             ins.bind(4, a);
-            ins.bind(5, std::string_view(buurten[static_cast<std::size_t>(b)]));
+            ins.bind_stable(5, std::string_view(buurten[static_cast<std::size_t>(b)]));
             ins.run();
             ++n;
         }
+        ins.finish();
         count("entities", n);
     }
     {  // dwellings: address, dwelling_type, floor_area, value, tenure
         auto x = open(3);
-        Stmt ins = insert_into(db, "dwellings");
+        Rows ins(writer, db, insert_sql("dwellings"));
+        dwelling.reserve(x->estimated_records());
         std::int64_t n = 0;
         while (x->next()) {
             if (!digits(x->text(0), 16)) x->fail(0, "a 16-digit BAG id");
@@ -471,7 +685,7 @@ IngestReport ingest_into(sqlite3* db, const Key& key, const std::string& dir) {
             }
             if (!dwelling.insert(a, b)) x->fail(0, "each dwelling once");
             ins.bind(1, a);
-            ins.bind(2, std::string_view(buurten[static_cast<std::size_t>(b)]));
+            ins.bind_stable(2, std::string_view(buurten[static_cast<std::size_t>(b)]));
             ins.bind(3, x->text(1));
             ins.bind(4, area);
             ins.bind(5, value);
@@ -479,11 +693,12 @@ IngestReport ingest_into(sqlite3* db, const Key& key, const std::string& dir) {
             ins.run();
             ++n;
         }
+        ins.finish();
         count("dwellings", n);
     }
     {  // ownership: address, owner_type, owner, since
         auto x = open(4);
-        Stmt ins = insert_into(db, "ownership");
+        Rows ins(writer, db, insert_sql("ownership"));
         std::int64_t n = 0;
         while (x->next()) {
             if (!digits(x->text(0), 16)) x->fail(0, "a 16-digit BAG id");
@@ -501,18 +716,19 @@ IngestReport ingest_into(sqlite3* db, const Key& key, const std::string& dir) {
                 continue;
             }
             ins.bind(1, a);
-            ins.bind(2, std::string_view(buurten[static_cast<std::size_t>(b)]));
-            ins.bind(3, std::string_view(type));
+            ins.bind_stable(2, std::string_view(buurten[static_cast<std::size_t>(b)]));
+            ins.bind_stable(3, std::string_view(type));
             ins.bind(4, owner);
             ins.bind(5, since);
             ins.run();
             ++n;
         }
+        ins.finish();
         count("ownership", n);
     }
     {  // purchases: purchase, address, buyer_type, buyer, date, price, household_income, household_assets
         auto x = open(5);
-        Stmt ins = insert_into(db, "purchases");
+        Rows ins(writer, db, insert_sql("purchases"));
         IdIndex seen;
         std::int64_t n = 0;
         while (x->next()) {
@@ -536,8 +752,8 @@ IngestReport ingest_into(sqlite3* db, const Key& key, const std::string& dir) {
             }
             ins.bind(1, id);
             ins.bind(2, a);
-            ins.bind(3, std::string_view(buurten[static_cast<std::size_t>(b)]));
-            ins.bind(4, std::string_view(type));
+            ins.bind_stable(3, std::string_view(buurten[static_cast<std::size_t>(b)]));
+            ins.bind_stable(4, std::string_view(type));
             ins.bind(5, buyer);
             ins.bind(6, year);
             ins.bind(7, price);
@@ -546,11 +762,12 @@ IngestReport ingest_into(sqlite3* db, const Key& key, const std::string& dir) {
             ins.run();
             ++n;
         }
+        ins.finish();
         count("purchases", n);
     }
     {  // directors: kvk, bsn, since
         auto x = open(6);
-        Stmt ins = insert_into(db, "directors");
+        Rows ins(writer, db, insert_sql("directors"));
         std::int64_t n = 0;
         while (x->next()) {
             if (!digits(x->text(0), 8)) x->fail(0, "an 8-digit KvK number");
@@ -571,13 +788,14 @@ IngestReport ingest_into(sqlite3* db, const Key& key, const std::string& dir) {
             ins.run();
             ++n;
         }
+        ins.finish();
         count("directors", n);
     }
     {  // suspicions: suspicion, bsn, offence, date, convicted
         static const std::vector<std::string_view> kOffences{"drugs_possession", "drugs_trafficking", "money_laundering",
                                                              "violence", "property"};
         auto x = open(7);
-        Stmt ins = insert_into(db, "suspicions");
+        Rows ins(writer, db, insert_sql("suspicions"));
         IdIndex seen;
         std::int64_t n = 0;
         while (x->next()) {
@@ -602,11 +820,12 @@ IngestReport ingest_into(sqlite3* db, const Key& key, const std::string& dir) {
             ins.run();
             ++n;
         }
+        ins.finish();
         count("suspicions", n);
     }
     {  // transactions: transaction, date, from_type, from, to_type, to, amount, unusual
         auto x = open(8);
-        Stmt ins = insert_into(db, "transactions");
+        Rows ins(writer, db, insert_sql("transactions"));
         IdIndex seen;
         std::int64_t n = 0;
         while (x->next()) {
@@ -622,19 +841,20 @@ IngestReport ingest_into(sqlite3* db, const Key& key, const std::string& dir) {
                 continue;
             }
             ins.bind(1, year);
-            ins.bind(2, std::string_view(from_type));
+            ins.bind_stable(2, std::string_view(from_type));
             ins.bind(3, from);
-            ins.bind(4, std::string_view(to_type));
+            ins.bind_stable(4, std::string_view(to_type));
             ins.bind(5, to);
             ins.bind(6, amount);
             ins.bind(7, unusual);
             ins.run();
             ++n;
         }
+        ins.finish();
         count("transactions", n);
     }
     report.failures = failures.list();
-    Stmt ins = insert_into(db, "link_failures");
+    Stmt ins(db, insert_sql("link_failures"));
     for (const auto& f : report.failures) {
         ins.bind(1, std::string_view(f.file));
         ins.bind(2, std::string_view(f.reason));
@@ -797,12 +1017,18 @@ Table Zone::read(const std::string& table, const std::vector<std::string>& colum
     }
     std::string list;
     for (const auto& c : columns) list += (list.empty() ? "" : ", ") + c;
+    std::size_t rows_expected = 0;  // the tables are only appended to: the last rowid is their row count
+    {
+        Stmt count(db, fmt::format("SELECT max(rowid) FROM {}", table));
+        if (count.step()) rows_expected = static_cast<std::size_t>(std::max<sqlite3_int64>(0, sqlite3_column_int64(count.get(), 0)));
+    }
     Stmt s(db, fmt::format("SELECT {} FROM {}", list, table));
     std::vector<Column> cols;
     for (std::size_t c = 0; c < columns.size(); ++c) {
         const char* type = sqlite3_column_decltype(s.get(), static_cast<int>(c));
         const std::string t = type != nullptr ? type : "";
         cols.emplace_back(columns[c], t == "TEXT" ? ColumnType::kText : t == "REAL" ? ColumnType::kReal : ColumnType::kInt);
+        cols.back().reserve(rows_expected);
     }
     ProgressStep progress(fmt::format("reading {}", table));
     std::size_t rows = 0;
@@ -849,7 +1075,7 @@ std::int64_t Zone::write(const std::vector<std::pair<std::string, const Table*>>
                     if (col.is_missing(r)) {
                         ins.bind_null(k);
                     } else if (col.type() == ColumnType::kText) {
-                        ins.bind(k, std::string_view(col.text_at(r)));
+                        ins.bind_static(k, std::string_view(col.text_at(r)));
                     } else if (col.type() == ColumnType::kReal) {
                         ins.bind(k, col.real_at(r));
                     } else {

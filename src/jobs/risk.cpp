@@ -72,11 +72,18 @@ RiskIngestResult risk_ingest(const ZoneArgs& z, const std::string& extracts) {
 
 risk::MicroTables read_micro_tables(const zone::Zone& zone, bool for_network) {
     risk::MicroTables t;
-    if (for_network) {
-        t.persons = zone.read("persons", {"person", "household", "address", "buurt", "income", "assets"});
-    } else {
-        t.persons = zone.read("persons", {"person", "buurt", "income", "assets"});
+    if (for_network) {  // only the columns the network uses: at scale 1 each column is 18 M values
+        t.persons = zone.read("persons", {"person", "household", "address", "buurt"});
+        t.dwellings = zone.read("dwellings", {"address", "buurt"});
+        t.ownership = zone.read("ownership", {"address", "buurt", "owner_type", "owner"});
+        t.purchases = zone.read("purchases", {"address", "buyer_type", "buyer"});
+        t.entities = zone.read("entities", {"entity", "address"});
+        t.directors = zone.read("directors", {"entity", "person"});
+        t.suspicions = zone.read("suspicions", {"person", "offence", "year"});
+        t.transactions = zone.read("transactions", {"from_type", "from_id", "to_type", "to_id", "unusual"});
+        return t;
     }
+    t.persons = zone.read("persons", {"person", "buurt", "income", "assets"});
     t.dwellings = zone.read("dwellings", {"address", "buurt"});
     t.ownership = zone.read("ownership", {"address", "buurt", "owner_type", "owner"});
     t.purchases = zone.read("purchases", {"purchase", "address", "buurt", "buyer_type", "buyer", "year",

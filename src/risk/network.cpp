@@ -31,6 +31,12 @@ class Nodes {
         return n;
     }
     std::int64_t find(NodeType t, std::int64_t id) const { return index_[t].find(id); }
+    // Room for `n` nodes of type `t` without growing (growing copies into fresh memory).
+    void reserve(NodeType t, std::size_t n) {
+        index_[t].reserve(n);
+        type_.reserve(type_.capacity() + n);
+        id_.reserve(id_.capacity() + n);
+    }
     std::size_t size() const { return type_.size(); }
     NodeType type(std::size_t n) const { return type_[n]; }
     std::int64_t id(std::size_t n) const { return id_[n]; }
@@ -69,6 +75,17 @@ NetworkResult analyse_network(const MicroTables& t, const Table& professional_di
     Nodes nodes;
     std::vector<std::pair<std::uint32_t, std::uint32_t>> control, living;  // edges for components / only for the spread
     std::vector<std::uint8_t> unusual_edge;
+    {
+        const std::size_t persons = t.persons.row_count(), entities = t.entities.row_count();
+        nodes.reserve(kPerson, persons);
+        nodes.reserve(kHousehold, persons);
+        nodes.reserve(kAddress, t.dwellings.row_count() + entities);  // most persons live in a dwelling
+        nodes.reserve(kEntity, entities);
+        living.reserve(2 * persons + entities);
+        control.reserve(t.ownership.row_count() + t.purchases.row_count() + t.directors.row_count() +
+                        t.transactions.row_count());
+        unusual_edge.reserve(t.transactions.row_count());
+    }
     // Persons: household and residence; residence buurt.
     const Column& pid = t.persons.column("person");
     const Column& phh = t.persons.column("household");
@@ -142,11 +159,31 @@ NetworkResult analyse_network(const MicroTables& t, const Table& professional_di
     for (const auto& [a, b] : control) uf.unite(a, b);
     std::vector<std::uint32_t> root(n);
     for (std::size_t v = 0; v < n; ++v) root[v] = uf.find(static_cast<std::uint32_t>(v));
+    // Components (roots of nodes with a control edge) numbered densely in the order of their roots.
     struct Comp {
         std::int64_t persons = 0, entities = 0, properties = 0, transactions = 0, unusual = 0, suspects = 0, pros = 0;
-        std::set<std::int32_t> buurten;
+        std::uint32_t root = 0;
+        std::int32_t first_buurt = -1;  // the first buurt seen; others go to `other_buurten`
+        std::int64_t buurten = 0;       // distinct buurten (counted at the end)
     };
-    std::unordered_map<std::uint32_t, Comp> comps;
+    std::vector<Comp> comps;
+    std::vector<std::int32_t> comp_of_root(n, -1);
+    std::vector<std::pair<std::int32_t, std::int32_t>> other_buurten;  // (component, buurt) beyond the first
+    auto comp_of = [&](std::uint32_t r) -> Comp& {
+        std::int32_t& k = comp_of_root[r];
+        if (k < 0) {
+            k = static_cast<std::int32_t>(comps.size());
+            comps.emplace_back().root = r;
+        }
+        return comps[static_cast<std::size_t>(k)];
+    };
+    auto add_buurt = [&](Comp& c, std::int32_t b) {
+        if (c.first_buurt < 0) {
+            c.first_buurt = b;
+        } else if (b != c.first_buurt) {
+            other_buurten.emplace_back(static_cast<std::int32_t>(&c - comps.data()), b);
+        }
+    };
     // Buurt of each person node and dwelling node (index into `buurt_codes`, -1 none).
     std::vector<std::string> buurt_codes;
     std::unordered_map<std::string, std::int32_t> buurt_index;
@@ -171,41 +208,45 @@ NetworkResult analyse_network(const MicroTables& t, const Table& professional_di
     for (const auto& [a, b] : control) in_control[a] = in_control[b] = 1;
     for (std::size_t v = 0; v < n; ++v) {
         if (in_control[v] == 0) continue;
-        Comp& c = comps[root[v]];
+        Comp& c = comp_of(root[v]);
         switch (nodes.type(v)) {
             case kPerson:
                 ++c.persons;
                 c.suspects += suspect[v];
                 c.pros += pro[v];
-                if (node_buurt[v] >= 0) c.buurten.insert(node_buurt[v]);
+                if (node_buurt[v] >= 0) add_buurt(c, node_buurt[v]);
                 break;
             case kEntity:
                 ++c.entities;
                 break;
             case kAddress:
                 ++c.properties;
-                if (node_buurt[v] >= 0) c.buurten.insert(node_buurt[v]);
+                if (node_buurt[v] >= 0) add_buurt(c, node_buurt[v]);
                 break;
             default:
                 break;
         }
     }
+    for (Comp& c : comps) c.buurten = c.first_buurt >= 0 ? 1 : 0;
+    std::sort(other_buurten.begin(), other_buurten.end());
+    other_buurten.erase(std::unique(other_buurten.begin(), other_buurten.end()), other_buurten.end());
+    for (const auto& [k, b] : other_buurten) ++comps[static_cast<std::size_t>(k)].buurten;
     for (std::size_t e = money_start; e < control.size(); ++e) {
-        Comp& c = comps[root[control[e].first]];
+        Comp& c = comp_of(root[control[e].first]);
         ++c.transactions;
         c.unusual += unusual_edge[e - money_start];
     }
     // Number components by size (persons + entities), largest first; keep those with two or more.
     std::vector<std::pair<std::uint32_t, const Comp*>> order;
-    for (const auto& [r, c] : comps) {
-        if (c.persons + c.entities >= 2) order.emplace_back(r, &c);
+    for (const Comp& c : comps) {
+        if (c.persons + c.entities >= 2) order.emplace_back(c.root, &c);
     }
     std::sort(order.begin(), order.end(), [](const auto& a, const auto& b) {
         const auto sa = a.second->persons + a.second->entities, sb = b.second->persons + b.second->entities;
         return sa != sb ? sa > sb : a.first < b.first;
     });
-    std::unordered_map<std::uint32_t, std::int64_t> number;
-    std::unordered_set<std::uint32_t> risky;
+    std::vector<std::int64_t> number(comps.size(), 0);  // by component index; 0: not listed
+    std::vector<std::uint8_t> risky(comps.size(), 0);
     NetworkResult res;
     {
         Column cc("component", ColumnType::kInt), cp("persons", ColumnType::kInt), ce("entities", ColumnType::kInt),
@@ -213,9 +254,10 @@ NetworkResult analyse_network(const MicroTables& t, const Table& professional_di
             cd("professional_directors", ColumnType::kInt), cb("buurten", ColumnType::kInt), cr("risk", ColumnType::kInt);
         for (std::size_t k = 0; k < order.size(); ++k) {
             const Comp& c = *order[k].second;
-            number[order[k].first] = static_cast<std::int64_t>(k + 1);
+            const auto ci = static_cast<std::size_t>(&c - comps.data());
+            number[ci] = static_cast<std::int64_t>(k + 1);
             const bool risk = c.suspects >= o.min_suspects || (c.suspects >= 1 && c.unusual >= 1);
-            if (risk) risky.insert(order[k].first);
+            if (risk) risky[ci] = 1;
             cc.push_int(static_cast<std::int64_t>(k + 1));
             cp.push_int(c.persons);
             ce.push_int(c.entities);
@@ -223,7 +265,7 @@ NetworkResult analyse_network(const MicroTables& t, const Table& professional_di
             ct.push_int(c.transactions);
             cs.push_int(c.suspects);
             cd.push_int(c.pros);
-            cb.push_int(static_cast<std::int64_t>(c.buurten.size()));
+            cb.push_int(c.buurten);
             cr.push_int(risk ? 1 : 0);
         }
         for (Column* c : {&cc, &cp, &ce, &cq, &ct, &cs, &cd, &cb, &cr}) res.components.add_column(std::move(*c));
@@ -277,14 +319,15 @@ NetworkResult analyse_network(const MicroTables& t, const Table& professional_di
         Column mt("node_type", ColumnType::kText), mn("node", ColumnType::kInt), mc("component", ColumnType::kInt),
             mr("risk", ColumnType::kReal);
         for (std::size_t v = 0; v < n; ++v) {
-            const auto it = number.find(root[v]);
-            const bool listed = it != number.end() && in_control[v] != 0;
+            const std::int32_t ci = comp_of_root[root[v]];
+            const std::int64_t num = ci >= 0 ? number[static_cast<std::size_t>(ci)] : 0;
+            const bool listed = num > 0 && in_control[v] != 0;
             if (!listed && dist[v] < 0) continue;
             if (nodes.type(v) == kHousehold) continue;
             mt.push_text(kTypeNames[nodes.type(v)]);
             mn.push_int(nodes.id(v));
             if (listed) {
-                mc.push_int(it->second);
+                mc.push_int(num);
             } else {
                 mc.push_missing(Missing::kEmpty);
             }
@@ -309,7 +352,9 @@ NetworkResult analyse_network(const MicroTables& t, const Table& professional_di
     {
         std::set<std::pair<std::int32_t, std::uint32_t>> seen;  // (buurt, risky component)
         for (std::size_t v = 0; v < n; ++v) {
-            if (in_control[v] == 0 || risky.count(root[v]) == 0 || node_buurt[v] < 0) continue;
+            if (in_control[v] == 0 || node_buurt[v] < 0) continue;
+            const std::int32_t ci = comp_of_root[root[v]];
+            if (ci < 0 || risky[static_cast<std::size_t>(ci)] == 0) continue;
             if (seen.emplace(node_buurt[v], root[v]).second) ++per[static_cast<std::size_t>(node_buurt[v])][2];
         }
     }
