@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <iostream>
+#include <map>
 
 #include "command.hpp"
 #include "io/table_csv.hpp"
@@ -28,7 +29,8 @@ class Picture final : public Command {
             "onvoldoende "
             "cells), the change from\nthe previous year split into dimensions (driver = the largest), "
             "development "
-            "of areas by city group (G4, G40,\noverig) and starting class, and COROP-plus regions with "
+            "of areas by city group (G4, G40,\noverig) and starting class, per city (G4 and G40 by name: do "
+            "onvoldoende buurten\ncatch up with ruim voldoende or goed ones?), and COROP-plus regions with "
             "population "
             "decline against the country.\nExample: wijkzicht picture --store nl.gpkg --level buurt "
             "--exclude "
@@ -59,6 +61,9 @@ class Picture final : public Command {
                                       {"years", jobs::table_json(p.years)},
                                       {"classes", jobs::table_json(p.classes)},
                                       {"development_by_group", jobs::table_json(p.groups)},
+                                      {"development_by_city", jobs::table_json(p.cities)},
+                                      {"indicators", jobs::table_json(p.indicators)},
+                                      {"dimensions_by_group", jobs::table_json(p.dimension_groups)},
                                       {"regions", jobs::table_json(p.regions)},
                                       {"excluded_regions", o_.exclude},
                                       {"from_year", p.from},
@@ -84,22 +89,89 @@ class Picture final : public Command {
                                          num("mean_start_score", "{:.4f}"), num("mean_change", "{:+.4f}"));
             }
         }
+        if (p.indicators.row_count() > 0) {
+            std::cout
+                << "\nThe change of the national mean by indicator: the three that drove it (1 = the largest "
+                   "change in the total's direction; % = part of the total change)\n";
+            const Column &y = p.indicators.column("year"), &ind = p.indicators.column("indicator"),
+                         &dim = p.indicators.column("dimension"), &ch = p.indicators.column("change"),
+                         &share = p.indicators.column("share_of_change"), &rank = p.indicators.column("rank");
+            std::map<std::int64_t, std::string> total;
+            std::map<std::int64_t, std::map<std::int64_t, std::string>> top;  // year -> rank -> text
+            for (std::size_t r = 0; r < p.indicators.row_count(); ++r) {
+                if (ind.text_at(r) == "(total)" && !ch.is_missing(r))
+                    total[y.int_at(r)] = fmt::format("{:+.4f}", ch.real_at(r));
+                if (rank.is_missing(r) || rank.int_at(r) > 3) continue;
+                top[y.int_at(r)][rank.int_at(r)] = fmt::format(
+                    "{} ({}) {:+.4f}{}", ind.text_at(r), dim.text_at(r), ch.real_at(r),
+                    share.is_missing(r) ? std::string() : fmt::format(" = {:.0f}%", 100 * share.real_at(r)));
+            }
+            for (const auto& [year, ranks] : top) {
+                std::cout << fmt::format("{}  total {}:", year, total[year]);
+                for (const auto& [k, text] : ranks) std::cout << fmt::format("  {}. {}", k, text);
+                std::cout << '\n';
+            }
+        }
+        if (p.dimension_groups.row_count() > 0) {
+            // Safety by city group: the change since the first year, in the last year (vei, or onv in
+            // LBM 3.0).
+            const Column &g = p.dimension_groups.column("group"), &y = p.dimension_groups.column("year"),
+                         &d = p.dimension_groups.column("dimension"),
+                         &ch = p.dimension_groups.column("change_since_first");
+            std::int64_t last = 0;
+            for (std::size_t r = 0; r < y.size(); ++r) last = std::max(last, y.int_at(r));
+            std::string line;
+            for (std::size_t r = 0; r < y.size(); ++r) {
+                if (y.int_at(r) != last || (d.text_at(r) != "vei" && d.text_at(r) != "onv") ||
+                    ch.is_missing(r))
+                    continue;
+                line += fmt::format("  {} {} {:+.4f}", g.text_at(r), d.text_at(r), ch.real_at(r));
+            }
+            if (!line.empty())
+                std::cout << fmt::format("\nSafety by city group, change to {}:{}\n", last, line);
+        }
+        if (p.cities.row_count() > 0) {
+            std::cout << fmt::format(
+                "\nDevelopment {}-{} per city: {} starting onvoldoende (1-3) against ruim voldoende or goed "
+                "(6-7)\n",
+                p.from, p.to, level_name(p.level));
+            std::cout << fmt::format("{:<8} {:<24} {:<6} {:>6} {:>10} {:>6} {:>10} {:>9}  {}\n", "city",
+                                     "name", "group", "onv.", "change", "good", "change", "gap", "weak");
+            for (std::size_t r = 0; r < p.cities.row_count(); ++r) {
+                const auto num = [&](const char* c, const char* f) {
+                    const Column& col = p.cities.column(c);
+                    return col.is_missing(r) ? std::string("-")
+                                             : fmt::format(fmt::runtime(f), col.number_at(r));
+                };
+                const Column& up = p.cities.column("weak_catch_up");
+                std::cout << fmt::format(
+                    "{:<8} {:<24} {:<6} {:>6} {:>10} {:>6} {:>10} {:>9}  {}\n",
+                    p.cities.column("city").text_at(r), p.cities.column("name").text_at(r),
+                    p.cities.column("group").text_at(r), num("onvoldoende_areas", "{:.0f}"),
+                    num("onvoldoende_change", "{:+.4f}"), num("good_areas", "{:.0f}"),
+                    num("good_change", "{:+.4f}"), num("gap", "{:+.4f}"),
+                    up.is_missing(r)    ? "-"
+                    : up.int_at(r) == 1 ? "catch up"
+                                        : "fall behind");
+            }
+        }
         if (p.regions.row_count() > 0) {
             std::cout << "\nRegions against the country (COROP-plus)\n";
-            std::cout << fmt::format("{:<18} {:>6} {:>8} {:>12} {:>8} {:>8} {:>10}\n", "type", "year",
-                                     "regions", "residents", "mean", "onv.%", "vs NL");
+            std::cout << fmt::format("{:<18} {:>6} {:>8} {:>12} {:>8} {:>8} {:>10}  {}\n", "type", "year",
+                                     "regions", "residents", "mean", "onv.%", "vs NL", "mostly");
             for (std::size_t r = 0; r < p.regions.row_count(); ++r) {
                 const auto num = [&](const char* c, const char* f, double scale) {
                     const Column& col = p.regions.column(c);
                     return col.is_missing(r) ? std::string("-")
                                              : fmt::format(fmt::runtime(f), col.number_at(r) * scale);
                 };
-                std::cout << fmt::format("{:<18} {:>6} {:>8} {:>12} {:>8} {:>8} {:>10}\n",
-                                         p.regions.column("region_type").text_at(r),
-                                         p.regions.column("year").int_at(r), num("regions", "{:.0f}", 1),
-                                         num("residents", "{:.0f}", 1), num("mean_score", "{:.4f}", 1),
-                                         num("onvoldoende_share", "{:.2f}", 100),
-                                         num("against_country", "{:+.4f}", 1));
+                const Column* main = p.regions.find("main_dimension");
+                std::cout << fmt::format(
+                    "{:<18} {:>6} {:>8} {:>12} {:>8} {:>8} {:>10}  {}\n",
+                    p.regions.column("region_type").text_at(r), p.regions.column("year").int_at(r),
+                    num("regions", "{:.0f}", 1), num("residents", "{:.0f}", 1),
+                    num("mean_score", "{:.4f}", 1), num("onvoldoende_share", "{:.2f}", 100),
+                    num("against_country", "{:+.4f}", 1), main != nullptr ? main->text_at(r) : std::string());
             }
         }
         return 0;
@@ -114,6 +186,9 @@ class Picture final : public Command {
         out(p.years, "picture_years.csv");
         out(p.classes, "picture_classes.csv");
         out(p.groups, "picture_groups.csv");
+        out(p.cities, "picture_cities.csv");
+        out(p.indicators, "picture_indicators.csv");
+        out(p.dimension_groups, "picture_dimension_groups.csv");
         out(p.regions, "picture_regions.csv");
     }
 

@@ -20,11 +20,13 @@ constexpr const char* kTypologyHelp =
 
 A rule set (TOML, docs/typology.md) has criteria on area variables (key figures, scores, classes,
 shares) compared with constants, national or regional means (or multiples), national percentiles or
-another variable; "at least k of n"; persistence ("in at least 3 measurements", "4 years running");
-designations that require criteria. A criterion whose data is missing is "unknown", never "not met".
+another variable; "at least k of n"; persistence ("in at least 3 measurements" ending at the evaluated
+one, "on 4 lists in a row"); designations that require criteria. A criterion whose data is missing is
+"unknown", never "not met". docs/typology.md sets the 2018 report's words beside every criterion.
 
 Shipped rule sets (share/wijkzicht/rules): lbm2018-type1 (wijk), lbm2018-type2 (buurt),
-lbm2018-type3 (corop_plus) read the score datasets of `wijkzicht score`; denmark-2018 (udsat, ghetto,
+lbm2018-type3 (corop_plus, or gemeente with --level gemeente) read the score and development datasets
+of `wijkzicht score`; denmark-2018 (udsat, ghetto,
 hard_ghetto), denmark-2021 (udsat, parallelsamfund, omdannelsesomraade, forebyggelsesomraade) and
 berlin-mss (special_attention) read kerncijfers_buurten. NAME:DESIGNATION (denmark-2018:ghetto)
 selects one designation; otherwise an area is designated when it meets any designation of the set.
@@ -37,6 +39,7 @@ counted). Store: datasets typology_<set>_<level>_<year> and ..._detail (one row 
 
 Examples:
   wijkzicht typology --store nl.gpkg --rules denmark-2018 --level buurt --year 2022 --out dk.csv --json
+  wijkzicht typology --store nl.gpkg --rules lbm2018-type3 --level gemeente --param relative_to=2 --year 2022
   wijkzicht typology --store nl.gpkg --rules my_rules.toml --param min_residents=500 --year 2022
   wijkzicht typology compare denmark-2018 denmark-2021 --store nl.gpkg --level buurt --year 2022 --out cmp.csv)";
 
@@ -46,8 +49,9 @@ class Typology final : public Command {
         CLI::App* cmd = parent.add_subcommand("typology", kTypologyHelp);
         store_.add(cmd, "The results store", false);
         cmd->add_option("--rules", o_.rules, "Shipped rule set (NAME or NAME:DESIGNATION) or a TOML file");
-        cmd->add_option("--level", o_.level,
-                        "Level of the areas (must be the rule set's level; default: the rule set's)");
+        cmd->add_option(
+            "--level", o_.level,
+            "Level of the areas (default: the rule set's; another of its `levels` where it lists them)");
         cmd->add_option("--year", o_.year, "Measurement year to evaluate");
         cmd->add_option("--designation", o_.designation,
                         "Only this designation of the set counts as designated");

@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
 #include <optional>
+#include <tuple>
 
 #include "core/error.hpp"
 #include "io/store.hpp"
@@ -13,6 +15,38 @@
 #include "monitor/picture.hpp"
 
 namespace wz::jobs {
+namespace {
+
+// The cities (gemeenten of a city group other than "overig"), by group and name, with their names from
+// the store's gemeente layer, and the development of their areas.
+Table development_per_city(const std::string& store, const monitor::AreaScores& areas, Level level,
+                           const std::map<std::string, std::string>& group_of, int from, int to,
+                           const monitor::PictureOptions& po) {
+    std::map<std::string, std::string> name_of;
+    if (!area_vintages(store, Level::kGemeente).empty())
+        for (const Area& a : read_area_layer(store, Level::kGemeente, 0).areas) name_of[a.code] = a.name;
+    std::vector<monitor::City> cities;
+    for (const auto& [code, group] : group_of) {
+        if (group.empty() || group == "overig" || group == "geen") continue;
+        const auto n = name_of.find(code);
+        cities.push_back({code, n != name_of.end() ? n->second : std::string(), group});
+    }
+    std::sort(cities.begin(), cities.end(), [](const monitor::City& a, const monitor::City& b) {
+        return std::tie(a.group, a.name, a.code) < std::tie(b.group, b.name, b.code);
+    });
+    std::map<std::string, std::int32_t> index;
+    for (std::size_t i = 0; i < cities.size(); ++i) index[cities[i].code] = static_cast<std::int32_t>(i);
+    std::vector<std::int32_t> city_of(areas.codes.size(), -1);
+    for (std::size_t a = 0; a < areas.codes.size(); ++a) {
+        const std::string gm = level == Level::kGemeente
+                                   ? areas.codes[a]
+                                   : parent_code_from_code(areas.codes[a], Level::kGemeente).value_or("");
+        if (const auto it = index.find(gm); it != index.end()) city_of[a] = it->second;
+    }
+    return monitor::development_by_city(areas, city_of, cities, from, to, po);
+}
+
+}  // namespace
 
 Picture national_picture(const std::string& store, const PictureOptions& args) {
     const auto level = parse_level(args.level);
@@ -52,7 +86,7 @@ Picture national_picture(const std::string& store, const PictureOptions& args) {
     }
     const int from = args.from != 0 ? args.from : areas.years.front();
     const int to = args.to != 0 ? args.to : areas.years.back();
-    Table groups, regions;
+    Table groups, regions, cities, dimension_groups;
     if (const auto group_of = values_by_code(store, args.groups); !group_of.empty()) {
         std::vector<std::string> g(areas.codes.size());
         for (std::size_t a = 0; a < areas.codes.size(); ++a) {
@@ -63,6 +97,8 @@ Picture national_picture(const std::string& store, const PictureOptions& args) {
             if (it != group_of.end()) g[a] = it->second;
         }
         groups = monitor::development_by_group(areas, g, from, to);
+        cities = development_per_city(store, areas, *level, group_of, from, to, po);
+        dimension_groups = monitor::dimensions_by_group(areas, g, dims);
     }
     if (const std::optional<Dataset> cp = find_dataset(store, "score_corop_plus")) {
         if (const auto type_of = values_by_code(store, args.regions); !type_of.empty()) {
@@ -78,7 +114,7 @@ Picture national_picture(const std::string& store, const PictureOptions& args) {
                 const auto it = type_of.find(r.codes[a]);
                 if (it != type_of.end() && it->second != "geen") type[a] = it->second;
             }
-            regions = monitor::regions_against_country(r, type, args.exclude, po);
+            regions = monitor::regions_against_country(r, type, args.exclude, po, dims);
         }
     }
     Picture p;
@@ -89,6 +125,10 @@ Picture national_picture(const std::string& store, const PictureOptions& args) {
     p.classes = classes;
     p.groups = std::move(groups);
     p.regions = std::move(regions);
+    p.cities = std::move(cities);
+    p.dimension_groups = std::move(dimension_groups);
+    if (has_dataset(store, "picture_indicators"))
+        p.indicators = read_dataset(store, "picture_indicators").table;
     return p;
 }
 

@@ -23,6 +23,9 @@ struct Picture {
     Level level = Level::kBuurt;
     int from = 0, to = 0;
     Table years, classes, groups, regions;  // groups and regions may have no columns
+    Table cities;      // development per city (G4, G40 by name), when the city groups are known
+    Table indicators;  // picture_indicators: the change of the national mean per indicator (may be empty)
+    Table dimension_groups;  // dimensions (safety among them) by city group and year, when groups are known
 };
 
 Picture national_picture(const std::string& store, const PictureOptions& options);

@@ -121,6 +121,7 @@ ScoreSummary summarise_cell_scores(const ScoreSummaryInputs& in) {
     monitor::PictureOptions pic;
     out.classes = monitor::picture_classes(in.panel, in.scores, in.class_names);
     out.years = monitor::picture_years(in.panel, in.scores, in.model.dimensions, out.areas.front(), pic);
+    out.indicators = monitor::picture_indicators(in.scores, in.model, in.panel.years);
     const auto& years = in.panel.years;
     if (!in.group_of_buurt.empty())
         out.groups =
@@ -133,7 +134,7 @@ ScoreSummary summarise_cell_scores(const ScoreSummaryInputs& in) {
             const auto it = in.type_of_region.find(cp->codes[a]);
             if (it != in.type_of_region.end() && it->second != "geen") type[a] = it->second;
         }
-        out.regions = monitor::regions_against_country(*cp, type, {}, pic);
+        out.regions = monitor::regions_against_country(*cp, type, {}, pic, in.model.dimensions);
     }
     return out;
 }
@@ -271,6 +272,7 @@ ScoreResult score_country(const std::string& store, const ScoreOptions& args) {
     const Table& years_t = summary.years;
     const Table& groups_t = summary.groups;
     const Table& regions_t = summary.regions;
+    const Table& indicators_t = summary.indicators;
     const double t_summary = clock.lap();
     aggregating.finish();
     spdlog::info(
@@ -312,6 +314,7 @@ ScoreResult score_country(const std::string& store, const ScoreOptions& args) {
     add("picture_years", "picture", std::nullopt, years_t);
     if (groups_t.column_count() > 0) add("picture_groups", "picture", std::nullopt, groups_t);
     if (regions_t.column_count() > 0) add("picture_regions", "picture", std::nullopt, regions_t);
+    if (indicators_t.column_count() > 0) add("picture_indicators", "picture", std::nullopt, indicators_t);
     add_score_map_layers(update, store, preset, buurten);  // map_<level>_<vintage> (docs/maps.md)
     spdlog::info("built the tables of {} datasets ({:.2f} s)", update.datasets.size(), clock.lap());
     return ScoreResult{std::move(update), std::move(meta), years_t, classes_t};

@@ -57,6 +57,7 @@ struct ScoreSummary {
     liveability::CellDevelopment cell_development;
     std::vector<monitor::AreaScores> areas;  // one per level of the hierarchy
     Table classes, years, groups, regions;   // picture_*; groups and regions may have no columns
+    Table indicators;                        // picture_indicators (no columns for published scores)
 };
 ScoreSummary summarise_cell_scores(const ScoreSummaryInputs& in);
 

@@ -54,6 +54,37 @@ std::string out_name(const TypologyEvaluation& e, const typology::OutputOptions&
 
 }  // namespace
 
+Table development_by_measurement(const Table& development) {
+    for (const char* name : {"code", "from_year", "to_year"})
+        if (development.find(name) == nullptr)
+            throw UsageError(fmt::format("a development dataset needs a column '{}'", name));
+    const Column& code = development.column("code");
+    const Column& from = development.column("from_year");
+    const Column& to = development.column("to_year");
+    // Per (code, to_year): the row whose from_year is the latest before to_year.
+    std::map<std::pair<std::string, std::int64_t>, std::size_t> pick;
+    for (std::size_t r = 0; r < development.row_count(); ++r) {
+        if (code.is_missing(r) || from.is_missing(r) || to.is_missing(r)) continue;
+        auto [it, added] = pick.emplace(std::make_pair(code.to_text(r), to.int_at(r)), r);
+        if (!added && from.int_at(r) > from.int_at(it->second)) it->second = r;
+    }
+    std::vector<std::size_t> rows;
+    rows.reserve(pick.size());
+    for (const auto& [key, r] : pick) rows.push_back(r);
+    Table taken = take_rows(development, rows);
+    Table out;
+    for (auto& c : taken.columns()) {
+        if (c.name() != "to_year") {
+            out.add_column(std::move(c));
+            continue;
+        }
+        Column year("year", ColumnType::kInt);
+        for (std::size_t r = 0; r < c.size(); ++r) year.push_int(c.int_at(r));
+        out.add_column(std::move(year));
+    }
+    return out;
+}
+
 namespace {
 
 Level parse_level_arg(const std::string& text) {
@@ -68,12 +99,17 @@ TypologyEvaluation evaluate_typology(const std::string& store, const TypologyOpt
     TypologyEvaluation e;
     e.loaded = load_rules(options.rules, options.params, options.designation);
     const std::string& level_arg = options.level;
-    const auto& rules = e.loaded.rules;
     e.inputs.push_back(describe_input(e.loaded.path));
-    if (!level_arg.empty() && std::string(level_name(parse_level_arg(level_arg))) != rules.level) {
-        throw UsageError(fmt::format("rule set {} designates {} areas; --level is {}", rules.name,
-                                     rules.level, level_arg));
+    if (!level_arg.empty()) {
+        const std::string level(level_name(parse_level_arg(level_arg)));
+        if (level != e.loaded.rules.level) {
+            if (e.loaded.rules.levels.empty())
+                throw UsageError(fmt::format("rule set {} designates {} areas; --level is {}",
+                                             e.loaded.rules.name, e.loaded.rules.level, level_arg));
+            typology::set_level(e.loaded.rules, level);
+        }
     }
+    const auto& rules = e.loaded.rules;
     if (!fs::exists(store)) throw NotFoundError(fmt::format("--store: '{}' does not exist", store));
     typology::Inputs in;
     for (const auto& name : typology::datasets_used(rules)) {
@@ -88,7 +124,11 @@ TypologyEvaluation evaluate_typology(const std::string& store, const TypologyOpt
         }
         e.datasets.push_back(std::move(*d));
     }
-    for (const auto& d : e.datasets) in.datasets[d.name] = &d.table;
+    for (auto& d : e.datasets) {
+        if (d.table.find("year") == nullptr && d.table.find("to_year") != nullptr)
+            d.table = development_by_measurement(d.table);
+        in.datasets[d.name] = &d.table;
+    }
     const Level level = *parse_level(rules.level);
     if (!area_vintages(store, level).empty()) {
         e.layer = read_area_layer(store, level, 0);

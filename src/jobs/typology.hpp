@@ -30,6 +30,11 @@ struct TypologyEvaluation {
     typology::OutputOptions output() const { return {loaded.designation}; }
 };
 
+// A development dataset (code, from_year, to_year, change, development_class, every pair of
+// measurements) as one row per area and measurement: the development from the measurement right before
+// it, with to_year named `year` — what a rule set reads as "the development of the recent period".
+Table development_by_measurement(const Table& development);
+
 TypologyEvaluation evaluate_typology(const std::string& store, const TypologyOptions& options);
 
 // Counts and every designated area with its criteria.

@@ -139,9 +139,14 @@ CellScores score_cell_years(const CellYearPanel& panel, const ScoringModel& mode
     const std::size_t source_rows = std::max<std::size_t>(1, values.block_rows());
     const std::size_t source_blocks = (n + source_rows - 1) / source_rows;
     std::vector<std::size_t> missing_in_block(source_blocks, 0), invalid_in_block(source_blocks, 0);
+    // Per source block and (year, indicator): the weighted sum of the indicator's part w_j (T_j - c_j)
+    // over the rows that get a score, and per year the weight; summed in block order below, so the
+    // indicator means do not depend on the thread count either.
+    std::vector<YearSums> indicator_sums(source_blocks);
     tbb::parallel_for(
         tbb::blocked_range<std::size_t>(0, source_blocks, 1), [&](const tbb::blocked_range<std::size_t>& br) {
-            std::vector<std::uint8_t> miss(kBlock);
+            std::vector<std::uint8_t> miss(kBlock), usable(kBlock);
+            std::vector<double> part(kBlock);
             std::vector<const double*> x;
             std::vector<const std::uint8_t*> xmiss;
             for (std::size_t b = br.begin(); b != br.end(); ++b) {
@@ -149,30 +154,56 @@ CellScores score_cell_years(const CellYearPanel& panel, const ScoringModel& mode
                 values.fetch(b, x, xmiss);
                 if (x.size() != nk) throw InternalError("indicator blocks and model disagree");
                 std::size_t missing = 0, invalid = 0;
+                YearSums& isum = indicator_sums[b];
+                isum.wv.assign(ny * nk, 0.0);
+                isum.w.assign(ny, 0.0);
                 for (std::size_t c0 = 0; c0 < bm; c0 += kBlock) {
                     check_cancelled();
                     const std::size_t r0 = b0 + c0, m = std::min(kBlock, bm - c0);
                     std::fill(miss.begin(), miss.begin() + static_cast<std::ptrdiff_t>(m), 0);
+                    // The rows that will get a score (no value missing, every value in its transform's
+                    // domain) and carry weight: the rows the national means are taken over.
+                    std::fill(usable.begin(), usable.begin() + static_cast<std::ptrdiff_t>(m), 1);
+                    for (std::size_t j = 0; j < nk; ++j) {
+                        const double* v = x[j] + c0;
+                        const std::uint8_t* s = xmiss[j] != nullptr ? xmiss[j] + c0 : nullptr;
+                        const Transform t = model.indicators[j].transform;
+                        for (std::size_t i = 0; i < m; ++i) {
+                            const bool in_domain = t == Transform::kIdentity ? std::isfinite(v[i])
+                                                   : t == Transform::kLog    ? v[i] > 0 && std::isfinite(v[i])
+                                                                             : v[i] > 0 && v[i] < 1;
+                            usable[i] &= static_cast<std::uint8_t>(in_domain && (s == nullptr || s[i] == 0));
+                        }
+                    }
+                    for (std::size_t i = 0; i < m; ++i) {
+                        usable[i] &= static_cast<std::uint8_t>(wts[r0 + i] > 0);
+                        if (usable[i]) isum.w[panel.year[r0 + i]] += wts[r0 + i];
+                    }
                     for (std::size_t j = 0; j < nk; ++j) {
                         const IndicatorWeight& iw = model.indicators[j];
                         const double c = iw.centre.value_or(0.0);
                         double* acc = out.dims[static_cast<std::size_t>(iw.dimension)].data() + r0;
+                        // The indicator's part of the row, then added to its dimension.
+                        std::fill(part.begin(), part.begin() + static_cast<std::ptrdiff_t>(m), 0.0);
                         switch (iw.transform) {
                             case Transform::kIdentity: {
                                 const auto len = static_cast<Eigen::Index>(m);
-                                Eigen::Map<Eigen::ArrayXd>(acc, len) +=
+                                Eigen::Map<Eigen::ArrayXd>(part.data(), len) =
                                     iw.weight * (Eigen::Map<const Eigen::ArrayXd>(x[j] + c0, len) - c);
                                 break;
                             }
                             case Transform::kLog:
                                 detail::accumulate_log(detail::LogKind::kLog, x[j] + c0, m, iw.weight, c,
-                                                       acc);
+                                                       part.data());
                                 break;
                             case Transform::kLogit:  // one log of x / (1 - x): the same domain, 0 < x < 1
                                 detail::accumulate_log(detail::LogKind::kLogit, x[j] + c0, m, iw.weight, c,
-                                                       acc);
+                                                       part.data());
                                 break;
                         }
+                        for (std::size_t i = 0; i < m; ++i) acc[i] += part[i];
+                        for (std::size_t i = 0; i < m; ++i)
+                            if (usable[i]) isum.wv[panel.year[r0 + i] * nk + j] += wts[r0 + i] * part[i];
                         if (xmiss[j] != nullptr) {
                             const std::uint8_t* s = xmiss[j] + c0;
                             for (std::size_t i = 0; i < m; ++i) miss[i] |= s[i];
@@ -249,6 +280,29 @@ CellScores score_cell_years(const CellYearPanel& panel, const ScoringModel& mode
         for (std::size_t d = 0; d < nd; ++d) k[d] = raw_means[yi][d];
     } else {
         for (std::size_t j = 0; j < nk; ++j) out.centres[j] = *model.indicators[j].centre;
+    }
+    // Per indicator: the weighted national mean of its part, centred like its dimension (with computed
+    // centres: minus its own base-year mean), so the indicators of a dimension add up to its mean.
+    {
+        std::vector<double> wv(ny * nk, 0.0), w(ny, 0.0);
+        for (const YearSums& s : indicator_sums) {
+            if (s.w.empty()) continue;
+            for (std::size_t i = 0; i < wv.size(); ++i) wv[i] += s.wv[i];
+            for (std::size_t y = 0; y < ny; ++y) w[y] += s.w[y];
+        }
+        out.national_indicator_mean.assign(ny, std::vector<double>(nk, kNaN));
+        for (std::size_t y = 0; y < ny; ++y)
+            for (std::size_t j = 0; j < nk; ++j)
+                if (w[y] > 0) out.national_indicator_mean[y][j] = wv[y * nk + j] / w[y];
+        if (!fixed_centres) {
+            const auto by = std::find(panel.years.begin(), panel.years.end(), model.base_year);
+            if (by != panel.years.end()) {
+                const std::vector<double> base =
+                    out.national_indicator_mean[static_cast<std::size_t>(by - panel.years.begin())];
+                for (auto& row : out.national_indicator_mean)
+                    for (std::size_t j = 0; j < nk; ++j) row[j] -= base[j];
+            }
+        }
     }
     out.national_dim_mean.assign(ny, std::vector<double>(nd, kNaN));
     out.national_mean.assign(ny, kNaN);

@@ -77,6 +77,10 @@ struct CellScores {
     // [year][dimension] weighted national mean of the base-centred dimension part; they add up to
     // national_mean - offset, so the change of the national mean splits into dimension changes.
     std::vector<std::vector<double>> national_dim_mean;
+    // [year][indicator] weighted national mean of each indicator's part w_j (T_j - c_j), centred like the
+    // dimensions; the indicators of a dimension add up to its national_dim_mean (empty for published
+    // scores). The change of the national mean splits into indicator changes too.
+    std::vector<std::vector<double>> national_indicator_mean;
     std::vector<double> centres;   // per model indicator: the centre used
     std::size_t missing_rows = 0;  // rows with a missing indicator value
     std::size_t invalid_rows = 0;  // rows whose transform is undefined (log of <= 0, logit outside (0,1))

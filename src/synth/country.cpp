@@ -734,6 +734,20 @@ void make_plants(Country& c, const Progress& progress) {
                                          fmt::format("unsafe_cluster_{}", ++made)});
         }
     }
+    c.in_centre.assign(nb, 0);
+    c.centre_buurten.assign(c.centres.size(), {});
+    for (std::size_t i = 0; i < c.centres.size(); ++i) {
+        const auto& d = c.centres[i];
+        const auto cx = static_cast<std::int32_t>(std::floor(d.x)), cy = static_cast<std::int32_t>(std::floor(d.y));
+        const std::int32_t own = cx >= 0 && cy >= 0 && cx < c.w && cy < c.h ? c.buurt_of[sz(cy) * sz(c.w) + sz(cx)] : -1;
+        for (std::size_t b = 0; b < nb; ++b) {
+            const bool inside = bn[b] > 0 && std::hypot(bx[b] / bn[b] - d.x, by[b] / bn[b] - d.y) <= d.r;
+            if ((inside || static_cast<std::int32_t>(b) == own) && !c.in_centre[b]) {
+                c.in_centre[b] = 1;
+                c.centre_buurten[i].push_back(static_cast<std::int32_t>(b));
+            }
+        }
+    }
     auto touches = [&](const Country::Disk& disk, std::size_t b) {
         return bn[b] > 0 && std::hypot(bx[b] / bn[b] - disk.x, by[b] / bn[b] - disk.y) < disk.r + 3.0 + std::sqrt(bn[b]);
     };
@@ -860,6 +874,13 @@ void make_plants(Country& c, const Progress& progress) {
             }
         }
     }
+    // Added after the other buurt plants, so that they keep their buurten (and the drug-growth buurten,
+    // drawn among the unplanted ones, stay as they were). Weak and unsafe in 2012-2016 only; from 2018
+    // voldoende on the total (about +0.13 before its low cells), still unsafe, with populated onvoldoende
+    // cells (a fifth of the cells 4 field units lower).
+    // "Langdurig" ends at the evaluated measurement: not an aandachtsbuurt in 2022, although three
+    // measurements in its history were weak (the reading before issue 16 designated it).
+    if (auto* bp = add("type2_miss_weak_long_ago", "type2", "persistence")) set_fields(*bp, {2.0, 2.0, 2.0, -3.5, 2.0}, 0.2, 4.0, 3, weak_unsafe);
     // Type 1: two wijken (all their buurten), weak and unsafe, getting worse (meet) or better (miss).
     for (int t = 0; t < 2; ++t) {
         std::int32_t wk = -1;
@@ -896,13 +917,42 @@ void make_plants(Country& c, const Progress& progress) {
             bp.score_override = true;
             bp.low_cell_share = 0.4;
             bp.low_cell_drop = 1.2;
+            // meet: worsening, miss: improving, by about 0.09 of the score per period (beyond the LBM 2.0
+            // no-change band of 0.067: development class 3 or 5).
             for (int y = 0; y < kYears; ++y) {
-                const double k = t == 0 ? y : 5 - y;  // meet: worsening; miss: improving
-                bp.field[sz(y)] = {-2.0 - 0.3 * k, -2.0 - 0.3 * k, 0.0, -3.5 - 0.2 * k, -1.5};
+                const double k = t == 0 ? y : 5 - y;
+                bp.field[sz(y)] = {-2.0 - 0.9 * k, -2.0 - 0.9 * k, 0.0, -3.5 - 0.6 * k, -1.5};
             }
         }
         c.plants.push_back(std::move(p));
     }
+    // A G40 city whose onvoldoende buurten fall behind: the first G40 city (by rank) with four free
+    // populated buurten; two weak (F -4.5, vei -1: about 3.54, class 2) falling by 0.4 a year index in won,
+    // bev and fys (about -0.04 of the score per period), two good (F +0.3: about 4.24, class 7) rising by 0.1.
+    for (const City& city : c.cities) {
+        if (city.cls != 1 || city.gemeente < 0 || c.city_fall_behind.city >= 0) continue;
+        std::vector<std::int32_t> free;
+        for (std::size_t k = next; k < cand.size() && free.size() < 4; ++k) {
+            const std::size_t b = cand[k].second;
+            if (taken[b] || c.in_centre[b] || c.gemeente_of_buurt(static_cast<std::int32_t>(b)) != city.gemeente) continue;
+            free.push_back(static_cast<std::int32_t>(b));
+        }
+        if (free.size() < 4) continue;
+        c.city_fall_behind.city = static_cast<std::int32_t>(&city - c.cities.data());
+        for (std::size_t i = 0; i < 4; ++i) {
+            const bool weak = i < 2;
+            BuurtPlant& bp = c.buurt_plant[sz(free[i])];
+            taken[sz(free[i])] = true;
+            bp.score_override = true;
+            for (int y = 0; y < kYears; ++y) {
+                const double base = weak ? -4.5 : 0.3, trend = (weak ? -0.4 : 0.1) * y;
+                // vei stays near the mean: these buurten must not enter the worst-safety lists.
+                bp.field[sz(y)] = {base + trend, base + trend, base, weak ? -1.0 : base, base + trend};
+            }
+            (weak ? c.city_fall_behind.weak : c.city_fall_behind.good).push_back(free[i]);
+        }
+    }
+    if (c.city_fall_behind.city < 0) progress("plants: no G40 city with four free buurten for the falling-behind city");
     for (std::size_t b = 0; b < nb; ++b) {
         if (c.buurt_plant[b].plant >= 0 && c.buurt_plant[b].population > 0 && c.plants[sz(c.buurt_plant[b].plant)].level == "buurt") {
             set_population(c, static_cast<std::int32_t>(b), c.buurt_plant[b].population);

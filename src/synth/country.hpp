@@ -95,6 +95,17 @@ struct Country {
         std::string id;
     };
     std::vector<Disk> unsafe_clusters, centres;
+    // City centres are planted at buurt level (every cell of the buurt), so they hold at every scale: the
+    // buurten whose centroid lies in the centre's disk, and always the buurt of the disk's centre cell.
+    std::vector<std::vector<std::int32_t>> centre_buurten;  // aligned with centres
+    std::vector<char> in_centre;                            // per buurt
+    // A G40 city whose onvoldoende buurten fall behind (the report found the opposite in most cities): two
+    // weak buurten that decline and two ruim voldoende / goed ones that improve, set like planted buurten.
+    struct CityPlant {
+        std::int32_t city = -1;  // index in cities
+        std::vector<std::int32_t> weak, good;
+    };
+    CityPlant city_fall_behind;
 
     std::int64_t x100(std::uint32_t idx) const { return x0 + static_cast<std::int64_t>(idx % static_cast<std::uint32_t>(w)); }
     std::int64_t y100(std::uint32_t idx) const { return y0 + static_cast<std::int64_t>(idx / static_cast<std::uint32_t>(w)); }

@@ -226,6 +226,9 @@ Summary generate(const Options& o) {
                         {"anticipeer", antic},
                         {"growth_per_year",
                          {{"krimp", -0.011}, {"anticipeer", -0.004}, {"other", 0.005}, {"buurt_sd", 0.004}}},
+                        {"liveability", "krimpregio's: Voorzieningen (vrz) 2 field units lower in every cell (about -0.06 of "
+                                        "the score): vrz is the dimension in which they lag behind the country most "
+                                        "(picture: regions, against_country_<dim>)"},
                         {"file", "statline/regio_kenmerken.csv"}};
     json inds = json::array();
     for (const auto& in : lv.indicators) {
@@ -275,7 +278,7 @@ Summary generate(const Options& o) {
         {"breakpoint_corporation_share", o.tenure_breakpoint},
         {"effect",
          "latent fields won, bev and vei: -1.0 * corp (level) and per measurement step "
-         "-0.05 * corp - 0.6 * max(0, corp - breakpoint); not in planted score buurten"},
+         "-0.05 * corp - 0.6 * max(0, corp - breakpoint); not in planted score buurten or city centres"},
         {"dimension_scale",
          "a field unit moves the dimension score by kappa (won 0.035, bev 0.040, vei 0.040)"},
         {"source", "statline/kerncijfers_buurten.csv: Wonen/Eigendom/Huurwoningen corporatie (%)"}};
@@ -302,10 +305,44 @@ Summary generate(const Options& o) {
     for (const auto& d : c.unsafe_clusters)
         clusters.push_back(
             disk_json(d, "vei field -3.0, fys -0.8 in cells whose centre lies within the disk"));
-    for (const auto& d : c.centres)
-        centres.push_back(
-            disk_json(d, "vrz +5.0, vei -2.5, fys +1.0, bev +0.5: very poor safety, total above average"));
+    for (std::size_t i = 0; i < c.centres.size(); ++i) {
+        const auto& d = c.centres[i];
+        json bu = json::array();
+        for (auto b : c.centre_buurten[i]) bu.push_back(c.buurten[sz(b)].code);
+        centres.push_back({{"id", d.id},
+                           {"centre_rd", {(c.x0 + d.x) * 100, (c.y0 + d.y) * 100}},
+                           {"radius_m", d.r * 100},
+                           {"buurten", bu},
+                           {"effect", "every cell of the buurten whose centroid lies within the disk (and of the buurt of "
+                                      "its centre cell) set to F (won 0.5, bev 1.0, vrz 10.0, vei -6.0, fys 1.5) + 0.3 x fine noise, "
+                                      "not centred: very poor safety (vei about -0.2), total about +0.16 above average"}});
+    }
     truth["safety"] = {{"unsafe_clusters", clusters}, {"city_centres", centres}};
+    {
+        json fb = nullptr;
+        if (c.city_fall_behind.city >= 0) {
+            const City& city = c.cities[sz(c.city_fall_behind.city)];
+            json weak = json::array(), good = json::array();
+            for (auto b : c.city_fall_behind.weak) weak.push_back(c.buurten[sz(b)].code);
+            for (auto b : c.city_fall_behind.good) good.push_back(c.buurten[sz(b)].code);
+            fb = {{"gemeente", c.gemeenten[sz(city.gemeente)].code},
+                  {"city", city.name},
+                  {"weak_buurten", weak},
+                  {"good_buurten", good},
+                  {"design", "two weak buurten (F -4.5, vei -1, class 2 in 2012) falling about 0.04 of the score per period, two "
+                             "good ones (F +0.3, class 7) rising about 0.01: the city's onvoldoende buurten fall behind "
+                             "its ruim voldoende / goed ones (picture: development per city, weak_catch_up 0)"}};
+        }
+        const auto& drv = lv.indicators[63];
+        truth["picture"] = {{"city_weak_fall_behind", fb},
+                            {"driver_indicator",
+                             {{"id", drv.id},
+                              {"name", drv.name},
+                              {"dimension_lbm2", drv.dim2},
+                              {"design", "improves by 2.5 of its standard deviations per measurement (trend_per_measurement "
+                                         "in the model's sign): the largest indicator change in every period in which the "
+                                         "national mean rises, and over the whole span (picture: indicators, rank 1)"}}}};
+    }
     json dg = json::array();
     for (auto b : c.drug_growth_buurten) dg.push_back(c.buurten[sz(b)].code);
     truth["drug_growth_buurten"] = dg;

@@ -79,21 +79,25 @@ nlohmann::json evaluate_rules(const Country& c, const Liveability& lv, const Key
     json params = {
         {"score", "S = sum_j w_j (T_j(x_j) - center_j) over the written indicator values; absolute = 4.1847 + S; "
                   "classes by LBM 2.0 edges; area scores are resident-weighted means of cell scores"},
-        {"type1", {{"level", "wijk"}, {"weak", "class <= 4 in >= 3 measurements"}, {"development", "S(2022) < S(2020) and S(2022) < S(2012)"},
+        {"type1", {{"level", "wijk"}, {"weak", "class <= 4 in >= 3 measurements, 2022 among them"},
+                   {"development", "development class 2020 -> 2022 at most 4 (LBM 2.0: change of the mean score < +0.067)"},
                    {"safety", "vei score in the lowest 10% of wijken (2022)"}, {"onvoldoende_share", ">= 0.25 of residents in cells of class <= 3 (2022)"}}},
-        {"type2", {{"level", "buurt"}, {"residents", ">= 1000 (2022)"}, {"persistence", "class <= 4 in >= 3 measurements"},
+        {"type2", {{"level", "buurt"}, {"residents", ">= 1000 (2022)"}, {"persistence", "class <= 4 in >= 3 measurements, 2022 among them"},
                    {"onvoldoende_cells", "a populated cell of class <= 3 (2022)"}, {"safety", "vei score in the lowest 20% of populated buurten (2022)"}}},
-        {"type3", {{"level", "corop_plus"}, {"share_le5", ">= 0.5 of residents in cells of class <= 5"},
-                   {"share_89", "<= 0.05 of populated cells in class 8-9"}, {"persistence", "both in >= 3 measurements"}}},
+        {"type3", {{"level", "corop_plus"}, {"share_le5", ">= 1.25 x the national share of residents in cells of class <= 5"},
+                   {"share_89", "<= 0.5 x the national share of populated cells in class 8-9"},
+                   {"persistence", "both in >= 3 measurements, 2022 among them"}}},
         {"dk2018", {{"udsat", ">= 1000 residents and >= 2 of: outside work/education (18-64) > 40%, convicted >= 3x national, "
                               "basic education only (30-59) > 60%, income (15-64) < 55% of the regional mean (column 'regio' of the key figures: COROP, or provincie/country at small scales); "
-                              "values averaged over the last two measurements"},
-                    {"ghetto", "udsat and non-Western > 50%"}, {"hard_ghetto", "ghetto in 2018, 2020 and 2022 (4 years running)"}}},
-        {"dk2021", {{"forebyggelse", "not udsat, >= 1000 residents, non-Western > 30% and >= 2 of: outside work > 30%, convicted > 2x national, "
-                                     "basic education > 60%, income < 65% of regional mean (two-measurement average)"}}},
-        {"berlin", {{"status", "index = mean z-score (over buurten with >= 300 residents) of unemployment, long-term unemployment, "
-                               "transfer receipt, child poverty; very low when index > 1.5 (2022)"},
-                    {"dynamics", "mean z-score of the 2020->2022 changes of the same four; negative when > 1"},
+                              "work and convictions averaged over the last two measurements, education and income of the year"},
+                    {"ghetto", "udsat and non-Western > 50%"},
+                    {"hard_ghetto", "ghetto on 4 lists in a row: yearly lists by the law (unknown on these biennial key figures); "
+                                    "with list_step_years=2 the lists of 2016, 2018, 2020 and 2022"}}},
+        {"dk2021", {{"forebyggelse", "not udsat, >= 1000 residents, non-Western > 30% and >= 2 of: outside work > 30%, convicted >= 2x national, "
+                                     "basic education > 60%, income < 65% of regional mean (work and convictions two-measurement averages)"}}},
+        {"berlin", {{"status", "index = sum of the z-scores (over buurten with >= 300 residents) of unemployment, long-term unemployment, "
+                               "transfer receipt, child poverty, standardised again; very low when index > 1.5 (2022)"},
+                    {"dynamics", "the same of the 2020->2022 changes of the four; negative when > 1"},
                     {"designation", "very low status and negative dynamics"}}},
     };
     out["rules"] = params;
@@ -115,11 +119,13 @@ nlohmann::json evaluate_rules(const Country& c, const Liveability& lv, const Key
         const bool residents = a.pop >= 1000;
         const bool onv = a.onv > 0;
         const bool safety = a.pop > 0 && a.vei / a.pop <= vei20;
-        const bool meet = residents && weak >= 3 && onv && safety;
+        const bool weak_now = a.pop > 0 && cls_of(a) <= 4;
+        const bool persistent = weak >= 3 && weak_now;
+        const bool meet = residents && persistent && onv && safety;
         if (meet) t2.push_back(c.buurten[b].code);
         b_eval[b]["type2"] = {{"designated", meet}, {"residents", a.pop}, {"measurements_weak", weak}, {"onvoldoende_residents", a.onv},
                               {"vei", a.pop > 0 ? a.vei / a.pop : 0.0}, {"score", a.pop > 0 ? a.s / a.pop : 0.0},
-                              {"criteria", {{"residents", residents}, {"persistence", weak >= 3}, {"onvoldoende_cells", onv}, {"safety", safety}}}};
+                              {"criteria", {{"residents", residents}, {"persistence", persistent}, {"onvoldoende_cells", onv}, {"safety", safety}}}};
     }
     out["type2"] = {{"designated", t2}, {"vei_threshold_p20", vei20}};
     // ---- type 1 (wijken).
@@ -136,17 +142,33 @@ nlohmann::json evaluate_rules(const Country& c, const Liveability& lv, const Key
         for (int y = 0; y < kYears; ++y) weak += (wk[w * kYears + sz(y)].pop > 0 && cls_of(wk[w * kYears + sz(y)]) <= 4) ? 1 : 0;
         const Acc& a = wk[w * kYears + 5];
         auto mean = [&](int y) { const Acc& q = wk[w * kYears + sz(y)]; return q.pop > 0 ? q.s / q.pop : 0.0; };
-        const bool dev = a.pop > 0 && mean(5) < mean(4) && mean(5) < mean(0);
+        // Development class of 2020 -> 2022 at most 4 (no improvement beyond the +0.067 band).
+        const bool dev = a.pop > 0 && wk[w * kYears + 4].pop > 0 && mean(5) - mean(4) < 0.067;
         const bool safety = a.pop > 0 && a.vei / a.pop <= vei10;
         const double share = a.pop > 0 ? a.onv / a.pop : 0.0;
-        const bool meet = weak >= 3 && dev && safety && share >= 0.25;
+        const bool persistent = weak >= 3 && a.pop > 0 && cls_of(a) <= 4;
+        const bool meet = persistent && dev && safety && share >= 0.25;
         if (meet) t1.push_back(c.wijken[w].code);
         w_eval[w]["type1"] = {{"designated", meet}, {"measurements_weak", weak}, {"score_2012", mean(0)}, {"score_2020", mean(4)}, {"score_2022", mean(5)},
                               {"onvoldoende_share", share},
-                              {"criteria", {{"weak", weak >= 3}, {"development", dev}, {"safety", safety}, {"onvoldoende_share", share >= 0.25}}}};
+                              {"criteria", {{"weak", persistent}, {"development", dev}, {"safety", safety}, {"onvoldoende_share", share >= 0.25}}}};
     }
     out["type1"] = {{"designated", t1}, {"vei_threshold_p10", vei10}};
     // ---- type 3 (COROP-plus).
+    // Relative to the country: the national shares of residents in class <= 5 and of land in 8-9.
+    std::array<double, kYears> nat_le5{}, nat_89{};
+    for (int y = 0; y < kYears; ++y) {
+        double pop = 0, le5 = 0, cells = 0, c89 = 0;
+        for (std::size_t r = 0; r < ncp; ++r) {
+            const Acc& a = cp[r * kYears + sz(y)];
+            pop += a.pop;
+            le5 += a.le5;
+            cells += a.cells;
+            c89 += a.c89;
+        }
+        nat_le5[sz(y)] = pop > 0 ? le5 / pop : 0.0;
+        nat_89[sz(y)] = cells > 0 ? c89 / cells : 0.0;
+    }
     json t3 = json::array();
     std::vector<json> cp_eval(ncp);
     for (std::size_t r = 0; r < ncp; ++r) {
@@ -157,15 +179,16 @@ nlohmann::json evaluate_rules(const Country& c, const Liveability& lv, const Key
             const Acc& a = cp[r * kYears + sz(y)];
             const double le5 = a.pop > 0 ? a.le5 / a.pop : 0.0;
             const double c89 = a.cells > 0 ? a.c89 / a.cells : 0.0;
-            le5_last = le5 >= 0.5;
-            c89_last = c89 <= 0.05;
-            both += (le5 >= 0.5 && c89 <= 0.05) ? 1 : 0;
-            shares.push_back({{"year", kYearList[sz(y)]}, {"share_le5", le5}, {"share_89", c89}});
+            le5_last = a.pop > 0 && le5 / nat_le5[sz(y)] >= 1.25;
+            c89_last = a.cells > 0 && (nat_89[sz(y)] > 0 ? c89 / nat_89[sz(y)] <= 0.5 : c89 <= 0.0);
+            both += (le5_last && c89_last) ? 1 : 0;
+            shares.push_back({{"year", kYearList[sz(y)]}, {"share_le5", le5}, {"share_89", c89},
+                              {"national_share_le5", nat_le5[sz(y)]}, {"national_share_89", nat_89[sz(y)]}});
         }
-        const bool meet = both >= 3;
+        const bool meet = both >= 3 && le5_last && c89_last;
         if (meet) t3.push_back(c.cps[r].code);
         cp_eval[r]["type3"] = {{"designated", meet}, {"measurements_both", both}, {"shares", shares},
-                               {"criteria", {{"share_le5_2022", le5_last}, {"share_89_2022", c89_last}, {"persistence", both >= 3}}}};
+                               {"criteria", {{"share_le5_2022", le5_last}, {"share_89_2022", c89_last}, {"persistence", meet}}}};
     }
     out["type3"] = {{"designated", t3}};
     // ---- Danish lists (values as written: rounded shares).
@@ -177,12 +200,12 @@ nlohmann::json evaluate_rules(const Country& c, const Liveability& lv, const Key
         for (int y = 1; y < kYears; ++y) {
             const double res = static_cast<double>(c.buurt_pop[b][sz(y)]);
             const double work = (pct_w(kf.work[b * kYears + sz(y)]) + pct_w(kf.work[b * kYears + sz(y - 1)])) / 2;
-            const double edu = (pct_w(kf.basic_edu[b * kYears + sz(y)]) + pct_w(kf.basic_edu[b * kYears + sz(y - 1)])) / 2;
+            const double edu = pct_w(kf.basic_edu[b * kYears + sz(y)]);
             const double conv = avg2(kf.convicted, b, y) / ((kf.national_convicted[sz(y)] + kf.national_convicted[sz(y - 1)]) / 2);
-            const double inc = avg2(kf.income, b, y) / avg2(kf.regional_income, b, y);
+            const double inc = kf.income[b * kYears + sz(y)] / kf.regional_income[b * kYears + sz(y)];
             const double nwn = pct_w(kf.nonwestern[b * kYears + sz(y)]);
             const int a = (work > 0.40) + (conv >= 3.0) + (edu > 0.60) + (inc < 0.55);
-            const int f = (work > 0.30) + (conv > 2.0) + (edu > 0.60) + (inc < 0.65);
+            const int f = (work > 0.30) + (conv >= 2.0) + (edu > 0.60) + (inc < 0.65);
             const bool u = res >= 1000 && a >= 2;
             g[y] = u && nwn > 0.5;
             const bool fo = !u && res >= 1000 && nwn > 0.30 && f >= 2;
@@ -190,7 +213,8 @@ nlohmann::json evaluate_rules(const Country& c, const Liveability& lv, const Key
                 if (u) udsat.push_back(c.buurten[b].code);
                 if (g[y]) ghetto.push_back(c.buurten[b].code);
                 if (fo) fore.push_back(c.buurten[b].code);
-                const bool h = g[3] && g[4] && g[5];
+                // Four lists in a row, every 2 years on these biennial key figures (list_step_years=2).
+                const bool h = g[2] && g[3] && g[4] && g[5];
                 if (h) hard.push_back(c.buurten[b].code);
                 b_eval[b]["dk2018_udsat"] = {{"designated", u}, {"criteria_met", a}, {"residents", res}, {"work", work}, {"convicted_ratio", conv},
                                              {"basic_edu", edu}, {"income_ratio", inc}, {"nonwestern", nwn}};
@@ -224,10 +248,13 @@ nlohmann::json evaluate_rules(const Country& c, const Liveability& lv, const Key
             auto zs = zscores([&](std::size_t b) { return pct_w((*v)[b * kYears + 5]); });
             auto zd = zscores([&](std::size_t b) { return pct_w((*v)[b * kYears + 5]) - pct_w((*v)[b * kYears + 4]); });
             for (auto b : eligible) {
-                status[b] += zs[b] / 4;
-                dyn[b] += zd[b] / 4;
+                status[b] += zs[b];
+                dyn[b] += zd[b];
             }
         }
+        // The sums standardised again over the same buurten (MSS: the index is a z-score itself).
+        status = zscores([&](std::size_t b) { return status[b]; });
+        dyn = zscores([&](std::size_t b) { return dyn[b]; });
         json berlin = json::array();
         for (std::size_t b = 0; b < nb; ++b) {
             const bool el = c.buurt_pop[b][5] >= 300 && c.buurt_pop[b][4] >= 300;

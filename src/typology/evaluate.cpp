@@ -203,6 +203,26 @@ class Evaluator {
     std::vector<std::vector<double>> value_, threshold_;
     std::vector<char> done_;
     std::vector<std::vector<std::vector<int>>> years_met_, years_unknown_;  // [criterion][area]
+
+    // x per year rescaled to mean 0 and population sd 1 over the areas with among >= at_least (all when
+    // among is empty); areas outside keep their value on the same scale.
+    void standardise(std::vector<double>& x, const std::vector<double>& among, double at_least) const {
+        for (std::size_t y = 0; y < ny_; ++y) {
+            double sum = 0, n = 0;
+            auto in = [&](std::size_t a) {
+                return !std::isnan(x[a * ny_ + y]) && (among.empty() || among[a * ny_ + y] >= at_least);
+            };
+            for (std::size_t a = 0; a < na_; ++a)
+                if (in(a)) sum += x[a * ny_ + y], n += 1;
+            const double mean = n > 0 ? sum / n : kNaN;
+            double ss = 0;
+            for (std::size_t a = 0; a < na_; ++a)
+                if (in(a)) ss += (x[a * ny_ + y] - mean) * (x[a * ny_ + y] - mean);
+            const double sd = n > 0 ? std::sqrt(ss / n) : kNaN;
+            for (std::size_t a = 0; a < na_; ++a)
+                x[a * ny_ + y] = sd > 0 ? (x[a * ny_ + y] - mean) / sd : kNaN;
+        }
+    }
 };
 
 const std::vector<double>& Evaluator::values(const std::string& name) {
@@ -239,12 +259,19 @@ const std::vector<double>& Evaluator::values(const std::string& name) {
                 }
             }
         }
+        if (v.standardise) standardise(x, among, at_least);
     } else {
         x = base_values(v);
     }
-    if (v.last > 1) {
+    const double last = r_.resolve(v.last);
+    if (!(last >= 1 && last <= 100 && last == std::floor(last)))
+        throw UsageError(
+            fmt::format("rule set {}: variable '{}': last must be a whole number of measurements "
+                        ">= 1, is {}",
+                        r_.name, v.name, last));
+    if (last > 1) {
         std::vector<double> red(na_ * ny_, kNaN);
-        const auto n = static_cast<std::size_t>(v.last);
+        const auto n = static_cast<std::size_t>(last);
         for (std::size_t a = 0; a < na_; ++a) {
             for (std::size_t y = n - 1; y < ny_; ++y) {
                 double acc = v.reduce == Reduce::kMean ? 0.0 : x[a * ny_ + y];
@@ -401,7 +428,19 @@ void Evaluator::evaluate_criterion(std::size_t ci) {
             kids.push_back(k);
         }
         const double k_needed = c.kind == Kind::kAtLeast ? r_.resolve(c.at_least) : 0.0;
-        for (std::size_t i = 0; i < base.size(); ++i) {
+        if (c.kind == Kind::kSelect) {
+            const double pick = r_.resolve(c.select);
+            if (!(pick >= 1 && pick <= static_cast<double>(kids.size()) && pick == std::floor(pick)))
+                throw UsageError(
+                    fmt::format("criterion {}: {} = {} chooses none of its {} criteria ({}: 1 to {})", c.id,
+                                c.select.parameter.empty() ? "select" : c.select.parameter, pick, kids.size(),
+                                fmt::join(c.children, ", "), kids.size()));
+            const std::size_t k = kids[static_cast<std::size_t>(pick) - 1];
+            base = state_[k];
+            val = value_[k];
+            thr = threshold_[k];
+        }
+        for (std::size_t i = 0; i < base.size() && c.kind != Kind::kSelect; ++i) {
             int yes = 0, unknown = 0;
             for (auto k : kids) {
                 yes += state_[k][i] == Tri::kYes;
@@ -423,6 +462,7 @@ void Evaluator::evaluate_criterion(std::size_t ci) {
                     need = 0;
                     break;
                 case Kind::kCompare:
+                case Kind::kSelect:
                     break;
             }
             if (c.kind == Kind::kNot) {
@@ -452,6 +492,8 @@ void Evaluator::evaluate_criterion(std::size_t ci) {
     if (c.persistence == Persistence::kMeasurements) {
         const double k = r_.resolve(c.min_measurements);
         const double window = r_.resolve(c.window_years);
+        // "langdurig": the measurements end at the evaluated one, which must meet the condition itself.
+        const bool ending = r_.resolve(c.ending_at_year) != 0;
         for (std::size_t a = 0; a < na_; ++a) {
             for (std::size_t y = 0; y < ny_; ++y) {
                 int yes = 0, unknown = 0;
@@ -463,15 +505,23 @@ void Evaluator::evaluate_criterion(std::size_t ci) {
                     if (y == ye && s == Tri::kYes) years_met_[ci][a].push_back(years_[j]);
                     if (y == ye && s == Tri::kUnknown) years_unknown_[ci][a].push_back(years_[j]);
                 }
-                fin[a * ny_ + y] = yes >= k ? Tri::kYes : yes + unknown < k ? Tri::kNo : Tri::kUnknown;
+                Tri st = yes >= k ? Tri::kYes : yes + unknown < k ? Tri::kNo : Tri::kUnknown;
+                if (ending && st != Tri::kNo) {
+                    const Tri now = base[a * ny_ + y];
+                    if (now != Tri::kYes) st = now;  // not met now: no; no data now: at best unknown
+                }
+                fin[a * ny_ + y] = st;
                 fval[a * ny_ + y] = yes;
                 fthr[a * ny_ + y] = k;
             }
         }
     } else {
-        const double span = r_.resolve(c.running_years);
         const double step = r_.resolve(c.step_years);
         if (!(step > 0)) throw UsageError(fmt::format("criterion {}: step_years must be > 0", c.id));
+        // running = n lists: the year and n - 1 earlier ones, step years apart.
+        const double span = c.running_count.parameter.empty() && c.running_count.constant == 0
+                                ? r_.resolve(c.running_years)
+                                : (r_.resolve(c.running_count) - 1) * step;
         for (std::size_t a = 0; a < na_; ++a) {
             for (std::size_t y = 0; y < ny_; ++y) {
                 int yes = 0, no = 0, expected = 0;
@@ -569,7 +619,9 @@ Evaluation Evaluator::run() {
     if (r_.group_adjacent && in_.neighbours.size() == na_) {
         std::vector<char> des(na_, 0);
         for (std::size_t a = 0; a < na_; ++a)
-            for (Tri t : ev.areas[a].designations) des[a] = des[a] || t == Tri::kYes;
+            for (std::size_t d = 0; d < r_.designations.size(); ++d)
+                des[a] = des[a] || (ev.areas[a].designations[d] == Tri::kYes &&
+                                    counts_as_designated(r_, r_.designations[d], OutputOptions{}));
         int next = 0;
         for (std::size_t a = 0; a < na_; ++a) {
             if (!des[a] || ev.areas[a].group != 0) continue;
@@ -597,6 +649,16 @@ std::string num(double v) {
     return fmt::format("{:.6g}", v);
 }
 
+}  // namespace
+
+bool counts_as_designated(const RuleSet& r, const Designation& d, const OutputOptions& o) {
+    if (!o.designation.empty()) return d.id == o.designation;
+    return r.designated.empty() ||
+           std::find(r.designated.begin(), r.designated.end(), d.id) != r.designated.end();
+}
+
+namespace {
+
 // Criteria that feed the selected designations (their required criteria and everything below them).
 std::vector<std::size_t> feeding(const RuleSet& r, const OutputOptions& o) {
     std::set<std::size_t> seen;
@@ -608,7 +670,7 @@ std::vector<std::size_t> feeding(const RuleSet& r, const OutputOptions& o) {
         for (const auto& ch : r.criteria[k].children) add(ch);
     };
     for (const auto& d : r.designations)
-        if (o.designation.empty() || d.id == o.designation)
+        if (counts_as_designated(r, d, o))
             for (const auto& id : d.require) add(id);
     std::sort(order.begin(), order.end());
     return order;
@@ -643,6 +705,8 @@ std::string criterion_text(const Criterion& c, const CriterionResult& cr) {
             return fmt::format("{} ({} of {} met)", c.id, num(cr.value), c.children.size());
         case Kind::kNot:
             return fmt::format("{} (not {})", c.id, c.children.front());
+        case Kind::kSelect:
+            return fmt::format("{} ({}, needs {})", c.id, num(cr.value), num(cr.threshold));
     }
     return c.id;
 }
@@ -672,7 +736,7 @@ Evaluation evaluate(const RuleSet& rules, const Inputs& inputs, int year) {
 Tri designated_state(const RuleSet& rules, const AreaResult& area, const OutputOptions& options) {
     bool unknown = false;
     for (std::size_t d = 0; d < rules.designations.size(); ++d) {
-        if (!options.designation.empty() && rules.designations[d].id != options.designation) continue;
+        if (!counts_as_designated(rules, rules.designations[d], options)) continue;
         if (area.designations[d] == Tri::kYes) return Tri::kYes;
         unknown = unknown || area.designations[d] == Tri::kUnknown;
     }
@@ -681,10 +745,12 @@ Tri designated_state(const RuleSet& rules, const AreaResult& area, const OutputO
 
 std::string reasons_text(const RuleSet& rules, const AreaResult& area, const OutputOptions& options) {
     std::vector<std::string> parts;
-    const bool single = rules.designations.size() == 1 || !options.designation.empty();
+    std::size_t counted = 0;
+    for (const auto& des : rules.designations) counted += counts_as_designated(rules, des, options);
+    const bool single = counted == 1;
     for (std::size_t d = 0; d < rules.designations.size(); ++d) {
         const auto& des = rules.designations[d];
-        if (!options.designation.empty() && des.id != options.designation) continue;
+        if (!counts_as_designated(rules, des, options)) continue;
         const std::string body = designation_reasons(rules, des, area);
         parts.push_back(single ? body
                                : fmt::format("{} {}: {}", des.id, tri_name(area.designations[d]), body));

@@ -78,6 +78,10 @@ struct Counts {
 };
 Counts count_results(const RuleSet& rules, const Evaluation& ev, const OutputOptions& options = {});
 
+// Whether designation `d` counts as "designated": the one named in the options, else those the rule
+// set lists in `designated`, else any.
+bool counts_as_designated(const RuleSet& rules, const Designation& d, const OutputOptions& options);
+
 // Whether an area is designated under the options (yes / no / unknown).
 Tri designated_state(const RuleSet& rules, const AreaResult& area, const OutputOptions& options);
 

@@ -152,7 +152,9 @@ struct Parser {
         const auto colon = s.find(':');
         if (colon == std::string::npos || colon == 0 || colon + 1 >= s.size())
             fail(v, "\"dataset:column\" for " + what, "\"" + s + "\"");
-        return {s.substr(0, colon), s.substr(colon + 1)};
+        Source out{s.substr(0, colon), s.substr(colon + 1), {}};
+        if (out.dataset.find("{level}") != std::string::npos) out.dataset_template = out.dataset;
+        return out;
     }
 
     Variable variable(const std::string& name, const toml::value& v) const {
@@ -168,7 +170,7 @@ struct Parser {
         if (!v.is_table()) fail(v, "\"dataset:column\" or a table for " + what, found_of(v));
         check_keys(v,
                    {"source", "sum", "divide_by", "scale", "from_level", "aggregate", "weight", "last",
-                    "reduce", "change", "zscore_mean", "among", "among_at_least"},
+                    "reduce", "change", "zscore_mean", "standardise", "among", "among_at_least"},
                    what);
         if (v.contains("source")) out.sum.push_back(source_of(v.at("source"), what + ".source"));
         if (v.contains("sum")) {
@@ -207,9 +209,21 @@ struct Parser {
         }
         if (v.contains("last")) {
             const auto& l = v.at("last");
-            if (!l.is_integer() || l.as_integer() < 1 || l.as_integer() > 100)
-                fail(l, "a whole number of measurements >= 1 for " + what + ".last", found_of(l));
-            out.last = static_cast<int>(l.as_integer());
+            if (l.is_string()) {
+                out.last = num_or_param(l, what + ".last");
+            } else {
+                if (!l.is_integer() || l.as_integer() < 1 || l.as_integer() > 100)
+                    fail(l, "a whole number of measurements >= 1 (or a parameter) for " + what + ".last",
+                         found_of(l));
+                out.last.constant = static_cast<double>(l.as_integer());
+            }
+        }
+        if (v.contains("standardise")) {
+            const auto& st = v.at("standardise");
+            if (!st.is_boolean()) fail(st, "true or false for " + what + ".standardise", found_of(st));
+            if (out.zscore_mean.empty())
+                fail(st, "standardise with zscore_mean in " + what, "no zscore_mean");
+            out.standardise = st.as_boolean();
         }
         const std::string red = text(v, "reduce", what, false, "mean");
         if (red == "mean") {
@@ -253,17 +267,38 @@ struct Parser {
         c.column = static_cast<long>(v.location().column());
         c.id = text(v, "id", "[[criterion]]", true);
         const std::string what = "criterion '" + c.id + "'";
-        check_keys(v,
-                   {"id", "title", "variable", "op", "value", "reference", "multiple", "percentile", "weight",
-                    "region", "of", "at_least", "all_of", "any_of", "not", "measurements", "window_years",
-                    "running_years", "step_years"},
+        check_keys(v, {"id",
+                       "title",
+                       "variable",
+                       "op",
+                       "value",
+                       "reference",
+                       "multiple",
+                       "percentile",
+                       "weight",
+                       "region",
+                       "of",
+                       "at_least",
+                       "all_of",
+                       "any_of",
+                       "not",
+                       "select",
+                       "measurements",
+                       "window_years",
+                       "ending_at_year",
+                       "running_years",
+                       "running",
+                       "step_years"},
                    what);
         c.title = text(v, "title", what, false, c.id);
         const int kinds = static_cast<int>(v.contains("variable")) +
                           static_cast<int>(v.contains("at_least")) + static_cast<int>(v.contains("all_of")) +
-                          static_cast<int>(v.contains("any_of")) + static_cast<int>(v.contains("not"));
+                          static_cast<int>(v.contains("any_of")) + static_cast<int>(v.contains("not")) +
+                          static_cast<int>(v.contains("select"));
         if (kinds != 1)
-            fail(v, "exactly one of variable, at_least (with of), all_of, any_of, not in " + what,
+            fail(v,
+                 "exactly one of variable, at_least (with of), all_of, any_of, not, select (with of) in " +
+                     what,
                  kinds == 0 ? "none" : "several");
         c.multiple.constant = 1.0;
         c.step_years.constant = 2.0;
@@ -311,6 +346,11 @@ struct Parser {
             c.at_least = num_or_param(v.at("at_least"), what + ".at_least");
             if (!v.contains("of")) fail(v, "'of' (the criteria counted) with at_least in " + what, "no of");
             c.children = names(v.at("of"), what + ".of");
+        } else if (v.contains("select")) {
+            c.kind = Kind::kSelect;
+            c.select = num_or_param(v.at("select"), what + ".select");
+            if (!v.contains("of")) fail(v, "'of' (the criteria chosen from) with select in " + what, "no of");
+            c.children = names(v.at("of"), what + ".of");
         } else if (v.contains("all_of")) {
             c.kind = Kind::kAllOf;
             c.children = names(v.at("all_of"), what + ".all_of");
@@ -321,23 +361,40 @@ struct Parser {
             c.kind = Kind::kNot;
             c.children = {text(v, "not", what, true)};
         }
-        if (v.contains("measurements") && v.contains("running_years"))
-            fail(v.at("running_years"), "either measurements or running_years in " + what, "both");
+        const int persistence_kinds = static_cast<int>(v.contains("measurements")) +
+                                      static_cast<int>(v.contains("running_years")) +
+                                      static_cast<int>(v.contains("running"));
+        if (persistence_kinds > 1)
+            fail(v, "one of measurements, running_years or running in " + what, "several");
         if (v.contains("measurements")) {
             c.persistence = Persistence::kMeasurements;
             c.min_measurements = num_or_param(v.at("measurements"), what + ".measurements");
             if (v.contains("window_years"))
                 c.window_years = num_or_param(v.at("window_years"), what + ".window_years");
-        } else if (v.contains("running_years")) {
+            if (v.contains("ending_at_year")) {
+                const auto& e = v.at("ending_at_year");
+                if (e.is_boolean()) {
+                    c.ending_at_year.constant = e.as_boolean() ? 1.0 : 0.0;
+                } else {
+                    c.ending_at_year = num_or_param(e, what + ".ending_at_year");
+                }
+            }
+        } else if (v.contains("running_years") || v.contains("running")) {
             c.persistence = Persistence::kRunning;
-            c.running_years = num_or_param(v.at("running_years"), what + ".running_years");
+            if (v.contains("running_years")) {
+                c.running_years = num_or_param(v.at("running_years"), what + ".running_years");
+            } else {
+                c.running_count = num_or_param(v.at("running"), what + ".running");
+            }
             if (v.contains("step_years"))
                 c.step_years = num_or_param(v.at("step_years"), what + ".step_years");
-        } else if (v.contains("window_years") || v.contains("step_years")) {
-            fail(v.contains("window_years") ? v.at("window_years") : v.at("step_years"),
-                 "window_years with measurements, step_years with running_years in " + what,
-                 "no persistence");
         }
+        if (c.persistence != Persistence::kMeasurements &&
+            (v.contains("window_years") || v.contains("ending_at_year")))
+            fail(v.contains("window_years") ? v.at("window_years") : v.at("ending_at_year"),
+                 "window_years and ending_at_year with measurements in " + what, "no measurements");
+        if (c.persistence != Persistence::kRunning && v.contains("step_years"))
+            fail(v.at("step_years"), "step_years with running_years or running in " + what, "no running");
         return c;
     }
 };
@@ -363,8 +420,8 @@ RuleSet parse_rule_set(std::string_view toml_text, const std::string& source) {
     RuleSet r;
     r.file = source;
     p.check_keys(root,
-                 {"name", "title", "source", "level", "group_adjacent", "parameters", "variables",
-                  "criterion", "designation"},
+                 {"name", "title", "source", "level", "levels", "designated", "group_adjacent", "parameters",
+                  "variables", "criterion", "designation"},
                  "the rule set");
     r.name = p.text(root, "name", "the rule set", true);
     r.title = p.text(root, "title", "the rule set", false, r.name);
@@ -375,6 +432,16 @@ RuleSet parse_rule_set(std::string_view toml_text, const std::string& source) {
         p.fail(root.at("level"), "a level (grid, buurt, wijk, gemeente, corop_plus, corop, provincie)",
                "\"" + r.level + "\"");
     r.level = std::string(level_name(*lv));
+    if (root.contains("levels")) {
+        for (const auto& name : p.names(root.at("levels"), "levels")) {
+            const auto l = parse_level(name);
+            if (!l) p.fail(root.at("levels"), "level names in levels", "\"" + name + "\"");
+            r.levels.emplace_back(level_name(*l));
+        }
+        if (std::find(r.levels.begin(), r.levels.end(), r.level) == r.levels.end())
+            p.fail(root.at("levels"), "levels that include the rule set's level '" + r.level + "'",
+                   "no '" + r.level + "'");
+    }
     if (root.contains("group_adjacent")) {
         const auto& g = root.at("group_adjacent");
         if (!g.is_boolean()) p.fail(g, "true or false for group_adjacent", Parser::found_of(g));
@@ -428,7 +495,15 @@ RuleSet parse_rule_set(std::string_view toml_text, const std::string& source) {
             }
             r.designations.push_back(std::move(des));
         }
+        if (root.contains("designated")) {
+            r.designated = p.names(root.at("designated"), "designated");
+            for (const auto& id : r.designated)
+                if (!seen.count(id))
+                    p.fail(root.at("designated"), "names of designations in designated", "'" + id + "'");
+        }
     } else {
+        if (root.contains("designated"))
+            p.fail(root.at("designated"), "[[designation]] tables with designated", "no [[designation]]");
         // One designation: every criterion that no other criterion uses.
         std::set<std::string> used;
         for (const auto& c : r.criteria) used.insert(c.children.begin(), c.children.end());
@@ -451,6 +526,7 @@ RuleSet parse_rule_set(std::string_view toml_text, const std::string& source) {
         for (const auto& z : var.zscore_mean) check_var(z, w, "variables." + var.name + ".zscore_mean");
         if (!var.among_variable.empty()) check_var(var.among_variable, w, "variables." + var.name + ".among");
         check_number(var.among_at_least, w, "variables." + var.name + ".among_at_least");
+        check_number(var.last, w, "variables." + var.name + ".last");
     }
     // Variable cycles (zscore_mean / among).
     {
@@ -482,10 +558,13 @@ RuleSet parse_rule_set(std::string_view toml_text, const std::string& source) {
                 if (!where_crit.count(ch)) p.fail(w, "names of criteria in " + what, "'" + ch + "'");
             }
             check_number(c.at_least, w, what + ".at_least");
+            check_number(c.select, w, what + ".select");
         }
         check_number(c.min_measurements, w, what + ".measurements");
         check_number(c.window_years, w, what + ".window_years");
         check_number(c.running_years, w, what + ".running_years");
+        check_number(c.running_count, w, what + ".running");
+        check_number(c.ending_at_year, w, what + ".ending_at_year");
         check_number(c.step_years, w, what + ".step_years");
     }
     {
@@ -501,7 +580,33 @@ RuleSet parse_rule_set(std::string_view toml_text, const std::string& source) {
         };
         for (const auto& c : r.criteria) visit(c);
     }
+    set_level(r, r.level);
     return r;
+}
+
+void set_level(RuleSet& rules, const std::string& level) {
+    const auto lv = parse_level(level);
+    const std::string name = lv ? std::string(level_name(*lv)) : level;
+    if (name != rules.level &&
+        std::find(rules.levels.begin(), rules.levels.end(), name) == rules.levels.end()) {
+        throw UsageError(fmt::format("rule set {} designates {} areas{}; not {}", rules.name, rules.level,
+                                     rules.levels.empty()
+                                         ? std::string()
+                                         : fmt::format(" (it can: {})", fmt::join(rules.levels, ", ")),
+                                     level));
+    }
+    rules.level = name;
+    auto fill = [&](Source& s) {
+        if (s.dataset_template.empty()) return;
+        s.dataset = s.dataset_template;
+        for (auto at = s.dataset.find("{level}"); at != std::string::npos; at = s.dataset.find("{level}"))
+            s.dataset.replace(at, 7, name);
+    };
+    for (auto& v : rules.variables) {
+        for (auto& s : v.sum) fill(s);
+        if (v.divide_by) fill(*v.divide_by);
+        if (v.weight) fill(*v.weight);
+    }
 }
 
 void override_parameters(RuleSet& rules, const std::vector<std::string>& assignments) {

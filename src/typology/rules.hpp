@@ -30,6 +30,7 @@ struct Number {
 struct Source {
     std::string dataset;
     std::string column;
+    std::string dataset_template;  // as written, when it holds "{level}" (set_level fills it in)
 };
 
 enum class Reduce : std::uint8_t { kMean, kMin, kMax };
@@ -39,7 +40,9 @@ enum class Aggregate : std::uint8_t { kNone, kSum, kMean, kWeightedMean };
 // A variable: value per area and measurement year.
 //   value(y) = scale * (sum of `sum` sources) / divide_by        (all present, else missing)
 //   aggregate: computed per finer area (from_level) and summed / averaged into its parent area
-//   last > 1: reduced (mean, min, max) over the last n measurements up to y (all present)
+//   last > 1: reduced (mean, min, max) over the last n measurements up to y (all present); n may be a
+//             parameter
+//   standardise: zscore_mean summed, then standardised again over the same areas (mean 0, sd 1)
 //   change: value(y) - value(previous measurement) or - value(first measurement)
 //   zscore_mean: mean over the listed variables of (v - mean) / sd, mean and population sd over the
 //                areas whose `among_variable` is >= among_at_least (all areas when not given)
@@ -51,10 +54,11 @@ struct Variable {
     std::string from_level;  // finer level of the sources (aggregation); empty = the rule's level
     Aggregate aggregate = Aggregate::kNone;
     std::optional<Source> weight;  // for weighted_mean
-    int last = 1;
+    Number last{1.0, {}};
     Reduce reduce = Reduce::kMean;
     Change change = Change::kNone;
     std::vector<std::string> zscore_mean;
+    bool standardise = false;
     std::string among_variable;
     Number among_at_least;
     long line = 0, column = 0;
@@ -71,7 +75,10 @@ enum class Reference : std::uint8_t {
     kVariable,            // multiple x another variable of the same area (e.g. a published regional mean)
 };
 
-enum class Kind : std::uint8_t { kCompare, kAtLeast, kAllOf, kAnyOf, kNot };
+// kSelect: the state of one of its criteria, chosen by a parameter (1 = the first) — a rule set offers
+// alternative readings of the same words (relative to the country or to the other regions) and a
+// parameter says which one counts.
+enum class Kind : std::uint8_t { kCompare, kAtLeast, kAllOf, kAnyOf, kNot, kSelect };
 
 enum class Persistence : std::uint8_t { kNone, kMeasurements, kRunning };
 
@@ -89,15 +96,18 @@ struct Criterion {
     std::string weight;  // variable name: weighted means and percentiles; empty = every area counts once
     std::string region;  // parent level for kRegionalMean ("corop", "gemeente", ...)
     std::string of;      // kVariable
-    // kAtLeast / kAllOf / kAnyOf / kNot
+    // kAtLeast / kAllOf / kAnyOf / kNot / kSelect
     Number at_least;
+    Number select;  // kSelect: which of `children` (1-based)
     std::vector<std::string> children;
     // persistence of the criterion (evaluated per measurement year)
     Persistence persistence = Persistence::kNone;
-    Number min_measurements;  // kMeasurements: met in at least this many measurements up to the year
-    Number window_years;      // kMeasurements: only measurements in (year - window, year]; 0 = all
-    Number running_years;     // kRunning: met at year, year - step, ..., down to year - running_years
-    Number step_years;        // kRunning: years between measurements (default 2)
+    Number min_measurements;         // kMeasurements: met in at least this many measurements up to the year
+    Number window_years;             // kMeasurements: only measurements in (year - window, year]; 0 = all
+    Number ending_at_year{1.0, {}};  // kMeasurements: 1 = the evaluated measurement must meet it too
+    Number running_years;            // kRunning: met at year, year - step, ..., down to year - running_years
+    Number running_count;            // kRunning (alternative): met in this many lists year, year - step, ...
+    Number step_years;               // kRunning: years between measurements (default 2)
     long line = 0, column = 0;
 };
 
@@ -112,6 +122,10 @@ struct RuleSet {
     std::string title;
     std::string source;  // what the rules follow (METHODS.md section, law, report)
     std::string level;   // level name of the areas it designates
+    // Levels the rule set can be applied at (dataset names may hold "{level}"); empty = `level` only.
+    std::vector<std::string> levels;
+    // The designations that count as "designated" when none is named; empty = any designation.
+    std::vector<std::string> designated;
     bool group_adjacent = false;
     std::map<std::string, double> parameters;
     std::vector<Variable> variables;
@@ -128,6 +142,10 @@ struct RuleSet {
 // Parses a rule set. Errors are InputError with file:line:col (syntax, unknown keys, bad values,
 // references to undefined variables, criteria or parameters, cycles).
 RuleSet parse_rule_set(std::string_view toml_text, const std::string& source);
+
+// Applies the rule set at another of its `levels`: fills "{level}" in every dataset name. UsageError
+// for a level the rule set does not offer.
+void set_level(RuleSet& rules, const std::string& level);
 
 // Sets parameters from "name=value" overrides; UsageError for unknown names or non-numbers.
 void override_parameters(RuleSet& rules, const std::vector<std::string>& assignments);

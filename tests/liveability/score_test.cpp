@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <map>
 
 #include "core/error.hpp"
 #include "monitor/aggregate.hpp"
@@ -76,6 +77,52 @@ TEST(Score, HandComputedCellScoresCentresAndAdditivity) {
         const int expected = 1 + (s.score[r] >= 3.9) + (s.score[r] >= 4.0) + (s.score[r] >= 4.1);
         EXPECT_EQ(s.cls[r], expected) << r << " score " << s.score[r];
     }
+}
+
+// The change of the national mean split into indicators: per year the weighted mean of each indicator's
+// part, centred on the base year; they add up to their dimension's mean and the change of the total.
+TEST(Score, IndicatorMeansAddUpToTheDimensionsAndRankTheDrivers) {
+    SmallPanel p;
+    const ScoringModel m = small_model();
+    const CellScores s = score_cell_years(p.panel, m);
+    // Parts: x 0.1 x; y 0.2 log y; z -0.05 logit z. 2016 (residents 10, 20, 30): x 14/60, y 4/60, z 0.
+    // 2018 (10, 20; the third cell has none): x (1.5 + 5) / 30, y 0, z (20 * -0.05) / 30.
+    ASSERT_EQ(s.national_indicator_mean.size(), 2u);
+    for (std::size_t j = 0; j < 3; ++j) EXPECT_NEAR(s.national_indicator_mean[0][j], 0.0, 1e-12) << j;
+    EXPECT_NEAR(s.national_indicator_mean[1][0], 6.5 / 30 - 14.0 / 60, 1e-12);
+    EXPECT_NEAR(s.national_indicator_mean[1][1], 0 - 4.0 / 60, 1e-12);
+    EXPECT_NEAR(s.national_indicator_mean[1][2], -1.0 / 30, 1e-12);
+    for (std::size_t y = 0; y < 2; ++y) {
+        EXPECT_NEAR(s.national_indicator_mean[y][0], s.national_dim_mean[y][0], 1e-12);
+        EXPECT_NEAR(s.national_indicator_mean[y][1] + s.national_indicator_mean[y][2], s.national_dim_mean[y][1],
+                    1e-12);
+    }
+    // The picture table: total change = -0.01667 - 0.06667 - 0.03333 = -0.11667; in that direction the
+    // largest fall is y (-0.0667, rank 1, 57%), then z (-0.0333, 29%), then x (-0.0167, 14%).
+    const std::vector<int> years = {2016, 2018};
+    const Table t = monitor::picture_indicators(s, m, years);
+    ASSERT_EQ(t.row_count(), 8u);  // (total) + 3 indicators, 2 years
+    const double total = s.national_mean[1] - s.national_mean[0];
+    EXPECT_NEAR(total, (6.5 / 30 - 14.0 / 60) - 4.0 / 60 - 1.0 / 30, 1e-12);
+    std::map<std::string, std::size_t> row;
+    for (std::size_t r = 4; r < 8; ++r) row[t.column("indicator").text_at(r)] = r;
+    EXPECT_NEAR(t.column("change").real_at(row.at("(total)")), total, 1e-12);
+    EXPECT_EQ(t.column("rank").int_at(row.at("y")), 1);
+    EXPECT_EQ(t.column("rank").int_at(row.at("z")), 2);
+    EXPECT_EQ(t.column("rank").int_at(row.at("x")), 3);
+    EXPECT_EQ(t.column("dimension").text_at(row.at("z")), "b");
+    EXPECT_NEAR(t.column("share_of_change").real_at(row.at("y")), (-4.0 / 60) / total, 1e-12);
+    double shares = 0;
+    for (const char* k : {"x", "y", "z"}) shares += t.column("share_of_change").real_at(row.at(k));
+    EXPECT_NEAR(shares, 1.0, 1e-12);
+    EXPECT_TRUE(t.column("rank").is_missing(1));  // the first year has no change
+    // Rows without a score (a missing value, a log of a negative number) and without residents do not count.
+    SmallPanel q;
+    q.y[2] = -1;
+    const CellScores s2 = score_cell_years(q.panel, m);
+    // 2016 now over residents 10 and 20 only: x (1 + 4) / 30 is the base; 2018 x 6.5 / 30.
+    EXPECT_NEAR(s2.national_indicator_mean[1][0], 6.5 / 30 - 5.0 / 30, 1e-12);
+    EXPECT_NEAR(s2.national_indicator_mean[1][0], s2.national_dim_mean[1][0], 1e-12);
 }
 
 TEST(Score, FixedCentresAreUsedAsGiven) {

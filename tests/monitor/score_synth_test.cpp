@@ -215,6 +215,19 @@ TEST(ScoreSynth, AreasAndTheNationalPictureEqualARecountFromTheCells) {
             for (const char* d : {"won", "bev", "vrz", "vei", "fys"})
                 parts += col(years, ("change_" + std::string(d)).c_str()).real_at(i);
             EXPECT_NEAR(parts, col(years, "change_mean_score").real_at(i), 1e-12);
+            // The driver moved with the total: the largest change in the total's direction, and its share.
+            const double total_change = col(years, "change_mean_score").real_at(i);
+            std::string driver;
+            double largest = 0;
+            for (const char* d : {"won", "bev", "vrz", "vei", "fys"}) {
+                const double along =
+                    (total_change > 0 ? 1 : -1) * col(years, ("change_" + std::string(d)).c_str()).real_at(i);
+                if (along > largest) largest = along, driver = d;
+            }
+            EXPECT_EQ(col(years, "driver").text_at(i), driver) << year;
+            EXPECT_NEAR(col(years, "driver_share").real_at(i),
+                        col(years, ("change_" + driver).c_str()).real_at(i) / total_change, 1e-12);
+            EXPECT_GT(col(years, "driver_share").real_at(i), 0) << year;
         }
     }
     // Buurt scores are resident-weighted means of their cells (shown when >= 100 residents).
@@ -264,6 +277,133 @@ TEST(ScoreSynth, PictureCommandCountsOnvoldoendeAreasAtTheRequestedLevel) {
     EXPECT_EQ(test::run_wijkzicht("picture --store " + c.store + " --exclude CP9999").status, 2);
     EXPECT_EQ(test::run_wijkzicht("picture --store " + c.store + " --groups nocolon").status, 2);
     EXPECT_EQ(test::file_fingerprint(c.store), before);
+}
+
+// Development per city, G4 and G40 by name: the planted G40 city whose onvoldoende buurten decline while
+// its ruim voldoende / goed ones improve falls behind (truth.json picture.city_weak_fall_behind).
+TEST(ScoreSynth, PictureNamesTheCityWhoseOnvoldoendeBuurtenFallBehind) {
+    const Country& c = country();
+    if (!fs::exists(c.dir + "/scores")) {
+        ASSERT_EQ(test::run_wijkzicht("score --store " + c.store + " --weights " + c.weights).status, 0);
+    }
+    const auto& planted = c.truth["picture"]["city_weak_fall_behind"];
+    ASSERT_TRUE(planted.is_object()) << "truth.json plants no falling-behind city";
+    const auto r = test::run_wijkzicht("picture --store " + c.store + " --json");
+    ASSERT_EQ(r.status, 0) << r.err;
+    const auto j = nlohmann::json::parse(r.out);
+    const auto& cities = j["development_by_city"];
+    std::size_t g4 = 0, g40 = 0;
+    bool found = false;
+    for (const auto& city : cities) {
+        EXPECT_FALSE(city["name"].get<std::string>().empty()) << city["city"];
+        g4 += city["group"] == "G4";
+        g40 += city["group"] == "G40";
+        if (city["city"] != planted["gemeente"]) continue;
+        found = true;
+        EXPECT_EQ(city["name"], planted["city"]);
+        EXPECT_GE(city["onvoldoende_areas"].get<int>(), 2);
+        EXPECT_LT(city["gap"].get<double>(), 0) << city.dump();
+        EXPECT_EQ(city["weak_catch_up"], 0) << city.dump();
+    }
+    EXPECT_TRUE(found) << planted["gemeente"] << " is not among the cities";
+    EXPECT_EQ(g4, 4u);
+    EXPECT_GT(g40, 10u);
+}
+
+// The krimpregio's lack amenities (truth.json regions.liveability): their gap against the country splits
+// into dimensions that add up to it, and Voorzieningen is where they lag behind most, in every year.
+TEST(ScoreSynth, PictureExplainsTheKrimpRegionsByVoorzieningen) {
+    const Country& c = country();
+    if (!fs::exists(c.dir + "/scores")) {
+        ASSERT_EQ(test::run_wijkzicht("score --store " + c.store + " --weights " + c.weights).status, 0);
+    }
+    const auto r = test::run_wijkzicht("picture --store " + c.store + " --json");
+    ASSERT_EQ(r.status, 0) << r.err;
+    const auto j = nlohmann::json::parse(r.out);
+    std::size_t krimp_rows = 0;
+    for (const auto& row : j["regions"]) {
+        if (row["against_country"].is_null()) continue;
+        double parts = 0;
+        for (const char* d : {"won", "bev", "vrz", "vei", "fys"})
+            parts += row[std::string("against_country_") + d].get<double>();
+        EXPECT_NEAR(parts, row["against_country"].get<double>(), 1e-9) << row.dump();
+        if (row["region_type"] != "krimpregio") continue;
+        ++krimp_rows;
+        // Where the krimpregio's lag behind the country most: Voorzieningen (their total may still be above
+        // the country's: the synthetic regions are drawn anywhere outside the G4).
+        std::string lowest;
+        double low = 0;
+        for (const char* d : {"won", "bev", "vrz", "vei", "fys"}) {
+            const double gap = row[std::string("against_country_") + d].get<double>();
+            if (gap < low) low = gap, lowest = d;
+        }
+        EXPECT_EQ(lowest, "vrz") << row.dump();
+        EXPECT_LT(row["against_country_vrz"].get<double>(), 0) << row.dump();
+        if (row["against_country"].get<double>() < 0) {
+            EXPECT_EQ(row["main_dimension"], "vrz") << row.dump();
+        }
+    }
+    EXPECT_EQ(krimp_rows, 6u);  // one per measurement
+}
+
+// The change of the national mean split into indicators: per dimension they add up to the dimension's
+// change, and the planted indicator (truth.json picture.driver_indicator, vei_overlast) drives every change.
+TEST(ScoreSynth, PictureNamesTheIndicatorThatDrivesTheNationalChange) {
+    const Country& c = country();
+    if (!fs::exists(c.dir + "/scores")) {
+        ASSERT_EQ(test::run_wijkzicht("score --store " + c.store + " --weights " + c.weights).status, 0);
+    }
+    const std::string planted = c.truth["picture"]["driver_indicator"]["id"];
+    const auto r = test::run_wijkzicht("picture --store " + c.store + " --json");
+    ASSERT_EQ(r.status, 0) << r.err;
+    const auto j = nlohmann::json::parse(r.out);
+    std::map<std::int64_t, std::map<std::string, double>> dim_change;  // year -> dimension -> sum
+    std::map<std::int64_t, std::string> first;
+    std::map<std::int64_t, double> total;
+    std::size_t rows = 0;
+    for (const auto& row : j["indicators"]) {
+        ++rows;
+        if (row["change"].is_null()) continue;
+        const std::int64_t year = row["year"];
+        if (row["indicator"] == "(total)") {
+            total[year] = row["change"];
+            continue;
+        }
+        dim_change[year][row["dimension"].get<std::string>()] += row["change"].get<double>();
+        if (row["rank"] == 1) first[year] = row["indicator"];
+    }
+    EXPECT_EQ(rows, 6u * 101u);  // (total) and 100 indicators per year
+    ASSERT_EQ(first.size(), 5u);
+    std::size_t rising = 0;
+    for (const auto& y : j["years"]) {
+        if (y["change_mean_score"].is_null()) continue;
+        const std::int64_t year = y["year"];
+        EXPECT_NEAR(total.at(year), y["change_mean_score"].get<double>(), 1e-12);
+        for (const char* d : {"won", "bev", "vrz", "vei", "fys"})
+            EXPECT_NEAR(dim_change[year][d], y[std::string("change_") + d].get<double>(), 1e-9)
+                << year << " " << d;
+        // Where the national mean rose, the planted indicator drove it, and its dimension did.
+        if (total.at(year) <= 0) continue;
+        ++rising;
+        EXPECT_EQ(first.at(year), planted) << year;
+        EXPECT_EQ(y["driver"], "vei") << year;
+    }
+    EXPECT_GE(rising, 3u);
+    // Over the whole span the national mean rose, most of all through the planted indicator.
+    std::map<std::string, double> span;
+    double span_total = 0;
+    for (const auto& row : j["indicators"]) {
+        if (row["change"].is_null()) continue;
+        if (row["indicator"] == "(total)") {
+            span_total += row["change"].get<double>();
+        } else {
+            span[row["indicator"].get<std::string>()] += row["change"].get<double>();
+        }
+    }
+    EXPECT_GT(span_total, 0);
+    const auto top = std::max_element(span.begin(), span.end(),
+                                      [](const auto& a, const auto& b) { return a.second < b.second; });
+    EXPECT_EQ(top->first, planted);
 }
 
 TEST(ScoreSynth, BadWeightsLeaveTheStoreUnchanged) {

@@ -275,7 +275,7 @@ TEST_F(SynthCountry, PlantedAreasMeetOrMissAsStated) {
         EXPECT_TRUE(p["as_expected"].get<bool>()) << p["id"];
     }
     for (const char* id : {"type1_meet", "type1_miss_development", "type2_meet", "type2_miss_residents", "type2_miss_persistence",
-                           "type2_miss_onvoldoende", "type2_miss_safety", "type3_meet", "type3_miss_persistence", "dk2018_meet",
+                           "type2_miss_weak_long_ago", "type2_miss_onvoldoende", "type2_miss_safety", "type3_meet", "type3_miss_persistence", "dk2018_meet",
                            "dk2018_miss_residents", "dk2018_miss_criteria", "dk2018_ghetto_miss_nonwestern", "dk2021_meet",
                            "dk2021_miss_nonwestern", "berlin_meet", "berlin_miss_dynamics"}) {
         EXPECT_TRUE(ids.count(id)) << id;
@@ -311,12 +311,13 @@ TEST_F(SynthCountry, DanishPlantsFromTheStatLineFile) {
         if (id.rfind("dk", 0) != 0) continue;
         const std::string bu = p["code"];
         const double residents = pop.number_at(row[bu][2022]);
-        const double w = avg(work, bu) / 100, e = avg(edu, bu) / 100;
+        // Work and convictions: 2-year averages; education and income: the year's value (the law).
+        const double w = avg(work, bu) / 100, e = edu.number_at(row[bu][2022]) / 100;
         const double c = avg(conv, bu) / ((national(2022) + national(2020)) / 2);
-        const double i = avg(inc, bu) / avg(reg, bu);
+        const double i = inc.number_at(row[bu][2022]) / reg.number_at(row[bu][2022]);
         const double n = nw.number_at(row[bu][2022]) / 100;
         const int a = (w > 0.40) + (c >= 3.0) + (e > 0.60) + (i < 0.55);
-        const int f = (w > 0.30) + (c > 2.0) + (e > 0.60) + (i < 0.65);
+        const int f = (w > 0.30) + (c >= 2.0) + (e > 0.60) + (i < 0.65);
         const bool udsat = residents >= 1000 && a >= 2;
         const bool fore = !udsat && residents >= 1000 && n > 0.30 && f >= 2;
         if (id == "dk2018_meet") {
@@ -354,7 +355,7 @@ TEST_F(SynthCountry, Type2PlantsFromTheIndicatorFiles) {
     for (const auto& p : (*truth_)["typology"]["plants"]) {
         if (p["rules"][0] == "type2") plant_of[p["code"]] = p["id"];
     }
-    ASSERT_EQ(plant_of.size(), 5u);
+    ASSERT_EQ(plant_of.size(), 6u);
     AreaLayer bu = import_boundaries(path("boundaries/buurt_2022.gpkg"), {Level::kBuurt, 2022, "statcode", "", "", ""});
     std::map<std::string, std::vector<Poly>> polys;
     for (const Area& a : bu.areas) {
@@ -372,7 +373,7 @@ TEST_F(SynthCountry, Type2PlantsFromTheIndicatorFiles) {
         for (const auto& e : model["class_edges_absolute"]) k += offset + s > e.get<double>() ? 1 : 0;
         return k;
     };
-    std::map<std::string, int> weak_years, onv_2022;
+    std::map<std::string, int> weak_years, onv_2022, weak_2022;
     for (int y = 2012; y <= 2022; y += 2) {
         Dataset ind = import_indicators({path("liveability/indicators_" + std::to_string(y) + ".csv")}, {});
         const Column& code = ind.table.column("code");
@@ -396,7 +397,10 @@ TEST_F(SynthCountry, Type2PlantsFromTheIndicatorFiles) {
             acc[owner].second += p;
             if (y == 2022 && p > 0 && cls(s) <= 3) ++onv_2022[owner];
         }
-        for (const auto& [bc, a] : acc) weak_years[bc] += cls(a.first / a.second) <= 4 ? 1 : 0;
+        for (const auto& [bc, a] : acc) {
+            weak_years[bc] += cls(a.first / a.second) <= 4 ? 1 : 0;
+            if (y == 2022) weak_2022[bc] = cls(a.first / a.second) <= 4 ? 1 : 0;
+        }
     }
     for (const auto& [bc, id] : plant_of) {
         if (id == "type2_meet" || id == "type2_miss_residents" || id == "type2_miss_safety") {
@@ -404,6 +408,11 @@ TEST_F(SynthCountry, Type2PlantsFromTheIndicatorFiles) {
             EXPECT_GT(onv_2022[bc], 0) << id;
         } else if (id == "type2_miss_persistence") {
             EXPECT_EQ(weak_years[bc], 2) << id;
+        } else if (id == "type2_miss_weak_long_ago") {
+            // Three weak measurements (2012-2016), not 2022; populated onvoldoende cells in 2022.
+            EXPECT_EQ(weak_years[bc], 3) << id;
+            EXPECT_EQ(weak_2022[bc], 0) << id;
+            EXPECT_GT(onv_2022[bc], 0) << id;
         } else if (id == "type2_miss_onvoldoende") {
             EXPECT_GE(weak_years[bc], 3) << id;
             EXPECT_EQ(onv_2022[bc], 0) << id;

@@ -12,9 +12,12 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <tuple>
 #include <vector>
 
+#include "core/error.hpp"
 #include "io/store.hpp"
+#include "jobs/typology.hpp"
 #include "test_support.hpp"
 
 namespace wz {
@@ -127,10 +130,11 @@ class TypologySynth : public ::testing::Test {
     }
     // Runs the typology and returns the CSV rows by code.
     static std::map<std::string, std::map<std::string, std::string>> run(const std::string& rules,
-                                                                         const std::string& level = "buurt") {
+                                                                         const std::string& level = "buurt",
+                                                                         const std::string& extra = "") {
         const std::string out = *dir_ + "/out_" + std::to_string(counter_++) + ".csv";
         const auto r = test::run_wijkzicht("-q typology --store " + *store_ + " --rules " + rules +
-                                           " --level " + level + " --year 2022 --out " + out);
+                                           " --level " + level + " --year 2022 --out " + out + extra);
         EXPECT_EQ(r.status, 0) << rules << "\n" << r.err;
         return read_result(out);
     }
@@ -144,20 +148,25 @@ std::string* TypologySynth::store_ = nullptr;
 nlohmann::json* TypologySynth::truth_ = nullptr;
 int TypologySynth::counter_ = 0;
 
-// The rule names of truth.json, the shipped set:designation that implements each, and its level.
-const std::map<std::string, std::pair<std::string, std::string>> kRuleOf = {
-    {"dk2018_udsat", {"denmark-2018:udsat", "buurt"}},
-    {"dk2018_ghetto", {"denmark-2018:ghetto", "buurt"}},
-    {"dk2018_hard_ghetto", {"denmark-2018:hard_ghetto", "buurt"}},
-    {"dk2021_forebyggelse", {"denmark-2021:forebyggelsesomraade", "buurt"}},
-    {"berlin", {"berlin-mss", "buurt"}},
-    {"type1", {"lbm2018-type1", "wijk"}},
-    {"type2", {"lbm2018-type2", "buurt"}},
-    {"type3", {"lbm2018-type3", "corop_plus"}}};
+// The rule names of truth.json, the shipped set:designation that implements each, its level and the
+// options it runs with.
+struct RuleRun {
+    std::string rules, level, extra;
+};
+const std::map<std::string, RuleRun> kRuleOf = {
+    {"dk2018_udsat", {"denmark-2018:udsat", "buurt", ""}},
+    {"dk2018_ghetto", {"denmark-2018:ghetto", "buurt", ""}},
+    // The law's lists are yearly; the synthetic key figures are biennial: four lists 2 years apart.
+    {"dk2018_hard_ghetto", {"denmark-2018:hard_ghetto", "buurt", " --param list_step_years=2"}},
+    {"dk2021_forebyggelse", {"denmark-2021:forebyggelsesomraade", "buurt", ""}},
+    {"berlin", {"berlin-mss", "buurt", ""}},
+    {"type1", {"lbm2018-type1", "wijk", ""}},
+    {"type2", {"lbm2018-type2", "buurt", ""}},
+    {"type3", {"lbm2018-type3", "corop_plus", ""}}};
 
 TEST_F(TypologySynth, PlantedAreasMeetOrMissTheirNamedCriterion) {
     std::map<std::string, std::map<std::string, std::map<std::string, std::string>>> results;
-    for (const auto& [rule, spec] : kRuleOf) results[rule] = run(spec.first, spec.second);
+    for (const auto& [rule, spec] : kRuleOf) results[rule] = run(spec.rules, spec.level, spec.extra);
     std::set<std::string> plants_checked;
     for (const auto& plant : truth_->at("typology").at("plants")) {
         for (const auto& rule_j : plant.at("rules")) {
@@ -187,7 +196,7 @@ TEST_F(TypologySynth, PlantedAreasMeetOrMissTheirNamedCriterion) {
             plants_checked.insert(plant.at("id").get<std::string>());
         }
     }
-    EXPECT_EQ(plants_checked.size(), 17u);  // every plant of docs/synth.md
+    EXPECT_EQ(plants_checked.size(), 18u);  // every plant of docs/synth.md
     // Recall and precision: the designated sets equal the generator's lists (natural buurten never meet a
     // Danish rule; Berlin and the LBM types list every area meeting them).
     auto designated = [&](const std::string& rule) {
@@ -210,10 +219,21 @@ TEST_F(TypologySynth, PlantedAreasMeetOrMissTheirNamedCriterion) {
     EXPECT_EQ(designated("type1"), listed(ty.at("type1").at("designated")));
     EXPECT_EQ(designated("type2"), listed(ty.at("type2").at("designated")));
     EXPECT_EQ(designated("type3"), listed(ty.at("type3").at("designated")));
-    // The hard ghetto counted 2018, 2020 and 2022.
+    // The hard ghetto counted four lists: 2016, 2018, 2020 and 2022.
     EXPECT_FALSE(designated("dk2018_hard_ghetto").empty());
     for (const auto& code : designated("dk2018_hard_ghetto"))
-        EXPECT_EQ(results["dk2018_hard_ghetto"][code].at("ghetto_running_years"), "2018;2020;2022");
+        EXPECT_EQ(results["dk2018_hard_ghetto"][code].at("ghetto_running_years"), "2016;2018;2020;2022");
+    // With the law's yearly lists, biennial key figures cannot decide it: unknown, never "no" or "yes".
+    const auto yearly = run("denmark-2018:hard_ghetto");
+    for (const auto& code : designated("dk2018_hard_ghetto")) {
+        EXPECT_EQ(yearly.at(code).at("designated"), "") << code;  // missing = unknown
+        EXPECT_EQ(yearly.at(code).at("ghetto_running_state"), "unknown") << code;
+    }
+    // Type 3 at gemeente level: the gemeenten of the planted region meet it as the region does.
+    const auto gm = run("lbm2018-type3", "gemeente");
+    std::size_t gm_designated = 0;
+    for (const auto& [code, row] : gm) gm_designated += row.at("designated") == "1";
+    EXPECT_GT(gm_designated, 0u);
 }
 
 TEST_F(TypologySynth, StoreJsonGeoPackageAndCompare) {
@@ -356,6 +376,44 @@ TEST_F(TypologySynth, BadRuleFilesAndMissingDataExitTwoAndLeaveTheStore) {
         EXPECT_NE(r.err.find("error"), std::string::npos) << args;
     }
     EXPECT_EQ(test::file_fingerprint(*store_), before);
+}
+
+// The development dataset of `wijkzicht score` (every pair of measurements) as the rule sets read it: per
+// area and measurement the period from the measurement right before it, to_year named year.
+TEST(TypologyJob, DevelopmentByMeasurementKeepsThePeriodIntoEachYear) {
+    Table d;
+    Column code("code", ColumnType::kText), from("from_year", ColumnType::kInt),
+        to("to_year", ColumnType::kInt), cls("development_class", ColumnType::kInt);
+    // WK01: 2014->2016 (5), 2012->2016 (6), 2012->2014 (3), 2014->2018 missing (2016 not scored there):
+    // 2016's period is 2014->2016, 2014's is 2012->2014.
+    for (const auto& [c, f, t, k] :
+         std::vector<std::tuple<std::string, int, int, int>>{{"WK01", 2012, 2016, 6},
+                                                             {"WK01", 2014, 2016, 5},
+                                                             {"WK01", 2012, 2014, 3},
+                                                             {"WK02", 2012, 2018, 2}}) {
+        code.push_text(c);
+        from.push_int(f);
+        to.push_int(t);
+        cls.push_int(k);
+    }
+    d.add_column(std::move(code));
+    d.add_column(std::move(from));
+    d.add_column(std::move(to));
+    d.add_column(std::move(cls));
+    const Table out = jobs::development_by_measurement(d);
+    ASSERT_EQ(out.row_count(), 3u);
+    ASSERT_NE(out.find("year"), nullptr);
+    EXPECT_EQ(out.find("to_year"), nullptr);
+    std::map<std::pair<std::string, std::int64_t>, std::pair<std::int64_t, std::int64_t>> got;
+    for (std::size_t r = 0; r < out.row_count(); ++r)
+        got[{out.column("code").text_at(r), out.column("year").int_at(r)}] = {
+            out.column("from_year").int_at(r), out.column("development_class").int_at(r)};
+    EXPECT_EQ(got.at({"WK01", 2016}), (std::pair<std::int64_t, std::int64_t>{2014, 5}));
+    EXPECT_EQ(got.at({"WK01", 2014}), (std::pair<std::int64_t, std::int64_t>{2012, 3}));
+    EXPECT_EQ(got.at({"WK02", 2018}), (std::pair<std::int64_t, std::int64_t>{2012, 2}));
+    Table bad;
+    bad.add_column(Column("code", ColumnType::kText));
+    EXPECT_THROW(jobs::development_by_measurement(bad), UsageError);
 }
 
 TEST(TypologyCli, HelpTeaches) {

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <fstream>
 #include <limits>
+#include <map>
 #include <sstream>
 
 #include "core/error.hpp"
@@ -232,6 +233,13 @@ variable = "cls"
 op = "<="
 value = 4
 measurements = "k"
+ending_at_year = false
+[[criterion]]
+id = "weak3_now"
+variable = "cls"
+op = "<="
+value = 4
+measurements = "k"
 [[criterion]]
 id = "weak_window"
 variable = "cls"
@@ -261,12 +269,22 @@ step_years = "step"
     in.datasets["d"] = &d;
     const auto ev = evaluate(r, in, 2022);
     EXPECT_EQ(ev.measurement_years, (std::vector<int>{2012, 2014, 2018, 2020, 2022}));
-    // BU01: weak in 2012, 2018, 2020 -> 3 of 5: met, and those are the years that counted.
+    // BU01: weak in 2012, 2018, 2020 -> 3 of 5: met when any three count (ending_at_year = false), and
+    // those are the years that counted; by default ("langdurig" ends at the evaluated measurement) 2022,
+    // class 7, must be weak too: not met.
     EXPECT_EQ(state(r, ev, "BU01", "weak3"), Tri::kYes);
+    EXPECT_EQ(state(r, ev, "BU01", "weak3_now"), Tri::kNo);
+    EXPECT_EQ(result(r, ev, "BU01", "weak3_now").years_met, (std::vector<int>{2012, 2018, 2020}));
+    // BU03: weak every year, 2022 included: met either way.
+    EXPECT_EQ(state(r, ev, "BU03", "weak3_now"), Tri::kYes);
     EXPECT_EQ(result(r, ev, "BU01", "weak3").years_met, (std::vector<int>{2012, 2018, 2020}));
     // BU02: weak in 2014 and 2020, 2018 unknown -> 2 met + 1 unknown for k = 3: unknown.
     EXPECT_EQ(state(r, ev, "BU02", "weak3"), Tri::kUnknown);
     EXPECT_EQ(result(r, ev, "BU02", "weak3").years_unknown, (std::vector<int>{2018}));
+    // ... but not weak in 2022 (class 6): not met once the window ends at the evaluated measurement.
+    EXPECT_EQ(state(r, ev, "BU02", "weak3_now"), Tri::kNo);
+    // At 2020 BU02 is weak (2014, 2020; 2018 unknown): unknown in both readings.
+    EXPECT_EQ(state(r, evaluate(r, in, 2020), "BU02", "weak3_now"), Tri::kUnknown);
     // BU04: weak only 2020 and 2022 -> 2 of 5: not met.
     EXPECT_EQ(state(r, ev, "BU04", "weak3"), Tri::kNo);
     EXPECT_DOUBLE_EQ(result(r, ev, "BU04", "weak3").value, 2.0);
@@ -500,6 +518,86 @@ value = 1
     EXPECT_EQ(state(r, ev, "BU03", "high"), Tri::kNo);
 }
 
+// A list that must hold on n lists in a row (yearly lists: "de seneste fire år"), an index standardised
+// again after summing z-scores, and a rule set that says which designations count as "designated".
+TEST(TypologyVariables, RunningListsStandardisedIndexAndDesignatedList) {
+    const std::string text = R"(name = "lists"
+level = "buurt"
+designated = ["high_listed"]
+[parameters]
+lists = 4
+step = 1
+[variables]
+flag = "d:flag"
+a = "d:a"
+b = "d:b"
+idx = { zscore_mean = ["a", "b"], standardise = true }
+[[criterion]]
+id = "listed"
+variable = "flag"
+op = "=="
+value = 1
+[[criterion]]
+id = "listed_running"
+all_of = ["listed"]
+running = "lists"
+step_years = "step"
+[[criterion]]
+id = "high"
+variable = "idx"
+op = ">"
+value = 1
+[[designation]]
+id = "listed4"
+require = ["listed_running"]
+[[designation]]
+id = "high_listed"
+require = ["high", "listed"]
+)";
+    RuleSet r = parse_rule_set(text, "lists.toml");
+    EXPECT_EQ(r.designated, (std::vector<std::string>{"high_listed"}));
+    // Yearly flags 2019..2022. BU01 listed every year; BU02 not in 2020; BU03 2021 missing.
+    // a, b (2022): BU01 (3, 0), BU02 (1, 0), BU03 (2, 0), BU04 (6, 4) -> z-scores of a: mean 3,
+    // sd sqrt(14/4); of b: mean 1, sd sqrt(3). Sum for BU04: 3/sqrt(3.5) + 3/sqrt(3); the sums of all four
+    // standardised again (mean 0, population sd 1).
+    std::vector<Row> rows;
+    for (int y = 2019; y <= 2022; ++y) {
+        const bool last = y == 2022;
+        rows.push_back({"BU01", y, {1, last ? 3.0 : 0, 0}});
+        rows.push_back({"BU02", y, {y == 2020 ? 0.0 : 1.0, last ? 1.0 : 0, 0}});
+        rows.push_back({"BU03", y, {y == 2021 ? kNA : 1.0, last ? 2.0 : 0, 0}});
+        rows.push_back({"BU04", y, {1, last ? 6.0 : 0, last ? 4.0 : 0}});
+    }
+    const Table d = make_table({"flag", "a", "b"}, rows);
+    Inputs in;
+    in.datasets["d"] = &d;
+    auto ev = evaluate(r, in, 2022);
+    EXPECT_EQ(state(r, ev, "BU01", "listed_running"), Tri::kYes);
+    EXPECT_EQ(result(r, ev, "BU01", "listed_running").years_met, (std::vector<int>{2019, 2020, 2021, 2022}));
+    EXPECT_EQ(state(r, ev, "BU02", "listed_running"), Tri::kNo);
+    EXPECT_EQ(state(r, ev, "BU03", "listed_running"), Tri::kUnknown);
+    EXPECT_EQ(result(r, ev, "BU03", "listed_running").years_unknown, (std::vector<int>{2021}));
+    // The standardised index: sums s_i of the z-scores, then (s_i - mean) / sd.
+    const double sa = std::sqrt(3.5), sb = std::sqrt(3.0);
+    const std::array<double, 4> sum = {0 / sa - 1 / sb, -2 / sa - 1 / sb, -1 / sa - 1 / sb, 3 / sa + 3 / sb};
+    double m = 0, v = 0;
+    for (double x : sum) m += x / 4;
+    for (double x : sum) v += (x - m) * (x - m) / 4;
+    EXPECT_NEAR(result(r, ev, "BU04", "high").value, (sum[3] - m) / std::sqrt(v), 1e-12);
+    EXPECT_NEAR(result(r, ev, "BU01", "high").value, (sum[0] - m) / std::sqrt(v), 1e-12);
+    // Only high_listed counts as designated: BU04 (index > 1, listed); BU01 meets listed4 but is not
+    // "designated" under the rule set's list, unless listed4 is asked for by name.
+    EXPECT_EQ(designated(r, ev, "BU04"), Tri::kYes);
+    EXPECT_EQ(designated(r, ev, "BU01"), Tri::kNo);
+    EXPECT_EQ(designated(r, ev, "BU01", "listed4"), Tri::kYes);
+    EXPECT_EQ(count_results(r, ev).designated, 1u);
+    // Lists every two years (t, t-2, t-4, t-6): the data hold no 2016 or 2018: unknown.
+    override_parameters(r, {"step=2"});
+    ev = evaluate(r, in, 2022);
+    EXPECT_EQ(state(r, ev, "BU01", "listed_running"), Tri::kUnknown);
+    EXPECT_EQ(result(r, ev, "BU01", "listed_running").years_unknown, (std::vector<int>{2016, 2018}));
+}
+
 // ---- parse errors ---------------------------------------------------------------------------------------
 
 InputError parse_error(const std::string& text) {
@@ -555,6 +653,32 @@ TEST(TypologyParse, ErrorsNameFileLineAndColumn) {
         EXPECT_EQ(e.line(), 2);
         EXPECT_EQ(e.column(), 9);
     }
+    const std::string crit = "[[criterion]]\nid = \"a\"\nvariable = \"v\"\nop = \">\"\nvalue = 1\n";
+    {
+        // select without of; select naming an undefined parameter.
+        auto e = parse_error(head + crit + "[[criterion]]\nid = \"s\"\nselect = 1\n");
+        EXPECT_EQ(e.found(), "no of");
+        e = parse_error(head + "[parameters]\n" + crit +
+                        "[[criterion]]\nid = \"s\"\nselect = \"which\"\nof = [\"a\"]\n");
+        EXPECT_EQ(e.found(), "'which'");
+    }
+    {
+        // ending_at_year belongs to measurements; two kinds of persistence at once.
+        auto e = parse_error(head + crit + "ending_at_year = true\n");
+        EXPECT_EQ(e.found(), "no measurements");
+        e = parse_error(head + crit + "measurements = 3\nrunning = 4\n");
+        EXPECT_EQ(e.found(), "several");
+    }
+    {
+        // levels must hold the rule set's level; designated must name designations.
+        auto e = parse_error(
+            "name = \"x\"\nlevel = \"buurt\"\nlevels = [\"wijk\"]\n[variables]\nv = \"d:v\"\n" + crit);
+        EXPECT_EQ(e.line(), 3);
+        EXPECT_EQ(e.found(), "no 'buurt'");
+        e = parse_error("name = \"x\"\nlevel = \"buurt\"\ndesignated = [\"z\"]\n[variables]\nv = \"d:v\"\n" +
+                        crit + "[[designation]]\nid = \"d\"\nrequire = [\"a\"]\n");
+        EXPECT_EQ(e.found(), "'z'");
+    }
 }
 
 TEST(TypologyParse, ParametersCanBeOverridden) {
@@ -587,12 +711,13 @@ const std::vector<std::string> kDkColumns = {"Bevolking/Aantal inwoners",
                                              "Inkomen/Gemiddeld bruto inkomen regio",
                                              "Bevolking/Migratieachtergrond/Niet-westers totaal"};
 
-// Six buurten, measurements 2020 and 2022 (2-year averages in brackets):
+// Six buurten, measurements 2020 and 2022 (2-year averages in brackets; the law averages work and
+// convictions only, education and income are the year's figures):
 //        residents  work          convicted     basic edu  income / regional     non-Western (2022)
 //   A    1000       39, 41 (40)   8, 10 (9)     70         20 / 40 = 0.50        60
 //   B    1000       42, 44 (43)   1             60         22 / 40 = 0.55        55
 //   C    1000       50            1             61         30 / 40 = 0.75        50
-//   D    1000       41            1             20         21, 23 (22) / 40 = .55 70
+//   D    1000       41            1             20         19, 23 / 40: 2022 0.575 (average 0.525)  70
 //   E     900       50            1             70         20 / 40 = 0.50        80
 //   F    1000       35            1             10         24 / 40 = 0.60        30
 // National convicted (resident-weighted, 2022 residents): (9000 + 5 * ... ) = (9000 + 1000 * 4 + 900) / 5900
@@ -607,7 +732,7 @@ Table danish_table() {
     add("BU0000000A", 1000, {39, 41}, {8, 10}, 70, {20, 20}, 60);
     add("BU0000000B", 1000, {42, 44}, {1, 1}, 60, {22, 22}, 55);
     add("BU0000000C", 1000, {50, 50}, {1, 1}, 61, {30, 30}, 50);
-    add("BU0000000D", 1000, {41, 41}, {1, 1}, 20, {21, 23}, 70);
+    add("BU0000000D", 1000, {41, 41}, {1, 1}, 20, {19, 23}, 70);
     add("BU0000000E", 900, {50, 50}, {1, 1}, 70, {20, 20}, 80);
     add("BU0000000F", 1000, {35, 35}, {1, 1}, 10, {24, 24}, 30);
     return make_table(kDkColumns, rows);
@@ -622,16 +747,17 @@ TEST(TypologyDenmark, Rules2018OnASmallTable) {
     EXPECT_NEAR(result(r, ev, "BU0000000A", "convicted").threshold, 3 * 13900.0 / 5900.0, 1e-9);
     // A: work 40 is not > 40 (boundary); convicted 9 >= 7.07, edu 70 > 60, income 0.50 < 0.55: 3 of 4 ->
     // udsat;
-    //    non-Western 60 > 50 -> ghetto; hard ghetto needs 2018 and 2020 (their averages need 2016, 2018):
-    //    unknown.
+    //    non-Western 60 > 50 -> ghetto; hard ghetto needs the yearly lists 2019-2022: unknown.
     EXPECT_EQ(state(r, ev, "BU0000000A", "work"), Tri::kNo);
     EXPECT_DOUBLE_EQ(result(r, ev, "BU0000000A", "two_of_four").value, 3.0);
     EXPECT_EQ(designated(r, ev, "BU0000000A", "udsat"), Tri::kYes);
     EXPECT_EQ(designated(r, ev, "BU0000000A", "ghetto"), Tri::kYes);
     EXPECT_EQ(designated(r, ev, "BU0000000A", "hard_ghetto"), Tri::kUnknown);
-    // 2018 has no measurement, and the 2-year average of 2020 needs 2018: both unknown.
-    EXPECT_EQ(result(r, ev, "BU0000000A", "ghetto_running").years_unknown, (std::vector<int>{2018, 2020}));
-    EXPECT_EQ(result(r, ev, "BU0000000A", "ghetto_running").years_met, (std::vector<int>{2022}));
+    // 2019 and 2021 have no measurement; in 2020 education (70) and income (0.50) are the year's figures
+    // and make A udsat without the averages that need 2018: a ghetto in 2020 and 2022.
+    EXPECT_EQ(result(r, ev, "BU0000000A", "ghetto_running").years_unknown, (std::vector<int>{2019, 2021}));
+    EXPECT_EQ(result(r, ev, "BU0000000A", "ghetto_running").years_met, (std::vector<int>{2020, 2022}));
+    EXPECT_DOUBLE_EQ(result(r, ev, "BU0000000A", "ghetto_running").threshold, 4.0);  // four lists
     // B: work 43 yes; edu 60 not > 60; income 22/40 = 0.55 not < 0.55: 1 of 4 -> not udsat (two_of_four).
     EXPECT_EQ(state(r, ev, "BU0000000B", "basic_education"), Tri::kNo);
     EXPECT_EQ(state(r, ev, "BU0000000B", "income"), Tri::kNo);
@@ -645,10 +771,18 @@ TEST(TypologyDenmark, Rules2018OnASmallTable) {
         reasons_text(r, area(ev, "BU0000000C"), {"ghetto"}).find("not met: nonwestern (50, needs > 50)"),
         std::string::npos)
         << reasons_text(r, area(ev, "BU0000000C"), {"ghetto"});
-    // D: income average (21 + 23) / 2 / 40 = 0.55: not below -> 1 of 4.
-    EXPECT_DOUBLE_EQ(result(r, ev, "BU0000000D", "income").value, 22.0);
+    // D: income of the year 23 / 40 = 0.575: not below -> 1 of 4 (a 2-year average, 21 / 40 = 0.525,
+    // would have made D udsat with work 41 > 40).
+    EXPECT_DOUBLE_EQ(result(r, ev, "BU0000000D", "income").value, 23.0);
     EXPECT_DOUBLE_EQ(result(r, ev, "BU0000000D", "income").threshold, 0.55 * 40);
+    EXPECT_EQ(state(r, ev, "BU0000000D", "income"), Tri::kNo);
     EXPECT_EQ(designated(r, ev, "BU0000000D", "udsat"), Tri::kNo);
+    // Lists every 2 years (an approximation for biennial figures): 2016 and 2018 lack data -> unknown.
+    RuleSet r2 = r;
+    override_parameters(r2, {"list_step_years=2"});
+    const auto ev2 = evaluate(r2, in, 2022);
+    EXPECT_EQ(result(r2, ev2, "BU0000000A", "ghetto_running").years_unknown, (std::vector<int>{2016, 2018}));
+    EXPECT_EQ(designated(r2, ev2, "BU0000000A", "hard_ghetto"), Tri::kUnknown);
     // E: 3 of 4 but 900 residents -> not udsat, reason "residents".
     EXPECT_EQ(state(r, ev, "BU0000000E", "two_of_four"), Tri::kYes);
     EXPECT_EQ(designated(r, ev, "BU0000000E", "udsat"), Tri::kNo);
@@ -680,7 +814,7 @@ TEST(TypologyDenmark, Rules2021OnASmallTable) {
     // C: udsat (work, edu) but 50% is not > 50%: no parallelsamfund; udsat: no forebyggelse.
     EXPECT_EQ(designated(r, ev, "BU0000000C", "parallelsamfund"), Tri::kNo);
     EXPECT_EQ(designated(r, ev, "BU0000000C", fore), Tri::kNo);
-    // D: 41 > 30 and 0.55 < 0.65 -> forebyggelse.
+    // D: 41 > 30 and 0.575 < 0.65 -> forebyggelse.
     EXPECT_EQ(designated(r, ev, "BU0000000D", fore), Tri::kYes);
     // E: 900 residents -> nothing.
     EXPECT_EQ(designated(r, ev, "BU0000000E"), Tri::kNo);
@@ -689,9 +823,65 @@ TEST(TypologyDenmark, Rules2021OnASmallTable) {
     EXPECT_EQ(designated(r, ev, "BU0000000F", fore), Tri::kNo);
     EXPECT_NE(reasons_text(r, area(ev, "BU0000000F"), {fore}).find("not met: nonwestern (30, needs > 30)"),
               std::string::npos);
-    // Preventive convicted: > 2 x 2.3559 = 4.712: only A.
+    // Preventive convicted: >= 2 x 2.3559 = 4.712: only A.
     EXPECT_NEAR(result(r, ev, "BU0000000B", "preventive_convicted").threshold, 2 * 13900.0 / 5900.0, 1e-9);
-    EXPECT_EQ(designated(r, ev, "BU0000000A", "omdannelsesomraade"), Tri::kUnknown);  // needs 2018
+    // Omdannelsesområde: a parallelsamfund on the lists of the last five years (2018-2022): unknown.
+    EXPECT_EQ(designated(r, ev, "BU0000000A", "omdannelsesomraade"), Tri::kUnknown);
+    EXPECT_DOUBLE_EQ(result(r, ev, "BU0000000A", "parallelsamfund_running").threshold, 5.0);
+}
+
+// ---- Berlin MSS: 12 status x dynamics groups ------------------------------------------------------------
+
+// Five buurten, 2020 and 2022, the four index indicators equal (so each index is the z-score of one
+// series): 2022 shares 8, 9, 10, 11, 12 (z = -1.41, -0.71, 0, 0.71, 1.41), changes since 2020 +1, -2, 0,
+// -1, +2 (z = 0.71, -1.41, 0, -0.71, 1.41). With the cut-offs set to +-0.5 (status 1 <= -0.5, 3 > 0.5,
+// 4 > 1.0; dynamics + <= -0.5, - > 0.5): A "1 -", B "1 +", C "2 +/-", D "3 +", E "4 -".
+TEST(TypologyBerlin, TwelveGroupsAndTheDesignatedOne) {
+    RuleSet r = shipped("berlin-mss");
+    EXPECT_EQ(r.designations.size(), 13u);  // special_attention and the 12 groups
+    override_parameters(r, {"high_status=-0.5", "low_status=0.5", "very_low_status=1.0",
+                            "positive_dynamics=-0.5", "negative_dynamics=0.5"});
+    const std::vector<std::string> cols = {
+        "Bevolking/Aantal inwoners", "Arbeid/Werkloosheid", "Arbeid/Langdurige werkloosheid",
+        "Sociale zekerheid/Uitkeringsontvangers", "Inkomen/Kinderen in armoede"};
+    const std::array<double, 5> now = {8, 9, 10, 11, 12}, change = {1, -2, 0, -1, 2};
+    std::vector<Row> rows;
+    for (std::size_t i = 0; i < 5; ++i) {
+        const std::string code = std::string("BU0000000") + static_cast<char>('A' + i);
+        const double before = now[i] - change[i];
+        rows.push_back({code, 2020, {1000, before, before, before, before}});
+        rows.push_back({code, 2022, {1000, now[i], now[i], now[i], now[i]}});
+    }
+    const Table t = make_table(cols, rows);
+    Inputs in;
+    in.datasets["kerncijfers_buurten"] = &t;
+    const auto ev = evaluate(r, in, 2022);
+    EXPECT_NEAR(result(r, ev, "BU0000000E", "status").value, 2 / std::sqrt(2.0), 1e-12);
+    EXPECT_NEAR(result(r, ev, "BU0000000B", "dynamics").value, -2 / std::sqrt(2.0), 1e-12);
+    const std::map<std::string, std::string> group = {{"BU0000000A", "group_1_negative"},
+                                                      {"BU0000000B", "group_1_positive"},
+                                                      {"BU0000000C", "group_2_stable"},
+                                                      {"BU0000000D", "group_3_positive"},
+                                                      {"BU0000000E", "group_4_negative"}};
+    for (const auto& [code, id] : group) {
+        // Exactly one of the 12 groups.
+        std::vector<std::string> met;
+        for (std::size_t d = 0; d < r.designations.size(); ++d)
+            if (area(ev, code).designations[d] == Tri::kYes && r.designations[d].id.rfind("group_", 0) == 0)
+                met.push_back(r.designations[d].id);
+        EXPECT_EQ(met, std::vector<std::string>{id}) << code;
+    }
+    // Only "4 -" counts as designated (the rule set's `designated`), and its summary names the group.
+    EXPECT_EQ(designated(r, ev, "BU0000000E"), Tri::kYes);
+    EXPECT_EQ(designated(r, ev, "BU0000000A"), Tri::kNo);
+    EXPECT_EQ(count_results(r, ev).designated, 1u);
+    const Table sum = summary_table(r, ev);
+    for (std::size_t i = 0; i < sum.row_count(); ++i) {
+        const std::string code = sum.column("code").text_at(i);
+        EXPECT_NE(sum.column("designation").text_at(i).find(group.at(code)), std::string::npos) << code;
+    }
+    // Any group can be asked for by name.
+    EXPECT_EQ(designated(r, ev, "BU0000000C", "group_2_stable"), Tri::kYes);
 }
 
 // ---- the LBM 2018 types on small score tables -----------------------------------------------------------
@@ -756,64 +946,192 @@ TEST(TypologyLbm2018, Type2OnASmallScoreTable) {
     EXPECT_EQ(count_results(r, ev).designated, 1u);
 }
 
-TEST(TypologyLbm2018, Type1AndType3OnSmallScoreTables) {
-    const RuleSet r1 = shipped("lbm2018-type1");
-    std::vector<Row> rows;
-    // Ten wijken, 2012..2018; vei (2018) of WK01..WK10 = -0.5, -0.4, ..., 0.4 -> P10 = position 0.9 -> -0.41.
+// Type 1 on ten wijken, 2012..2018, with the development classes of each period (development_wijk, as
+// `wijkzicht score` stores them and the typology job reads them: the period ending at the year).
+// vei (2018) of WK01..WK10 = -0.5, -0.4, ..., 0.4; P10 = position 0.9 -> -0.41: only WK01 is unsafe
+// enough; where a case needs more, the percentile is raised to 50 (-0.05: WK01..WK05).
+// Development class of the period into 2018 (LBM 2.0: 3 lichte achteruitgang, 4 geen verandering, 5
+// lichte vooruitgang), and into 2016:
+//   WK01 3 (2016: 3)   WK02 4 (2016: 5)   WK03 5 (2016: 4)   WK04..WK10 4
+// Classes: WK01..WK04 class 4 every year; WK05 class 4 in 2012, 2014, 2016 and class 5 in 2018 (weak
+// only long ago); WK06..WK10 class 6. Onvoldoende share 0.3 everywhere.
+TEST(TypologyLbm2018, Type1PersistenceAndTheOutlookFromDevelopmentClasses) {
+    RuleSet r = shipped("lbm2018-type1");
+    std::vector<Row> rows, dev;
     for (int w = 1; w <= 10; ++w) {
+        const std::string code = fmt::format("WK{:02d}", w);
         for (int y = 2012; y <= 2018; y += 2) {
-            const std::string code = fmt::format("WK{:02d}", w);
             const double vei = -0.5 + 0.1 * (w - 1);
-            // WK01 gets worse every measurement; WK02 gets better (misses development); others stable
-            // class 6.
-            const double score = w == 1   ? 3.9 - 0.05 * (y - 2012) / 2
-                                 : w == 2 ? 3.7 + 0.02 * (y - 2012) / 2
-                                          : 4.1;
-            const double cls = w <= 2 ? 4 : 6;
-            rows.push_back(score_row(code, y, score, vei, cls, {0, 100, 200, 700, 0, 0, 0, 0, 0},
+            const double cls = w <= 4 ? 4 : w == 5 ? (y < 2018 ? 4 : 5) : 6;
+            rows.push_back(score_row(code, y, 3.9, vei, cls, {0, 100, 200, 700, 0, 0, 0, 0, 0},
                                      {0, 1, 2, 7, 0, 0, 0, 0, 0}));
+            if (y == 2012) continue;
+            double d = 4;
+            if (w == 1) d = 3;
+            if (w == 2) d = y == 2018 ? 4 : 5;
+            if (w == 3) d = y == 2018 ? 5 : 4;
+            dev.push_back({code, y, {d}});
         }
     }
     const Table t = make_table(score_columns(), rows);
+    const Table d = make_table({"development_class"}, dev);
     Inputs in;
     in.datasets["score_wijk"] = &t;
-    in.areas = {};
-    const auto ev = evaluate(r1, in, 2018);
-    EXPECT_NEAR(result(r1, ev, "WK01", "safety").threshold, -0.41, 1e-12);
-    // WK01: weak 4 of 4, worse than 2016 and 2012, vei -0.5 <= -0.41, onvoldoende share 300 / 1000 = 0.3 >=
-    // 0.25.
-    EXPECT_EQ(designated(r1, ev, "WK01"), Tri::kYes);
-    EXPECT_DOUBLE_EQ(result(r1, ev, "WK01", "onvoldoende_share").value, 0.3);
-    // WK02: improving -> misses development (and vei -0.4 > -0.41 misses safety).
-    EXPECT_EQ(state(r1, ev, "WK02", "development"), Tri::kNo);
-    EXPECT_EQ(designated(r1, ev, "WK02"), Tri::kNo);
+    in.datasets["development_wijk"] = &d;
+    // Defaults: no improvement beyond the no-change band in the last period (class <= 4).
+    auto ev = evaluate(r, in, 2018);
+    EXPECT_NEAR(result(r, ev, "WK01", "safety").threshold, -0.41, 1e-12);
+    EXPECT_EQ(designated(r, ev, "WK01"), Tri::kYes);
+    EXPECT_DOUBLE_EQ(result(r, ev, "WK01", "development").value, 3.0);
+    EXPECT_DOUBLE_EQ(result(r, ev, "WK01", "onvoldoende_share").value, 0.3);
+    EXPECT_EQ(state(r, ev, "WK02", "development"), Tri::kYes);  // geen verandering: no improvement
+    EXPECT_EQ(state(r, ev, "WK03", "development"), Tri::kNo);   // lichte vooruitgang
+    EXPECT_EQ(state(r, ev, "WK05", "weak"), Tri::kNo);          // weak 2012-2016, not in 2018
+    EXPECT_EQ(result(r, ev, "WK05", "weak").years_met, (std::vector<int>{2012, 2014, 2016}));
+    // Safety for WK01..WK05: P50 = position 4.5 -> -0.05.
+    override_parameters(r, {"safety_percentile=50"});
+    ev = evaluate(r, in, 2018);
+    EXPECT_EQ(designated(r, ev, "WK02"), Tri::kYes);  // "geen verandering" counts as not improving
+    EXPECT_EQ(designated(r, ev, "WK03"), Tri::kNo);
+    EXPECT_EQ(designated(r, ev, "WK04"), Tri::kYes);
+    EXPECT_EQ(designated(r, ev, "WK05"), Tri::kNo);
+    EXPECT_NE(reasons_text(r, area(ev, "WK05"), {}).find("not met: weak"), std::string::npos);
+    // A decline required (class <= 3): WK02 and WK04 ("geen verandering") drop out, WK01 stays.
+    override_parameters(r, {"max_development_class=3"});
+    ev = evaluate(r, in, 2018);
+    EXPECT_EQ(designated(r, ev, "WK01"), Tri::kYes);
+    EXPECT_EQ(designated(r, ev, "WK02"), Tri::kNo);
+    EXPECT_EQ(state(r, ev, "WK02", "development"), Tri::kNo);
+    EXPECT_EQ(designated(r, ev, "WK04"), Tri::kNo);
+    // Back to <= 4 over the last two periods: WK02's 2016 period (class 5) now counts against it.
+    override_parameters(r, {"max_development_class=4", "outlook_periods=2"});
+    ev = evaluate(r, in, 2018);
+    EXPECT_DOUBLE_EQ(result(r, ev, "WK02", "development").value, 5.0);
+    EXPECT_EQ(designated(r, ev, "WK02"), Tri::kNo);
+    EXPECT_EQ(designated(r, ev, "WK04"), Tri::kYes);
+    // The old reading (any three measurements in history) designates the area weak only long ago.
+    override_parameters(r, {"outlook_periods=1", "persistence_ends_at_year=0"});
+    ev = evaluate(r, in, 2018);
+    EXPECT_EQ(designated(r, ev, "WK05"), Tri::kYes);
+}
 
-    const RuleSet r3 = shipped("lbm2018-type3");
-    std::vector<Row> rows3;
-    for (int y = 2012; y <= 2022; y += 2) {
-        // CP0100: 60% of residents in class <= 5 and 4% of cells in 8-9 every year -> designated.
-        rows3.push_back(score_row("CP0100", y, 3.9, 0, 5, {0, 0, 0, 300, 300, 200, 160, 40, 0},
-                                  {0, 0, 0, 30, 30, 26, 10, 4, 0}));
-        // CP0200: the same only in 2020 and 2022 (2 of 6 measurements).
-        const bool bad = y >= 2020;
-        rows3.push_back(score_row("CP0200", y, 4.0, 0, 6,
-                                  bad ? std::array<double, 9>{0, 0, 0, 300, 300, 200, 160, 40, 0}
-                                      : std::array<double, 9>{0, 0, 0, 0, 100, 300, 300, 300, 0},
-                                  bad ? std::array<double, 9>{0, 0, 0, 30, 30, 26, 10, 4, 0}
-                                      : std::array<double, 9>{0, 0, 0, 0, 10, 30, 30, 30, 0}));
-        // CP0300: share_le5 exactly 0.5 and share_89 exactly 0.05 every year (both boundaries met).
-        rows3.push_back(score_row("CP0300", y, 4.0, 0, 6, {0, 0, 0, 250, 250, 250, 200, 50, 0},
-                                  {0, 0, 0, 25, 25, 25, 20, 5, 0}));
+// Type 2 on buurten measured 2012..2018: BU01 weak in every measurement; BU02 weak 2012-2016 only (weak
+// long ago); BU03 weak and unsafe, but its onvoldoende cells have no residents (cells_k3 = 2, res_k3 = 0).
+// vei (2018): -0.3, -0.3, -0.3, 0.1, 0.2 -> P20 = position 0.8 -> -0.3.
+TEST(TypologyLbm2018, Type2WeakLongAgoAndPopulatedOnvoldoendeCells) {
+    RuleSet r = shipped("lbm2018-type2");
+    std::vector<Row> rows;
+    for (int y = 2012; y <= 2018; y += 2) {
+        const bool last = y == 2018;
+        rows.push_back(score_row("BU01", y, 3.8, last ? -0.3 : 0, 4, {0, 0, 100, 1100, 0, 0, 0, 0, 0},
+                                 {0, 0, 2, 20, 0, 0, 0, 0, 0}));
+        rows.push_back(score_row("BU02", y, 3.8, last ? -0.3 : 0, last ? 5 : 4,
+                                 {0, 0, 100, 1100, 0, 0, 0, 0, 0}, {0, 0, 2, 20, 0, 0, 0, 0, 0}));
+        rows.push_back(score_row("BU03", y, 3.8, last ? -0.3 : 0, 4, {0, 0, 0, 1200, 0, 0, 0, 0, 0},
+                                 {0, 0, 2, 20, 0, 0, 0, 0, 0}));
+        rows.push_back(
+            score_row("BU04", y, 4.2, 0.1, 7, {0, 0, 0, 0, 0, 0, 2000, 0, 0}, {0, 0, 0, 0, 0, 0, 20, 0, 0}));
+        rows.push_back(
+            score_row("BU05", y, 4.3, 0.2, 8, {0, 0, 0, 0, 0, 0, 0, 2000, 0}, {0, 0, 0, 0, 0, 0, 0, 20, 0}));
     }
-    const Table t3 = make_table(score_columns(), rows3);
-    Inputs in3;
-    in3.datasets["score_corop_plus"] = &t3;
-    const auto ev3 = evaluate(r3, in3, 2022);
-    EXPECT_EQ(designated(r3, ev3, "CP0100"), Tri::kYes);
-    EXPECT_EQ(designated(r3, ev3, "CP0200"), Tri::kNo);
-    EXPECT_EQ(result(r3, ev3, "CP0200", "persistence").years_met, (std::vector<int>{2020, 2022}));
-    EXPECT_NE(reasons_text(r3, area(ev3, "CP0200"), {}).find("not met: persistence"), std::string::npos);
-    EXPECT_EQ(designated(r3, ev3, "CP0300"), Tri::kYes);
+    const Table t = make_table(score_columns(), rows);
+    Inputs in;
+    in.datasets["score_buurt"] = &t;
+    auto ev = evaluate(r, in, 2018);
+    EXPECT_DOUBLE_EQ(result(r, ev, "BU01", "safety").threshold, -0.3);
+    EXPECT_EQ(designated(r, ev, "BU01"), Tri::kYes);
+    EXPECT_EQ(designated(r, ev, "BU02"), Tri::kNo);
+    EXPECT_EQ(state(r, ev, "BU02", "persistence"), Tri::kNo);
+    EXPECT_DOUBLE_EQ(result(r, ev, "BU02", "persistence").value, 3.0);  // three weak measurements, not 2018
+    EXPECT_EQ(designated(r, ev, "BU03"), Tri::kNo);
+    EXPECT_EQ(state(r, ev, "BU03", "onvoldoende_cells"), Tri::kNo);
+    EXPECT_DOUBLE_EQ(result(r, ev, "BU03", "onvoldoende_cells").value, 0.0);
+    // Any three measurements in history (the old reading): BU02 is designated.
+    override_parameters(r, {"persistence_ends_at_year=0"});
+    ev = evaluate(r, in, 2018);
+    EXPECT_EQ(designated(r, ev, "BU02"), Tri::kYes);
+}
+
+// Type 3 relative to the country and to the other regions, at COROP-plus and at gemeente level. Six
+// regions of 1,000 residents and 100 scored cells, the same in 2018, 2020 and 2022:
+//          residents in class <= 5   cells in class 8-9
+//   R1     600 (0.60)                 2 (0.02)
+//   R2     520 (0.52)                 4 (0.04)
+//   R3     510 (0.51, just above)     6 (0.06, just above)
+//   R4     190                       20
+//   R5      90                       25
+//   R6     490 (0.49, just below)     3 (0.03)
+// National shares: 2,400 / 6,000 = 0.40 (x 1.25 = 0.50) and 60 / 600 = 0.10 (x 0.5 = 0.05).
+std::vector<Row> type3_rows(const std::string& prefix) {
+    const std::array<double, 6> le5 = {600, 520, 510, 190, 90, 490};
+    const std::array<double, 6> c89 = {2, 4, 6, 20, 25, 3};
+    std::vector<Row> rows;
+    for (int y = 2018; y <= 2022; y += 2) {
+        for (std::size_t i = 0; i < 6; ++i) {
+            rows.push_back(score_row(fmt::format("{}{:02d}", prefix, i + 1), y, 4.0, 0, 5,
+                                     {0, 0, 0, le5[i], 0, 1000 - le5[i], 0, 0, 0},
+                                     {0, 0, 0, 0, 100 - c89[i], 0, 0, c89[i], 0}));
+        }
+    }
+    return rows;
+}
+
+TEST(TypologyLbm2018, Type3RelativeToTheCountryOrTheRegionsAtBothLevels) {
+    // National: residents in class <= 5 2,400 / 6,000 = 0.40 -> at least 1.25 x = 0.50; land in 8-9
+    // 60 / 600 = 0.10 -> at most 0.5 x = 0.05.
+    RuleSet r = shipped("lbm2018-type3");
+    EXPECT_EQ(r.level, "corop_plus");
+    const Table t = make_table(score_columns(), type3_rows("CP"));
+    Inputs in;
+    in.datasets["score_corop_plus"] = &t;
+    auto ev = evaluate(r, in, 2022);
+    EXPECT_NEAR(result(r, ev, "CP03", "share_le5").value, 0.51, 1e-12);
+    EXPECT_NEAR(result(r, ev, "CP03", "share_le5").threshold, 0.50, 1e-12);
+    EXPECT_NEAR(result(r, ev, "CP03", "share_89").threshold, 0.05, 1e-12);
+    EXPECT_EQ(designated(r, ev, "CP01"), Tri::kYes);
+    EXPECT_EQ(designated(r, ev, "CP02"), Tri::kYes);
+    EXPECT_EQ(state(r, ev, "CP03", "share_le5"), Tri::kYes);  // 0.51 just above 0.50
+    EXPECT_EQ(state(r, ev, "CP03", "share_89"), Tri::kNo);    // 0.06 just above 0.05
+    EXPECT_EQ(designated(r, ev, "CP03"), Tri::kNo);
+    EXPECT_EQ(state(r, ev, "CP06", "share_le5"), Tri::kNo);  // 0.49 just below 0.50
+    EXPECT_EQ(state(r, ev, "CP06", "share_89"), Tri::kYes);
+    EXPECT_EQ(designated(r, ev, "CP06"), Tri::kNo);
+    EXPECT_EQ(result(r, ev, "CP01", "persistence").years_met, (std::vector<int>{2018, 2020, 2022}));
+    EXPECT_EQ(count_results(r, ev).designated, 2u);
+    // Relative to the other regions: share_le5 at or above P80 of (0.09 0.19 0.49 0.51 0.52 0.60) = 0.52,
+    // share_89 at or below P20 of (0.02 0.03 0.04 0.06 0.20 0.25) = 0.03: only R1.
+    override_parameters(r, {"relative_to=2"});
+    ev = evaluate(r, in, 2022);
+    EXPECT_NEAR(result(r, ev, "CP02", "share_le5").threshold, 0.52, 1e-12);
+    EXPECT_NEAR(result(r, ev, "CP02", "share_89").threshold, 0.03, 1e-12);
+    EXPECT_EQ(designated(r, ev, "CP01"), Tri::kYes);
+    EXPECT_EQ(state(r, ev, "CP02", "share_le5"), Tri::kYes);  // exactly P80
+    EXPECT_EQ(state(r, ev, "CP02", "share_89"), Tri::kNo);    // 0.04 above P20
+    EXPECT_EQ(state(r, ev, "CP06", "share_89"), Tri::kYes);   // exactly P20
+    EXPECT_EQ(count_results(r, ev).designated, 1u);
+    // A parameter choosing neither reading is a usage error naming both.
+    override_parameters(r, {"relative_to=3"});
+    try {
+        evaluate(r, in, 2022);
+        ADD_FAILURE() << "relative_to=3 accepted";
+    } catch (const UsageError& e) {
+        EXPECT_NE(std::string(e.what()).find("share_le5_country, share_le5_regions"), std::string::npos)
+            << e.what();
+    }
+    // The same rule set at gemeente level reads score_gemeente.
+    RuleSet g = shipped("lbm2018-type3");
+    set_level(g, "gemeente");
+    EXPECT_EQ(g.level, "gemeente");
+    EXPECT_EQ(datasets_used(g), (std::vector<std::string>{"score_gemeente"}));
+    const Table tg = make_table(score_columns(), type3_rows("GM00"));
+    Inputs ig;
+    ig.datasets["score_gemeente"] = &tg;
+    const auto eg = evaluate(g, ig, 2022);
+    EXPECT_EQ(designated(g, eg, "GM0001"), Tri::kYes);
+    EXPECT_EQ(designated(g, eg, "GM0002"), Tri::kYes);
+    EXPECT_EQ(designated(g, eg, "GM0003"), Tri::kNo);
+    // A level the rule set does not offer.
+    EXPECT_THROW(set_level(g, "buurt"), UsageError);
 }
 
 // The comparison tables checked whole against hand-worked tables: the designations of the six areas of
