@@ -39,7 +39,10 @@ class Picture final : public Command {
         store_.add(cmd, "The results store");
         cmd->add_option("--level", o_.level, "Level of the onvoldoende areas and of the development by group")
             ->capture_default_str();
-        cmd->add_option("--exclude", o_.exclude, "COROP-plus region(s) to leave out of their region type");
+        cmd->add_option(
+            "--exclude", o_.exclude,
+            "COROP-plus region(s) or gemeente(n) to leave out of their region type (the report left "
+            "Eemsdelta out)");
         cmd->add_option("--from", o_.from, "First year of the development by group (default: the first)");
         cmd->add_option("--to", o_.to, "Last year of the development by group (default: the last)");
         cmd->add_option("--onvoldoende-residents", o_.onvoldoende_residents,
@@ -47,7 +50,10 @@ class Picture final : public Command {
             ->capture_default_str();
         cmd->add_option("--groups", o_.groups, "DATASET:COLUMN with the city group of each gemeente")
             ->capture_default_str();
-        cmd->add_option("--regions", o_.regions, "DATASET:COLUMN with the type of each COROP-plus region")
+        cmd->add_option("--regions", o_.regions,
+                        "DATASET:COLUMN with the type of each COROP-plus region and/or gemeente (krimpregio, "
+                        "anticipeerregio; 'geen' = none); per gemeente the regions are the designated sets "
+                        "of gemeenten")
             ->capture_default_str();
         cmd->add_option("--out-dir", out_dir_, "Also write the tables as CSV here");
         cmd->add_flag("--json", json_, "Print the picture as JSON");
@@ -65,6 +71,7 @@ class Picture final : public Command {
                                       {"indicators", jobs::table_json(p.indicators)},
                                       {"dimensions_by_group", jobs::table_json(p.dimension_groups)},
                                       {"regions", jobs::table_json(p.regions)},
+                                      {"regions_by_gemeente", jobs::table_json(p.regions_gemeenten)},
                                       {"excluded_regions", o_.exclude},
                                       {"from_year", p.from},
                                       {"to_year", p.to}};
@@ -155,29 +162,33 @@ class Picture final : public Command {
                                         : "fall behind");
             }
         }
-        if (p.regions.row_count() > 0) {
-            std::cout << "\nRegions against the country (COROP-plus)\n";
-            std::cout << fmt::format("{:<18} {:>6} {:>8} {:>12} {:>8} {:>8} {:>10}  {}\n", "type", "year",
-                                     "regions", "residents", "mean", "onv.%", "vs NL", "mostly");
-            for (std::size_t r = 0; r < p.regions.row_count(); ++r) {
-                const auto num = [&](const char* c, const char* f, double scale) {
-                    const Column& col = p.regions.column(c);
-                    return col.is_missing(r) ? std::string("-")
-                                             : fmt::format(fmt::runtime(f), col.number_at(r) * scale);
-                };
-                const Column* main = p.regions.find("main_dimension");
-                std::cout << fmt::format(
-                    "{:<18} {:>6} {:>8} {:>12} {:>8} {:>8} {:>10}  {}\n",
-                    p.regions.column("region_type").text_at(r), p.regions.column("year").int_at(r),
-                    num("regions", "{:.0f}", 1), num("residents", "{:.0f}", 1),
-                    num("mean_score", "{:.4f}", 1), num("onvoldoende_share", "{:.2f}", 100),
-                    num("against_country", "{:+.4f}", 1), main != nullptr ? main->text_at(r) : std::string());
-            }
-        }
+        print_regions(p.regions, "COROP-plus regions");
+        print_regions(p.regions_gemeenten, "regions as sets of gemeenten");
         return 0;
     }
 
   private:
+    // Regions by type against the country: one line per type and year.
+    static void print_regions(const Table& t, const char* what) {
+        if (t.row_count() == 0) return;
+        std::cout << fmt::format("\nRegions against the country ({})\n", what);
+        std::cout << fmt::format("{:<18} {:>6} {:>8} {:>12} {:>8} {:>8} {:>10}  {}\n", "type", "year",
+                                 "regions", "residents", "mean", "onv.%", "vs NL", "mostly");
+        const Column* main = t.find("main_dimension");
+        for (std::size_t r = 0; r < t.row_count(); ++r) {
+            const auto num = [&](const char* c, const char* f, double scale) {
+                const Column& col = t.column(c);
+                return col.is_missing(r) ? std::string("-")
+                                         : fmt::format(fmt::runtime(f), col.number_at(r) * scale);
+            };
+            std::cout << fmt::format(
+                "{:<18} {:>6} {:>8} {:>12} {:>8} {:>8} {:>10}  {}\n", t.column("region_type").text_at(r),
+                t.column("year").int_at(r), num("regions", "{:.0f}", 1), num("residents", "{:.0f}", 1),
+                num("mean_score", "{:.4f}", 1), num("onvoldoende_share", "{:.2f}", 100),
+                num("against_country", "{:+.4f}", 1), main != nullptr ? main->text_at(r) : std::string());
+        }
+    }
+
     void write_csvs(const jobs::Picture& p) const {
         std::filesystem::create_directories(out_dir_);
         const auto out = [&](const Table& t, const char* n) {
@@ -190,6 +201,7 @@ class Picture final : public Command {
         out(p.indicators, "picture_indicators.csv");
         out(p.dimension_groups, "picture_dimension_groups.csv");
         out(p.regions, "picture_regions.csv");
+        out(p.regions_gemeenten, "picture_regions_gemeenten.csv");
     }
 
     StoreOption store_;

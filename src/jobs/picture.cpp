@@ -100,21 +100,42 @@ Picture national_picture(const std::string& store, const PictureOptions& args) {
         cities = development_per_city(store, areas, *level, group_of, from, to, po);
         dimension_groups = monitor::dimensions_by_group(areas, g, dims);
     }
-    if (const std::optional<Dataset> cp = find_dataset(store, "score_corop_plus")) {
-        if (const auto type_of = values_by_code(store, args.regions); !type_of.empty()) {
-            const monitor::AreaScores r = monitor::area_scores_from_table(cp->table, Level::kCoropPlus, dims);
-            for (const auto& code : args.exclude) {
-                if (std::find(r.codes.begin(), r.codes.end(), code) == r.codes.end()) {
-                    throw UsageError(
-                        fmt::format("--exclude: '{}' is not a COROP-plus region with scores", code));
-                }
-            }
+    // Regions by type: COROP-plus regions, and the designated sets of gemeenten (krimp- and
+    // anticipeerregio's are sets of gemeenten) when the types are given per gemeente too.
+    Table regions_gm;
+    if (const auto type_of = values_by_code(store, args.regions); !type_of.empty()) {
+        const std::optional<Dataset> cp = find_dataset(store, "score_corop_plus");
+        const std::optional<Dataset> gm = find_dataset(store, "score_gemeente");
+        std::optional<monitor::AreaScores> rc, rg;
+        if (cp) rc = monitor::area_scores_from_table(cp->table, Level::kCoropPlus, dims);
+        if (gm) rg = monitor::area_scores_from_table(gm->table, Level::kGemeente, dims);
+        const auto has = [](const std::optional<monitor::AreaScores>& r, const std::string& code) {
+            return r && std::find(r->codes.begin(), r->codes.end(), code) != r->codes.end();
+        };
+        for (const auto& code : args.exclude) {
+            if (!has(rc, code) && !has(rg, code))
+                throw UsageError(
+                    fmt::format("--exclude: '{}' is not a COROP-plus region or gemeente with scores", code));
+        }
+        const auto types = [&](const monitor::AreaScores& r, std::size_t& typed) {
             std::vector<std::string> type(r.codes.size());
             for (std::size_t a = 0; a < r.codes.size(); ++a) {
                 const auto it = type_of.find(r.codes[a]);
-                if (it != type_of.end() && it->second != "geen") type[a] = it->second;
+                if (it == type_of.end()) continue;
+                ++typed;
+                if (it->second != "geen") type[a] = it->second;
             }
-            regions = monitor::regions_against_country(r, type, args.exclude, po, dims);
+            return type;
+        };
+        if (rc) {
+            std::size_t typed = 0;
+            const auto type = types(*rc, typed);
+            regions = monitor::regions_against_country(*rc, type, args.exclude, po, dims);
+        }
+        if (rg) {
+            std::size_t typed = 0;
+            const auto type = types(*rg, typed);
+            if (typed > 0) regions_gm = monitor::regions_against_country(*rg, type, args.exclude, po, dims);
         }
     }
     Picture p;
@@ -125,6 +146,7 @@ Picture national_picture(const std::string& store, const PictureOptions& args) {
     p.classes = classes;
     p.groups = std::move(groups);
     p.regions = std::move(regions);
+    p.regions_gemeenten = std::move(regions_gm);
     p.cities = std::move(cities);
     p.dimension_groups = std::move(dimension_groups);
     if (has_dataset(store, "picture_indicators"))

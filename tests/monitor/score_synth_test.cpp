@@ -344,6 +344,37 @@ TEST(ScoreSynth, PictureExplainsTheKrimpRegionsByVoorzieningen) {
         }
     }
     EXPECT_EQ(krimp_rows, 6u);  // one per measurement
+    // The same regions as sets of gemeenten (regio_kenmerken gives the type per gemeente too): the same
+    // residents per type and year, since the synthetic krimpregio's are whole COROP-plus regions.
+    std::map<std::pair<std::string, std::int64_t>, double> cp_residents;
+    for (const auto& row : j["regions"]) cp_residents[{row["region_type"], row["year"]}] = row["residents"];
+    std::size_t gm_rows = 0;
+    std::string a_krimp_gemeente;
+    for (const auto& row : j["regions_by_gemeente"]) {
+        ++gm_rows;
+        EXPECT_NEAR(row["residents"].get<double>(), cp_residents.at({row["region_type"], row["year"]}), 1e-6)
+            << row.dump();
+    }
+    EXPECT_EQ(gm_rows, j["regions"].size());
+    // Leaving one gemeente out (as the report left Eemsdelta out) takes it out of its type only.
+    const Dataset kenmerken = read_dataset(c.store, "regio_kenmerken");
+    for (std::size_t i = 0; i < kenmerken.table.row_count() && a_krimp_gemeente.empty(); ++i) {
+        const std::string code = col(kenmerken, "code").text_at(i);
+        if (code.rfind("GM", 0) == 0 && col(kenmerken, "Bevolkingsdaling").text_at(i) == "krimpregio")
+            a_krimp_gemeente = code;
+    }
+    ASSERT_FALSE(a_krimp_gemeente.empty());
+    const auto ex =
+        test::run_wijkzicht("picture --store " + c.store + " --json --exclude " + a_krimp_gemeente);
+    ASSERT_EQ(ex.status, 0) << ex.err;
+    const auto je = nlohmann::json::parse(ex.out);
+    for (std::size_t i = 0; i < je["regions_by_gemeente"].size(); ++i) {
+        const auto& with = j["regions_by_gemeente"][i];
+        const auto& without = je["regions_by_gemeente"][i];
+        ASSERT_EQ(with["region_type"], without["region_type"]);
+        const int fewer = with["region_type"] == "krimpregio" ? 1 : 0;
+        EXPECT_EQ(without["regions"].get<int>(), with["regions"].get<int>() - fewer) << without.dump();
+    }
 }
 
 // The change of the national mean split into indicators: per dimension they add up to the dimension's
