@@ -55,6 +55,10 @@ class Picture final : public Command {
                         "anticipeerregio; 'geen' = none); per gemeente the regions are the designated sets "
                         "of gemeenten")
             ->capture_default_str();
+        cmd->add_option(
+               "--urbanity", o_.urbanity,
+               "DATASET:COLUMN with the CBS urbanity class (stedelijkheid 1-5) of each area of --level")
+            ->capture_default_str();
         cmd->add_option("--out-dir", out_dir_, "Also write the tables as CSV here");
         cmd->add_flag("--json", json_, "Print the picture as JSON");
         return cmd;
@@ -70,6 +74,7 @@ class Picture final : public Command {
                                       {"development_by_city", jobs::table_json(p.cities)},
                                       {"indicators", jobs::table_json(p.indicators)},
                                       {"dimensions_by_group", jobs::table_json(p.dimension_groups)},
+                                      {"dimensions_by_urbanity", jobs::table_json(p.dimension_urbanity)},
                                       {"regions", jobs::table_json(p.regions)},
                                       {"regions_by_gemeente", jobs::table_json(p.regions_gemeenten)},
                                       {"excluded_regions", o_.exclude},
@@ -119,24 +124,8 @@ class Picture final : public Command {
                 std::cout << '\n';
             }
         }
-        if (p.dimension_groups.row_count() > 0) {
-            // Safety by city group: the change since the first year, in the last year (vei, or onv in
-            // LBM 3.0).
-            const Column &g = p.dimension_groups.column("group"), &y = p.dimension_groups.column("year"),
-                         &d = p.dimension_groups.column("dimension"),
-                         &ch = p.dimension_groups.column("change_since_first");
-            std::int64_t last = 0;
-            for (std::size_t r = 0; r < y.size(); ++r) last = std::max(last, y.int_at(r));
-            std::string line;
-            for (std::size_t r = 0; r < y.size(); ++r) {
-                if (y.int_at(r) != last || (d.text_at(r) != "vei" && d.text_at(r) != "onv") ||
-                    ch.is_missing(r))
-                    continue;
-                line += fmt::format("  {} {} {:+.4f}", g.text_at(r), d.text_at(r), ch.real_at(r));
-            }
-            if (!line.empty())
-                std::cout << fmt::format("\nSafety by city group, change to {}:{}\n", last, line);
-        }
+        print_safety_by_group(p.dimension_groups, "city group");
+        print_safety_by_group(p.dimension_urbanity, "urbanity class");
         if (p.cities.row_count() > 0) {
             std::cout << fmt::format(
                 "\nDevelopment {}-{} per city: {} starting onvoldoende (1-3) against ruim voldoende or goed "
@@ -168,6 +157,22 @@ class Picture final : public Command {
     }
 
   private:
+    // Safety by group: the change since the first year, in the last year (vei, or onv in LBM 3.0).
+    static void print_safety_by_group(const Table& t, const char* what) {
+        if (t.row_count() == 0) return;
+        const Column &g = t.column("group"), &y = t.column("year"), &d = t.column("dimension"),
+                     &ch = t.column("change_since_first");
+        std::int64_t last = 0;
+        for (std::size_t r = 0; r < y.size(); ++r) last = std::max(last, y.int_at(r));
+        std::string line;
+        for (std::size_t r = 0; r < y.size(); ++r) {
+            if (y.int_at(r) != last || (d.text_at(r) != "vei" && d.text_at(r) != "onv") || ch.is_missing(r))
+                continue;
+            line += fmt::format("  {} {} {:+.4f}", g.text_at(r), d.text_at(r), ch.real_at(r));
+        }
+        if (!line.empty()) std::cout << fmt::format("\nSafety by {}, change to {}:{}\n", what, last, line);
+    }
+
     // Regions by type against the country: one line per type and year.
     static void print_regions(const Table& t, const char* what) {
         if (t.row_count() == 0) return;
@@ -200,6 +205,7 @@ class Picture final : public Command {
         out(p.cities, "picture_cities.csv");
         out(p.indicators, "picture_indicators.csv");
         out(p.dimension_groups, "picture_dimension_groups.csv");
+        out(p.dimension_urbanity, "picture_dimension_urbanity.csv");
         out(p.regions, "picture_regions.csv");
         out(p.regions_gemeenten, "picture_regions_gemeenten.csv");
     }

@@ -1,6 +1,7 @@
 #include "jobs/picture.hpp"
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <map>
@@ -138,6 +139,24 @@ Picture national_picture(const std::string& store, const PictureOptions& args) {
             if (typed > 0) regions_gm = monitor::regions_against_country(*rg, type, args.exclude, po, dims);
         }
     }
+    // Safety (and every dimension) by urbanity class of the areas (CBS stedelijkheid 1-5), where known.
+    Table urbanity;
+    {
+        const auto colon = args.urbanity.find(':');
+        const std::optional<Dataset> ds =
+            colon == std::string::npos ? std::nullopt : find_dataset(store, args.urbanity.substr(0, colon));
+        if (ds && ds->table.find(args.urbanity.substr(colon + 1)) != nullptr) {
+            const auto class_of = values_by_code(store, args.urbanity);
+            std::vector<std::string> u(areas.codes.size());
+            for (std::size_t a = 0; a < areas.codes.size(); ++a) {
+                const auto it = class_of.find(areas.codes[a]);
+                if (it != class_of.end() && !it->second.empty()) u[a] = "stedelijkheid " + it->second;
+            }
+            urbanity = monitor::dimensions_by_group(areas, u, dims);
+        } else if (!args.urbanity.empty()) {
+            spdlog::info("no urbanity classes ({}): dimensions by urbanity are left out", args.urbanity);
+        }
+    }
     Picture p;
     p.level = *level;
     p.from = from;
@@ -147,6 +166,7 @@ Picture national_picture(const std::string& store, const PictureOptions& args) {
     p.groups = std::move(groups);
     p.regions = std::move(regions);
     p.regions_gemeenten = std::move(regions_gm);
+    p.dimension_urbanity = std::move(urbanity);
     p.cities = std::move(cities);
     p.dimension_groups = std::move(dimension_groups);
     if (has_dataset(store, "picture_indicators"))

@@ -14,8 +14,10 @@ struct PictureOptions {
     std::string level = "buurt";
     std::string groups = "regio_kenmerken:Stedenklasse";       // DATASET:COLUMN
     std::string regions = "regio_kenmerken:Bevolkingsdaling";  // DATASET:COLUMN
-    std::vector<std::string> exclude;                          // COROP-plus regions or gemeenten left out
-    int from = 0, to = 0;                                      // 0: first / last year
+    // DATASET:COLUMN with the CBS urbanity class (1-5) of each area of the level (the latest year)
+    std::string urbanity = "kerncijfers_buurten:Stedelijkheid/Mate van stedelijkheid";
+    std::vector<std::string> exclude;  // COROP-plus regions or gemeenten left out
+    int from = 0, to = 0;              // 0: first / last year
     double onvoldoende_residents = 100;
 };
 
@@ -25,8 +27,9 @@ struct Picture {
     Table years, classes, groups, regions;  // groups and regions may have no columns
     Table cities;      // development per city (G4, G40 by name), when the city groups are known
     Table indicators;  // picture_indicators: the change of the national mean per indicator (may be empty)
-    Table dimension_groups;   // dimensions (safety among them) by city group and year, when groups are known
-    Table regions_gemeenten;  // regions by type as sets of gemeenten, when the types are given per gemeente
+    Table dimension_groups;    // dimensions (safety among them) by city group and year, when groups are known
+    Table regions_gemeenten;   // regions by type as sets of gemeenten, when the types are given per gemeente
+    Table dimension_urbanity;  // dimensions by urbanity class (1-5) and year, when the classes are known
 };
 
 Picture national_picture(const std::string& store, const PictureOptions& options);

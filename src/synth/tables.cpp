@@ -240,7 +240,8 @@ void write_key_figures(const Country& c, const KeyFigures& kf, const std::string
         "Inkomen/Gemiddeld bruto inkomen 15 tot 65 jaar (x 1 000 euro)", "Inkomen/Gemiddeld bruto inkomen regio (x 1 000 euro)",
         "Arbeid/Werkloosheid (%)", "Arbeid/Langdurige werkloosheid (%)", "Sociale zekerheid/Uitkeringsontvangers (%)",
         "Inkomen/Kinderen in armoede (%)", "Wonen/Eigendom/Koopwoningen (%)", "Wonen/Eigendom/Huurwoningen corporatie (%)",
-        "Wonen/Eigendom/Goedkope particuliere huur (%)", "Wonen/Eigendom/Overige particuliere huur (%)"};
+        "Wonen/Eigendom/Goedkope particuliere huur (%)", "Wonen/Eigendom/Overige particuliere huur (%)",
+        "Stedelijkheid/Mate van stedelijkheid (1 zeer sterk - 5 niet stedelijk)"};
     for (std::size_t k = 0; k < std::size(cols); ++k) {
         if (k) o.ch(';');
         o.quoted(cols[k]);
@@ -310,6 +311,12 @@ void write_key_figures(const Country& c, const KeyFigures& kf, const std::string
             value(pct(c.corp_share[b]), 1);
             value(pct(c.cheap_private_share[b]), 1);
             value(pct(other), 1);
+            // CBS "mate van stedelijkheid" from the address density: here from the buurt's urbanity (its
+            // populated cells' log density), 1 = zeer sterk stedelijk ... 5 = niet stedelijk; given for
+            // every buurt, as CBS does.
+            o.str(";\"");
+            o.num(static_cast<std::int64_t>(u >= 0.8 ? 1 : u >= 0.6 ? 2 : u >= 0.4 ? 3 : u >= 0.2 ? 4 : 5));
+            o.ch('"');
             o.ch('\n');
         }
     }

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 
 #include "io/store.hpp"
@@ -435,6 +436,34 @@ TEST(ScoreSynth, PictureNamesTheIndicatorThatDrivesTheNationalChange) {
     const auto top = std::max_element(span.begin(), span.end(),
                                       [](const auto& a, const auto& b) { return a.second < b.second; });
     EXPECT_EQ(top->first, planted);
+}
+
+// Safety by urbanity class (CBS stedelijkheid 1-5 of the buurten, in the key figures) and by city group:
+// every class holds areas, and the country's rows are the same in both tables.
+TEST(ScoreSynth, PictureGivesSafetyByUrbanityAndCityGroup) {
+    const Country& c = country();
+    if (!fs::exists(c.dir + "/scores")) {
+        ASSERT_EQ(test::run_wijkzicht("score --store " + c.store + " --weights " + c.weights).status, 0);
+    }
+    const auto r = test::run_wijkzicht("picture --store " + c.store + " --json");
+    ASSERT_EQ(r.status, 0) << r.err;
+    const auto j = nlohmann::json::parse(r.out);
+    std::map<std::string, std::map<std::pair<std::int64_t, std::string>, double>> by;  // table/group -> mean
+    std::set<std::string> classes;
+    for (const char* table : {"dimensions_by_urbanity", "dimensions_by_group"}) {
+        for (const auto& row : j[table]) {
+            const std::string g = row["group"];
+            if (std::string(table) == "dimensions_by_urbanity" && g != "nederland") classes.insert(g);
+            if (g == "nederland" && !row["mean"].is_null())
+                by[table][{row["year"].get<std::int64_t>(), row["dimension"].get<std::string>()}] =
+                    row["mean"];
+        }
+    }
+    EXPECT_GE(classes.size(), 3u);
+    for (const auto& cls : classes) EXPECT_EQ(cls.rfind("stedelijkheid ", 0), 0u) << cls;
+    ASSERT_EQ(by["dimensions_by_urbanity"].size(), 30u);  // 6 years x 5 dimensions
+    for (const auto& [key, mean] : by["dimensions_by_urbanity"])
+        EXPECT_NEAR(mean, by["dimensions_by_group"].at(key), 1e-12) << key.first << " " << key.second;
 }
 
 TEST(ScoreSynth, BadWeightsLeaveTheStoreUnchanged) {
