@@ -59,6 +59,11 @@ class Picture final : public Command {
                "--urbanity", o_.urbanity,
                "DATASET:COLUMN with the CBS urbanity class (stedelijkheid 1-5) of each area of --level")
             ->capture_default_str();
+        cmd->add_option(
+               "--survey", o_.survey,
+               "DATASET:COLUMN with the survey rating per respondent (code = 100 m cell, year), set beside "
+               "the scores by region type")
+            ->capture_default_str();
         cmd->add_option("--out-dir", out_dir_, "Also write the tables as CSV here");
         cmd->add_flag("--json", json_, "Print the picture as JSON");
         return cmd;
@@ -75,6 +80,7 @@ class Picture final : public Command {
                                       {"indicators", jobs::table_json(p.indicators)},
                                       {"dimensions_by_group", jobs::table_json(p.dimension_groups)},
                                       {"dimensions_by_urbanity", jobs::table_json(p.dimension_urbanity)},
+                                      {"survey_by_region_type", jobs::table_json(p.survey_regions)},
                                       {"regions", jobs::table_json(p.regions)},
                                       {"regions_by_gemeente", jobs::table_json(p.regions_gemeenten)},
                                       {"excluded_regions", o_.exclude},
@@ -153,6 +159,16 @@ class Picture final : public Command {
         }
         print_regions(p.regions, "COROP-plus regions");
         print_regions(p.regions_gemeenten, "regions as sets of gemeenten");
+        if (p.survey_regions.row_count() > 0) {
+            std::cout << "\nThe survey's rating by region type (residents' own view beside the scores)\n";
+            const Column &t = p.survey_regions.column("region_type"), &y = p.survey_regions.column("year"),
+                         &n = p.survey_regions.column("respondents"),
+                         &m = p.survey_regions.column("mean_rating"),
+                         &d = p.survey_regions.column("against_country");
+            for (std::size_t r = 0; r < t.size(); ++r)
+                std::cout << fmt::format("{:<18} {:>6} {:>8} {:>8.3f} {:>+9.3f}\n", t.text_at(r), y.int_at(r),
+                                         n.int_at(r), m.number_at(r), d.number_at(r));
+        }
         return 0;
     }
 
@@ -206,6 +222,7 @@ class Picture final : public Command {
         out(p.indicators, "picture_indicators.csv");
         out(p.dimension_groups, "picture_dimension_groups.csv");
         out(p.dimension_urbanity, "picture_dimension_urbanity.csv");
+        out(p.survey_regions, "picture_survey_regions.csv");
         out(p.regions, "picture_regions.csv");
         out(p.regions_gemeenten, "picture_regions_gemeenten.csv");
     }

@@ -9,6 +9,7 @@
 #include <tuple>
 
 #include "core/error.hpp"
+#include "geo/assign.hpp"
 #include "io/store.hpp"
 #include "jobs/area_scores.hpp"
 #include "jobs/stored_scores.hpp"
@@ -139,6 +140,55 @@ Picture national_picture(const std::string& store, const PictureOptions& args) {
             if (typed > 0) regions_gm = monitor::regions_against_country(*rg, type, args.exclude, po, dims);
         }
     }
+    // The survey's rating by region type (by gemeente where the types are given per gemeente, else by
+    // COROP-plus region): respondents' cells assigned to buurten by their centre.
+    Table survey_regions;
+    if (const auto type_of = values_by_code(store, args.regions); !type_of.empty()) {
+        const auto colon = args.survey.find(':');
+        const std::optional<Dataset> sv =
+            colon == std::string::npos ? std::nullopt : find_dataset(store, args.survey.substr(0, colon));
+        if (sv && sv->table.find(args.survey.substr(colon + 1)) != nullptr &&
+            sv->table.find("code") != nullptr && sv->table.find("year") != nullptr &&
+            !area_vintages(store, Level::kBuurt).empty()) {
+            const AreaLayer buurten = read_area_layer(store, Level::kBuurt, 0);
+            const Column& code = sv->table.column("code");
+            const Column& yr = sv->table.column("year");
+            const Column& rating = sv->table.column(args.survey.substr(colon + 1));
+            std::vector<GridCell> cells;
+            std::vector<std::int32_t> cell_of(sv->table.row_count(), -1);
+            std::map<std::string, std::int32_t> index;
+            for (std::size_t r = 0; r < sv->table.row_count(); ++r) {
+                const auto cell = parse_grid_cell(code.to_text(r));
+                if (!cell) continue;
+                auto [it, added] = index.emplace(code.to_text(r), static_cast<std::int32_t>(cells.size()));
+                if (added) cells.push_back(*cell);
+                cell_of[r] = it->second;
+            }
+            std::vector<std::vector<std::uint8_t>> polys;
+            polys.reserve(buurten.areas.size());
+            for (const Area& a : buurten.areas) polys.push_back(a.wkb);
+            const geo::CellAssignment where = geo::assign_cells_by_centre(cells, polys);
+            bool by_gemeente = false;
+            for (const auto& [c, t] : type_of) by_gemeente = by_gemeente || c.rfind("GM", 0) == 0;
+            std::vector<int> survey_years;
+            std::vector<double> ratings;
+            std::vector<std::string> types;
+            for (std::size_t r = 0; r < sv->table.row_count(); ++r) {
+                survey_years.push_back(static_cast<int>(yr.int_at(r)));
+                ratings.push_back(rating.number_at(r));
+                std::string type;
+                const std::int32_t b = cell_of[r] < 0 ? -1 : where.area[static_cast<std::size_t>(cell_of[r])];
+                if (b >= 0) {
+                    const Area& a = buurten.areas[static_cast<std::size_t>(b)];
+                    const std::string region = by_gemeente ? a.gemeente : a.corop_plus;
+                    if (const auto it = type_of.find(region); it != type_of.end() && it->second != "geen")
+                        type = it->second;
+                }
+                types.push_back(type);
+            }
+            survey_regions = monitor::survey_by_region_type(survey_years, ratings, types);
+        }
+    }
     // Safety (and every dimension) by urbanity class of the areas (CBS stedelijkheid 1-5), where known.
     Table urbanity;
     {
@@ -167,6 +217,7 @@ Picture national_picture(const std::string& store, const PictureOptions& args) {
     p.regions = std::move(regions);
     p.regions_gemeenten = std::move(regions_gm);
     p.dimension_urbanity = std::move(urbanity);
+    p.survey_regions = std::move(survey_regions);
     p.cities = std::move(cities);
     p.dimension_groups = std::move(dimension_groups);
     if (has_dataset(store, "picture_indicators"))

@@ -16,6 +16,8 @@ struct PictureOptions {
     std::string regions = "regio_kenmerken:Bevolkingsdaling";  // DATASET:COLUMN
     // DATASET:COLUMN with the CBS urbanity class (1-5) of each area of the level (the latest year)
     std::string urbanity = "kerncijfers_buurten:Stedelijkheid/Mate van stedelijkheid";
+    // DATASET:COLUMN with the survey's rating per respondent (rows: code = 100 m cell, year)
+    std::string survey = "survey:rating";
     std::vector<std::string> exclude;  // COROP-plus regions or gemeenten left out
     int from = 0, to = 0;              // 0: first / last year
     double onvoldoende_residents = 100;
@@ -30,6 +32,7 @@ struct Picture {
     Table dimension_groups;    // dimensions (safety among them) by city group and year, when groups are known
     Table regions_gemeenten;   // regions by type as sets of gemeenten, when the types are given per gemeente
     Table dimension_urbanity;  // dimensions by urbanity class (1-5) and year, when the classes are known
+    Table survey_regions;      // the survey's mean rating by region type and year, when both are known
 };
 
 Picture national_picture(const std::string& store, const PictureOptions& options);

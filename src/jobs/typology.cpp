@@ -143,6 +143,9 @@ TypologyEvaluation evaluate_typology(const std::string& store, const TypologyOpt
         in.finer[v.from_level] = links_of(read_area_layer(store, *parse_level(v.from_level), 0));
     }
     e.evaluation = typology::evaluate(rules, in, options.year);
+    for (const auto& why : e.evaluation.absent)
+        spdlog::warn("rule set {}: variable {} — not in the store, so the criteria that need it are unknown",
+                     rules.name, why);
     return e;
 }
 
@@ -164,6 +167,7 @@ nlohmann::json typology_json(const TypologyEvaluation& e) {
     j["per_designation"] = counts.per_designation;
     j["unknown_criteria"] = counts.unknown_criteria;
     j["unknown_per_criterion"] = counts.unknown_per_criterion;
+    j["absent_variables"] = e.evaluation.absent;
     j["groups"] = e.evaluation.group_count;
     nlohmann::json list = nlohmann::json::array();
     for (const auto& a : e.evaluation.areas) {

@@ -313,6 +313,40 @@ Table dimensions_by_group(const AreaScores& areas, std::span<const std::string> 
     return table_of({std::move(group), std::move(year), std::move(dim), std::move(mean), std::move(change)});
 }
 
+Table survey_by_region_type(std::span<const int> year_of_respondent, std::span<const double> rating,
+                            std::span<const std::string> type_of_respondent) {
+    struct Acc {
+        std::int64_t n = 0;
+        double sum = 0;
+    };
+    std::map<std::pair<std::string, int>, Acc> acc;
+    std::map<int, Acc> country;
+    for (std::size_t i = 0; i < rating.size() && i < year_of_respondent.size(); ++i) {
+        if (!std::isfinite(rating[i])) continue;
+        const int y = year_of_respondent[i];
+        const std::string type = i < type_of_respondent.size() && !type_of_respondent[i].empty()
+                                     ? type_of_respondent[i]
+                                     : "overig";
+        for (Acc* a : {&acc[{type, y}], &acc[{"nederland", y}], &country[y]}) {
+            ++a->n;
+            a->sum += rating[i];
+        }
+    }
+    Column type("region_type", ColumnType::kText), year("year", ColumnType::kInt),
+        n("respondents", ColumnType::kInt), mean("mean_rating", ColumnType::kReal),
+        against("against_country", ColumnType::kReal);
+    for (const auto& [key, a] : acc) {
+        const Acc& c = country[key.second];
+        type.push_text(key.first);
+        year.push_int(key.second);
+        n.push_int(a.n);
+        const double m = a.n > 0 ? a.sum / static_cast<double>(a.n) : kNaN;
+        push_real_or_missing(mean, m);
+        push_real_or_missing(against, c.n > 0 ? m - c.sum / static_cast<double>(c.n) : kNaN);
+    }
+    return table_of({std::move(type), std::move(year), std::move(n), std::move(mean), std::move(against)});
+}
+
 Table development_by_city(const AreaScores& areas, std::span<const std::int32_t> city_of_area,
                           const std::vector<City>& cities, int from_year, int to_year,
                           const PictureOptions& options) {

@@ -67,6 +67,13 @@ Table development_by_group(const AreaScores& areas, std::span<const std::string>
 Table dimensions_by_group(const AreaScores& areas, std::span<const std::string> group_of_area,
                           std::span<const std::string> dimensions);
 
+// Residents' own view beside the scores (the report set the WoON survey's rating beside the krimp and
+// anticipeer regions): per region type ("nederland" = every respondent; respondents outside a typed
+// region count as "overig") and year, the respondents, their mean rating and its difference with the
+// country's. `type_of_respondent` empty = outside every region with a type.
+Table survey_by_region_type(std::span<const int> year_of_respondent, std::span<const double> rating,
+                            std::span<const std::string> type_of_respondent);
+
 // A city (a gemeente of a city group such as G4 or G40) with its name and group.
 struct City {
     std::string code, name, group;

@@ -189,6 +189,18 @@ class Evaluator {
     }
     const std::vector<double>& values(const std::string& name);
     void evaluate_criterion(std::size_t ci);
+    // Whether every source column of the variable is in its dataset.
+    bool sources_present(const Variable& v) const {
+        const auto present = [&](const Source& s) {
+            auto it = in_.datasets.find(s.dataset);
+            return it != in_.datasets.end() && it->second != nullptr && it->second->find(s.column) != nullptr;
+        };
+        for (const auto& s : v.sum)
+            if (!present(s)) return false;
+        if (v.divide_by && !present(*v.divide_by)) return false;
+        if (v.weight && !present(*v.weight)) return false;
+        return true;
+    }
 
     const RuleSet& r_;
     const Inputs& in_;
@@ -202,6 +214,7 @@ class Evaluator {
     std::vector<std::vector<Tri>> state_;
     std::vector<std::vector<double>> value_, threshold_;
     std::vector<char> done_;
+    std::vector<std::string> absent_;  // variables without their source columns, with the reason
     std::vector<std::vector<std::vector<int>>> years_met_, years_unknown_;  // [criterion][area]
 
     // x per year rescaled to mean 0 and population sd 1 over the areas with among >= at_least (all when
@@ -229,6 +242,10 @@ const std::vector<double>& Evaluator::values(const std::string& name) {
     if (auto it = vars_.find(name); it != vars_.end()) return it->second;
     const Variable& v = *r_.find_variable(name);
     std::vector<double> x;
+    if (!v.if_absent.empty() && !sources_present(v)) {
+        absent_.push_back(fmt::format("{}: {}", v.name, v.if_absent));
+        return vars_.emplace(name, std::vector<double>(na_ * ny_, kNaN)).first->second;
+    }
     if (!v.zscore_mean.empty()) {
         x.assign(na_ * ny_, 0.0);
         std::vector<double> among;
@@ -589,6 +606,7 @@ Evaluation Evaluator::run() {
     const std::size_t ye = year_index(year_);
     Evaluation ev;
     ev.year = year_;
+    ev.absent = absent_;
     for (int y : years_)
         if (y <= year_) ev.measurement_years.push_back(y);
     ev.areas.resize(na_);

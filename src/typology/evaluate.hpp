@@ -48,6 +48,9 @@ struct AreaResult {
 struct Evaluation {
     int year = 0;
     std::vector<int> measurement_years;  // years with data up to `year`
+    // Variables whose source columns are not in the store, with the rule file's reason ("name: reason");
+    // they are missing everywhere, so the criteria that need them are unknown.
+    std::vector<std::string> absent;
     std::vector<AreaResult> areas;
     std::size_t group_count = 0;
 };

@@ -170,7 +170,7 @@ struct Parser {
         if (!v.is_table()) fail(v, "\"dataset:column\" or a table for " + what, found_of(v));
         check_keys(v,
                    {"source", "sum", "divide_by", "scale", "from_level", "aggregate", "weight", "last",
-                    "reduce", "change", "zscore_mean", "standardise", "among", "among_at_least"},
+                    "reduce", "change", "zscore_mean", "standardise", "among", "among_at_least", "if_absent"},
                    what);
         if (v.contains("source")) out.sum.push_back(source_of(v.at("source"), what + ".source"));
         if (v.contains("sum")) {
@@ -243,6 +243,7 @@ struct Parser {
         } else if (!ch.empty()) {
             fail(v.at("change"), "previous or first for " + what + ".change", "\"" + ch + "\"");
         }
+        out.if_absent = text(v, "if_absent", what, false);
         if (v.contains("among")) {
             out.among_variable = text(v, "among", what, true);
             if (!v.contains("among_at_least"))

@@ -61,6 +61,10 @@ struct Variable {
     bool standardise = false;
     std::string among_variable;
     Number among_at_least;
+    // When a source column is not in the store at all: the reason (e.g. "CBS publishes no convictions per
+    // buurt"); the variable is then missing for every area, so its criteria are unknown, never an error.
+    // Empty: an absent column is an error.
+    std::string if_absent;
     long line = 0, column = 0;
 };
 

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <map>
+#include <tuple>
 
 #include "monitor/picture.hpp"
 
@@ -95,6 +96,27 @@ TEST(PictureCity, SafetyByGroupIsTheWeightedMeanOfItsAreas) {
     EXPECT_NEAR(got.at({"G4", 2018}).second, 0.1 / 4, 1e-12);
     EXPECT_NEAR(got.at({"nederland", 2014}).first, (1 * -0.1 + 3 * 0.1 + 2 * 0.2) / 6, 1e-12);
     EXPECT_NEAR(got.at({"nederland", 2018}).first, 0.3 / 4, 1e-12);  // BU03 hidden in 2018
+}
+
+// The survey's rating by region type: per type and year the respondents and mean rating, against the
+// country's; respondents outside a typed region are "overig".
+TEST(PictureCity, SurveyRatingByRegionType) {
+    const std::vector<int> year = {2018, 2018, 2018, 2018, 2020};
+    const std::vector<double> rating = {6, 8, 7, std::nan(""), 9};
+    const std::vector<std::string> type = {"krimpregio", "", "krimpregio", "krimpregio", ""};
+    const Table t = survey_by_region_type(year, rating, type);
+    std::map<std::pair<std::string, std::int64_t>, std::tuple<std::int64_t, double, double>> got;
+    for (std::size_t r = 0; r < t.row_count(); ++r)
+        got[{t.column("region_type").text_at(r), t.column("year").int_at(r)}] = {
+            t.column("respondents").int_at(r), t.column("mean_rating").real_at(r),
+            t.column("against_country").real_at(r)};
+    ASSERT_EQ(t.row_count(), 5u);  // krimpregio, overig, nederland in 2018; overig, nederland in 2020
+    EXPECT_EQ(std::get<0>(got.at({"krimpregio", 2018})), 2);  // the missing rating does not count
+    EXPECT_NEAR(std::get<1>(got.at({"krimpregio", 2018})), 6.5, 1e-12);
+    EXPECT_NEAR(std::get<2>(got.at({"krimpregio", 2018})), 6.5 - 7.0, 1e-12);
+    EXPECT_NEAR(std::get<1>(got.at({"overig", 2018})), 8.0, 1e-12);
+    EXPECT_EQ(std::get<0>(got.at({"nederland", 2018})), 3);
+    EXPECT_NEAR(std::get<2>(got.at({"nederland", 2020})), 0.0, 1e-12);
 }
 
 }  // namespace

@@ -357,6 +357,29 @@ TEST(ScoreSynth, PictureExplainsTheKrimpRegionsByVoorzieningen) {
             << row.dump();
     }
     EXPECT_EQ(gm_rows, j["regions"].size());
+    // The survey's rating beside the scores: every respondent of a year counts for the country once, and the
+    // krimpregio's have their own mean.
+    const Dataset survey = read_dataset(c.store, "survey");
+    std::map<std::int64_t, std::pair<std::int64_t, double>> all;
+    for (std::size_t i = 0; i < survey.table.row_count(); ++i) {
+        auto& a = all[col(survey, "year").int_at(i)];
+        ++a.first;
+        a.second += col(survey, "rating").number_at(i);
+    }
+    std::size_t survey_krimp = 0;
+    for (const auto& row : j["survey_by_region_type"]) {
+        const std::int64_t year = row["year"];
+        if (row["region_type"] == "nederland") {
+            EXPECT_EQ(row["respondents"].get<std::int64_t>(), all.at(year).first) << year;
+            EXPECT_NEAR(row["mean_rating"].get<double>(),
+                        all.at(year).second / static_cast<double>(all.at(year).first), 1e-9);
+        }
+        if (row["region_type"] == "krimpregio") {
+            ++survey_krimp;
+            EXPECT_GT(row["respondents"].get<std::int64_t>(), 0);
+        }
+    }
+    EXPECT_EQ(survey_krimp, 6u);
     // Leaving one gemeente out (as the report left Eemsdelta out) takes it out of its type only.
     const Dataset kenmerken = read_dataset(c.store, "regio_kenmerken");
     for (std::size_t i = 0; i < kenmerken.table.row_count() && a_krimp_gemeente.empty(); ++i) {

@@ -416,6 +416,48 @@ TEST(TypologyJob, DevelopmentByMeasurementKeepsThePeriodIntoEachYear) {
     EXPECT_THROW(jobs::development_by_measurement(bad), UsageError);
 }
 
+// The Danish rules on real CBS key figures (the built-in Groningen 2017 example: residents and the
+// non-Western share only): the criteria without a CBS figure are unknown with the rule file's reason, not
+// an error; small buurten are not udsat (residents), large ones undecided.
+TEST(TypologyCli, DanishRulesOnRealKeyFiguresLeaveTheMissingCriteriaUnknown) {
+    test::TempDir tmp;
+    const std::string store = tmp.file("real.gpkg");
+    auto r = test::run_wijkzicht(
+        "-q import statline " + std::string(WZ_SOURCE_DIR) +
+        "/share/wijkzicht/examples/kerncijfers_groningen_2017.csv --name kerncijfers_buurten --store " +
+        store);
+    ASSERT_EQ(r.status, 0) << r.err;
+    const std::string out = tmp.file("dk.csv");
+    r = test::run_wijkzicht("typology --store " + store +
+                            " --rules denmark-2018 --year 2017 --json --no-store --out " + out);
+    ASSERT_EQ(r.status, 0) << r.err;
+    const auto j = nlohmann::json::parse(r.out);
+    const auto absent = j.at("absent_variables");
+    ASSERT_EQ(absent.size(), 5u) << absent.dump();  // work, convicted, education, income, regional income
+    EXPECT_NE(absent.dump().find("convicted: CBS publishes no convictions"), std::string::npos)
+        << absent.dump();
+    EXPECT_NE(r.err.find("not in the store, so the criteria that need it are unknown"), std::string::npos)
+        << r.err;
+    const auto rows = read_result(out);
+    std::size_t small = 0, large = 0;
+    for (const auto& [code, row] : rows) {
+        const double residents = std::stod(row.at("residents_value"));
+        EXPECT_EQ(row.at("work_state"), "unknown") << code;
+        EXPECT_EQ(row.at("convicted_state"), "unknown") << code;
+        EXPECT_EQ(row.at("two_of_four_state"), "unknown") << code;
+        if (residents < 1000) {
+            ++small;
+            EXPECT_EQ(row.at("designated"), "0") << code << ": " << row.at("reasons");
+        } else {
+            ++large;
+            EXPECT_EQ(row.at("designated"), "") << code << ": " << row.at("reasons");  // unknown
+        }
+    }
+    EXPECT_GT(small, 0u);
+    EXPECT_GT(large, 0u);
+    EXPECT_EQ(j.at("designated").get<int>(), 0);
+}
+
 TEST(TypologyCli, HelpTeaches) {
     const auto r = test::run_wijkzicht("typology --help");
     EXPECT_EQ(r.status, 0);
