@@ -7,6 +7,7 @@
 
 #include <Eigen/Core>
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
@@ -27,6 +28,21 @@ std::size_t block_count(std::size_t rows) {
 }
 
 // Weighted sums per year of one block: [year] (sum w*v, sum w) over rows with a finite value.
+// One indicator's part w (T(x) - c) of one row, as the block kernels compute it (for the rare rows taken
+// out of the indicator sums again).
+double scalar_part(const IndicatorWeight& iw, double x) {
+    const double c = iw.centre.value_or(0.0);
+    switch (iw.transform) {
+        case Transform::kIdentity:
+            return iw.weight * (x - c);
+        case Transform::kLog:
+            return iw.weight * (std::log(x) - c);
+        case Transform::kLogit:
+            return iw.weight * (std::log(x / (1 - x)) - c);
+    }
+    return std::numeric_limits<double>::quiet_NaN();
+}
+
 struct YearSums {
     std::vector<double> wv, w;
 };
@@ -145,8 +161,9 @@ CellScores score_cell_years(const CellYearPanel& panel, const ScoringModel& mode
     std::vector<YearSums> indicator_sums(source_blocks);
     tbb::parallel_for(
         tbb::blocked_range<std::size_t>(0, source_blocks, 1), [&](const tbb::blocked_range<std::size_t>& br) {
-            std::vector<std::uint8_t> miss(kBlock), usable(kBlock);
+            std::vector<std::uint8_t> miss(kBlock);
             std::vector<double> part(kBlock);
+            std::vector<std::array<std::size_t, 3>> runs;  // rows [first, last) of one year index
             std::vector<const double*> x;
             std::vector<const std::uint8_t*> xmiss;
             for (std::size_t b = br.begin(); b != br.end(); ++b) {
@@ -161,30 +178,19 @@ CellScores score_cell_years(const CellYearPanel& panel, const ScoringModel& mode
                     check_cancelled();
                     const std::size_t r0 = b0 + c0, m = std::min(kBlock, bm - c0);
                     std::fill(miss.begin(), miss.begin() + static_cast<std::ptrdiff_t>(m), 0);
-                    // The rows that will get a score (no value missing, every value in its transform's
-                    // domain) and carry weight: the rows the national means are taken over.
-                    std::fill(usable.begin(), usable.begin() + static_cast<std::ptrdiff_t>(m), 1);
-                    for (std::size_t j = 0; j < nk; ++j) {
-                        const double* v = x[j] + c0;
-                        const std::uint8_t* s = xmiss[j] != nullptr ? xmiss[j] + c0 : nullptr;
-                        const Transform t = model.indicators[j].transform;
-                        for (std::size_t i = 0; i < m; ++i) {
-                            const bool in_domain = t == Transform::kIdentity ? std::isfinite(v[i])
-                                                   : t == Transform::kLog    ? v[i] > 0 && std::isfinite(v[i])
-                                                                             : v[i] > 0 && v[i] < 1;
-                            usable[i] &= static_cast<std::uint8_t>(in_domain && (s == nullptr || s[i] == 0));
-                        }
-                    }
+                    // Runs of rows of one year (one run per chunk when the panel is year-major).
+                    runs.clear();
                     for (std::size_t i = 0; i < m; ++i) {
-                        usable[i] &= static_cast<std::uint8_t>(wts[r0 + i] > 0);
-                        if (usable[i]) isum.w[panel.year[r0 + i]] += wts[r0 + i];
+                        if (i == 0 || panel.year[r0 + i] != panel.year[r0 + i - 1])
+                            runs.push_back({i, i, panel.year[r0 + i]});
+                        runs.back()[1] = i + 1;
                     }
                     for (std::size_t j = 0; j < nk; ++j) {
                         const IndicatorWeight& iw = model.indicators[j];
                         const double c = iw.centre.value_or(0.0);
                         double* acc = out.dims[static_cast<std::size_t>(iw.dimension)].data() + r0;
-                        // The indicator's part of the row, then added to its dimension.
-                        std::fill(part.begin(), part.begin() + static_cast<std::ptrdiff_t>(m), 0.0);
+                        // The indicator's part of each row; added to its dimension, and its weighted sum
+                        // per year kept (rows that get no score are taken out below).
                         switch (iw.transform) {
                             case Transform::kIdentity: {
                                 const auto len = static_cast<Eigen::Index>(m);
@@ -193,36 +199,59 @@ CellScores score_cell_years(const CellYearPanel& panel, const ScoringModel& mode
                                 break;
                             }
                             case Transform::kLog:
-                                detail::accumulate_log(detail::LogKind::kLog, x[j] + c0, m, iw.weight, c,
-                                                       part.data());
-                                break;
                             case Transform::kLogit:  // one log of x / (1 - x): the same domain, 0 < x < 1
-                                detail::accumulate_log(detail::LogKind::kLogit, x[j] + c0, m, iw.weight, c,
-                                                       part.data());
+                                std::fill(part.begin(), part.begin() + static_cast<std::ptrdiff_t>(m), 0.0);
+                                detail::accumulate_log(iw.transform == Transform::kLog
+                                                           ? detail::LogKind::kLog
+                                                           : detail::LogKind::kLogit,
+                                                       x[j] + c0, m, iw.weight, c, part.data());
                                 break;
                         }
-                        for (std::size_t i = 0; i < m; ++i) acc[i] += part[i];
-                        for (std::size_t i = 0; i < m; ++i)
-                            if (usable[i]) isum.wv[panel.year[r0 + i] * nk + j] += wts[r0 + i] * part[i];
+                        {
+                            const auto len = static_cast<Eigen::Index>(m);
+                            Eigen::Map<Eigen::ArrayXd>(acc, len) +=
+                                Eigen::Map<const Eigen::ArrayXd>(part.data(), len);
+                        }
+                        for (const auto& [first, last, y] : runs) {
+                            const auto len = static_cast<Eigen::Index>(last - first);
+                            const Eigen::Map<const Eigen::VectorXd> pv(part.data() + first, len);
+                            const Eigen::Map<const Eigen::VectorXd> wv(wts.data() + r0 + first, len);
+                            double dot = wv.dot(pv);  // vectorised; a run with an undefined part: guarded
+                            if (!std::isfinite(dot)) {
+                                dot = 0;
+                                for (std::size_t i = first; i < last; ++i)
+                                    if (std::isfinite(part[i])) dot += wts[r0 + i] * part[i];
+                            }
+                            isum.wv[y * nk + j] += dot;
+                        }
                         if (xmiss[j] != nullptr) {
                             const std::uint8_t* s = xmiss[j] + c0;
                             for (std::size_t i = 0; i < m; ++i) miss[i] |= s[i];
                         }
                     }
                     // A missing value, or a transform undefined for the value (log of <= 0, logit outside
-                    // (0, 1)), leaves the row without a score.
+                    // (0, 1)), leaves the row without a score; its parts leave the indicator sums again.
                     for (std::size_t i = 0; i < m; ++i) {
                         bool finite = true;
                         for (std::size_t d = 0; d < nd; ++d)
                             finite = finite && std::isfinite(out.dims[d][r0 + i]);
-                        if (miss[i] != 0) {
-                            ++missing;
-                        } else if (!finite) {
-                            ++invalid;
-                        } else {
+                        const double w = wts[r0 + i];
+                        const std::size_t y = panel.year[r0 + i];
+                        if (miss[i] == 0 && finite) {
+                            if (w > 0) isum.w[y] += w;
                             continue;
                         }
+                        if (miss[i] != 0) {
+                            ++missing;
+                        } else {
+                            ++invalid;
+                        }
                         for (std::size_t d = 0; d < nd; ++d) out.dims[d][r0 + i] = kNaN;
+                        if (!(w > 0)) continue;
+                        for (std::size_t j = 0; j < nk; ++j) {
+                            const double v = scalar_part(model.indicators[j], x[j][c0 + i]);
+                            if (std::isfinite(v)) isum.wv[y * nk + j] -= w * v;
+                        }
                     }
                 }
                 missing_in_block[b] = missing;
