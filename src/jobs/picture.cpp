@@ -105,7 +105,8 @@ Picture national_picture(const std::string& store, const PictureOptions& args) {
     // Regions by type: COROP-plus regions, and the designated sets of gemeenten (krimp- and
     // anticipeerregio's are sets of gemeenten) when the types are given per gemeente too.
     Table regions_gm;
-    if (const auto type_of = values_by_code(store, args.regions); !type_of.empty()) {
+    const std::map<std::string, std::string> type_of = values_by_code(store, args.regions);
+    if (!type_of.empty()) {
         const std::optional<Dataset> cp = find_dataset(store, "score_corop_plus");
         const std::optional<Dataset> gm = find_dataset(store, "score_gemeente");
         std::optional<monitor::AreaScores> rc, rg;
@@ -143,7 +144,7 @@ Picture national_picture(const std::string& store, const PictureOptions& args) {
     // The survey's rating by region type (by gemeente where the types are given per gemeente, else by
     // COROP-plus region): respondents' cells assigned to buurten by their centre.
     Table survey_regions;
-    if (const auto type_of = values_by_code(store, args.regions); !type_of.empty()) {
+    if (!type_of.empty()) {
         const auto colon = args.survey.find(':');
         const std::optional<Dataset> sv =
             colon == std::string::npos ? std::nullopt : find_dataset(store, args.survey.substr(0, colon));

@@ -249,14 +249,26 @@ TEST(ScoreSynth, AreasAndTheNationalPictureEqualARecountFromTheCells) {
     ASSERT_EQ(nl.table.row_count(), 6u);
 }
 
+// `wijkzicht picture ARGS --json` on the country, scored first when no test has scored it yet.
+nlohmann::json scored_picture(const std::string& args = "") {
+    const Country& c = country();
+    if (!fs::exists(c.dir + "/scores") &&
+        test::run_wijkzicht("score --store " + c.store + " --weights " + c.weights).status != 0) {
+        ADD_FAILURE() << "score failed";
+        return {};
+    }
+    const auto r = test::run_wijkzicht("picture --store " + c.store + " " + args + " --json");
+    if (r.status != 0) {
+        ADD_FAILURE() << r.err;
+        return {};
+    }
+    return nlohmann::json::parse(r.out);
+}
+
 TEST(ScoreSynth, PictureCommandCountsOnvoldoendeAreasAtTheRequestedLevel) {
     const Country& c = country();
-    if (!fs::exists(c.dir + "/scores")) {
-        ASSERT_EQ(test::run_wijkzicht("score --store " + c.store + " --weights " + c.weights).status, 0);
-    }
-    const auto r = test::run_wijkzicht("picture --store " + c.store + " --level wijk --json");
-    ASSERT_EQ(r.status, 0) << r.err;
-    const auto j = nlohmann::json::parse(r.out);
+    const auto j = scored_picture("--level wijk");
+    ASSERT_FALSE(j.empty());
     EXPECT_EQ(j["level"], "wijk");
     // Recount from score_wijk: wijken with at least 100 residents in cells of classes 1-3.
     const Dataset wk = read_dataset(c.store, "score_wijk");
@@ -284,14 +296,10 @@ TEST(ScoreSynth, PictureCommandCountsOnvoldoendeAreasAtTheRequestedLevel) {
 // its ruim voldoende / goed ones improve falls behind (truth.json picture.city_weak_fall_behind).
 TEST(ScoreSynth, PictureNamesTheCityWhoseOnvoldoendeBuurtenFallBehind) {
     const Country& c = country();
-    if (!fs::exists(c.dir + "/scores")) {
-        ASSERT_EQ(test::run_wijkzicht("score --store " + c.store + " --weights " + c.weights).status, 0);
-    }
     const auto& planted = c.truth["picture"]["city_weak_fall_behind"];
     ASSERT_TRUE(planted.is_object()) << "truth.json plants no falling-behind city";
-    const auto r = test::run_wijkzicht("picture --store " + c.store + " --json");
-    ASSERT_EQ(r.status, 0) << r.err;
-    const auto j = nlohmann::json::parse(r.out);
+    const auto j = scored_picture();
+    ASSERT_FALSE(j.empty());
     const auto& cities = j["development_by_city"];
     std::size_t g4 = 0, g40 = 0;
     bool found = false;
@@ -315,12 +323,8 @@ TEST(ScoreSynth, PictureNamesTheCityWhoseOnvoldoendeBuurtenFallBehind) {
 // into dimensions that add up to it, and Voorzieningen is where they lag behind most, in every year.
 TEST(ScoreSynth, PictureExplainsTheKrimpRegionsByVoorzieningen) {
     const Country& c = country();
-    if (!fs::exists(c.dir + "/scores")) {
-        ASSERT_EQ(test::run_wijkzicht("score --store " + c.store + " --weights " + c.weights).status, 0);
-    }
-    const auto r = test::run_wijkzicht("picture --store " + c.store + " --json");
-    ASSERT_EQ(r.status, 0) << r.err;
-    const auto j = nlohmann::json::parse(r.out);
+    const auto j = scored_picture();
+    ASSERT_FALSE(j.empty());
     std::size_t krimp_rows = 0;
     for (const auto& row : j["regions"]) {
         if (row["against_country"].is_null()) continue;
@@ -404,14 +408,9 @@ TEST(ScoreSynth, PictureExplainsTheKrimpRegionsByVoorzieningen) {
 // The change of the national mean split into indicators: per dimension they add up to the dimension's
 // change, and the planted indicator (truth.json picture.driver_indicator, vei_overlast) drives every change.
 TEST(ScoreSynth, PictureNamesTheIndicatorThatDrivesTheNationalChange) {
-    const Country& c = country();
-    if (!fs::exists(c.dir + "/scores")) {
-        ASSERT_EQ(test::run_wijkzicht("score --store " + c.store + " --weights " + c.weights).status, 0);
-    }
-    const std::string planted = c.truth["picture"]["driver_indicator"]["id"];
-    const auto r = test::run_wijkzicht("picture --store " + c.store + " --json");
-    ASSERT_EQ(r.status, 0) << r.err;
-    const auto j = nlohmann::json::parse(r.out);
+    const std::string planted = country().truth["picture"]["driver_indicator"]["id"];
+    const auto j = scored_picture();
+    ASSERT_FALSE(j.empty());
     std::map<std::int64_t, std::map<std::string, double>> dim_change;  // year -> dimension -> sum
     std::map<std::int64_t, std::string> first;
     std::map<std::int64_t, double> total;
@@ -464,13 +463,8 @@ TEST(ScoreSynth, PictureNamesTheIndicatorThatDrivesTheNationalChange) {
 // Safety by urbanity class (CBS stedelijkheid 1-5 of the buurten, in the key figures) and by city group:
 // every class holds areas, and the country's rows are the same in both tables.
 TEST(ScoreSynth, PictureGivesSafetyByUrbanityAndCityGroup) {
-    const Country& c = country();
-    if (!fs::exists(c.dir + "/scores")) {
-        ASSERT_EQ(test::run_wijkzicht("score --store " + c.store + " --weights " + c.weights).status, 0);
-    }
-    const auto r = test::run_wijkzicht("picture --store " + c.store + " --json");
-    ASSERT_EQ(r.status, 0) << r.err;
-    const auto j = nlohmann::json::parse(r.out);
+    const auto j = scored_picture();
+    ASSERT_FALSE(j.empty());
     std::map<std::string, std::map<std::pair<std::int64_t, std::string>, double>> by;  // table/group -> mean
     std::set<std::string> classes;
     for (const char* table : {"dimensions_by_urbanity", "dimensions_by_group"}) {
