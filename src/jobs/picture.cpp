@@ -51,6 +51,10 @@ Table development_per_city(const std::string& store, const monitor::AreaScores& 
 }  // namespace
 
 Picture national_picture(const std::string& store, const PictureOptions& args) {
+    for (const auto& [option, spec] :
+         {std::pair{"--urbanity", &args.urbanity}, std::pair{"--survey", &args.survey}})
+        if (!spec->empty() && spec->find(':') == std::string::npos)
+            throw UsageError(fmt::format("{}: '{}': expected DATASET:COLUMN", option, *spec));
     const auto level = parse_level(args.level);
     if (!level || *level == Level::kGrid || *level == Level::kPc4) {
         throw UsageError(

@@ -289,6 +289,8 @@ TEST(ScoreSynth, PictureCommandCountsOnvoldoendeAreasAtTheRequestedLevel) {
     EXPECT_EQ(test::run_wijkzicht("picture --store " + c.store + " --level grid").status, 2);
     EXPECT_EQ(test::run_wijkzicht("picture --store " + c.store + " --exclude CP9999").status, 2);
     EXPECT_EQ(test::run_wijkzicht("picture --store " + c.store + " --groups nocolon").status, 2);
+    EXPECT_EQ(test::run_wijkzicht("picture --store " + c.store + " --urbanity nocolon").status, 2);
+    EXPECT_EQ(test::run_wijkzicht("picture --store " + c.store + " --survey nocolon").status, 2);
     EXPECT_EQ(test::file_fingerprint(c.store), before);
 }
 
