@@ -174,19 +174,30 @@ class Picture final : public Command {
 
   private:
     // Safety by group: the change since the first year, in the last year (vei, or onv in LBM 3.0).
+    // Safety and nuisance per group: the change to the last year, absolute (against the country where the
+    // country's own change is unknown).
     static void print_safety_by_group(const Table& t, const char* what) {
         if (t.row_count() == 0) return;
         const Column &g = t.column("group"), &y = t.column("year"), &d = t.column("dimension"),
-                     &ch = t.column("change_since_first");
+                     &rel = t.column("change_since_first");
+        const Column* abs = t.find("absolute_change_since_first");
         std::int64_t last = 0;
         for (std::size_t r = 0; r < y.size(); ++r) last = std::max(last, y.int_at(r));
         std::string line;
+        bool absolute = true;
         for (std::size_t r = 0; r < y.size(); ++r) {
-            if (y.int_at(r) != last || (d.text_at(r) != "vei" && d.text_at(r) != "onv") || ch.is_missing(r))
+            const std::string& dim = d.text_at(r);
+            if (y.int_at(r) != last || (dim != "vei" && dim != "onv" && dim != "overlast") ||
+                rel.is_missing(r))
                 continue;
-            line += fmt::format("  {} {} {:+.4f}", g.text_at(r), d.text_at(r), ch.real_at(r));
+            const bool has_abs = abs != nullptr && !abs->is_missing(r);
+            absolute = absolute && has_abs;
+            line +=
+                fmt::format("  {} {} {:+.4f}", g.text_at(r), dim, has_abs ? abs->real_at(r) : rel.real_at(r));
         }
-        if (!line.empty()) std::cout << fmt::format("\nSafety by {}, change to {}:{}\n", what, last, line);
+        if (!line.empty())
+            std::cout << fmt::format("\nSafety and nuisance by {}, change to {}{}:{}\n", what, last,
+                                     absolute ? "" : " (against the country)", line);
     }
 
     // Regions by type against the country: one line per type and year.

@@ -78,6 +78,13 @@ class Score final : public Command {
             ->capture_default_str();
         cmd->add_option("--regions", o_.regions, "DATASET:COLUMN with the type of each COROP-plus region")
             ->capture_default_str();
+        cmd->add_option(
+               "--nuisance", o_.nuisance,
+               "Indicators whose name contains this text are summed per cell as the part 'overlast' "
+               "(nuisance; the 2018 report follows it by urbanity although LBM 2.0 has no nuisance "
+               "dimension): column part_overlast in every score_<level> table, its national level in "
+               "picture_years. Empty: none")
+            ->capture_default_str();
         cmd->add_option("--out-dir", out_dir_, "Also write every area table and the picture as CSV here");
         threads_.add(cmd);
         cmd->add_flag("--json", json_, "Print a JSON summary instead of the table");

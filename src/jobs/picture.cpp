@@ -90,6 +90,16 @@ Picture national_picture(const std::string& store, const PictureOptions& args) {
             if (c.name() == "areas_populated") c = std::move(pop);
         }
     }
+    // The country's level of every dimension and indicator part per year (for the absolute changes by group),
+    // when picture_years has the areas' years in order.
+    std::vector<std::vector<double>> national;
+    {
+        const Column& y = years.column("year");
+        bool aligned = years.row_count() == areas.years.size();
+        for (std::size_t r = 0; aligned && r < years.row_count(); ++r)
+            aligned = static_cast<int>(y.int_at(r)) == areas.years[r];
+        if (aligned) national = monitor::national_levels(years, dims, areas.part_names);
+    }
     const int from = args.from != 0 ? args.from : areas.years.front();
     const int to = args.to != 0 ? args.to : areas.years.back();
     Table groups, regions, cities, dimension_groups;
@@ -104,7 +114,7 @@ Picture national_picture(const std::string& store, const PictureOptions& args) {
         }
         groups = monitor::development_by_group(areas, g, from, to);
         cities = development_per_city(store, areas, *level, group_of, from, to, po);
-        dimension_groups = monitor::dimensions_by_group(areas, g, dims);
+        dimension_groups = monitor::dimensions_by_group(areas, g, dims, national);
     }
     // Regions by type: COROP-plus regions, and the designated sets of gemeenten (krimp- and
     // anticipeerregio's are sets of gemeenten) when the types are given per gemeente too.
@@ -207,7 +217,7 @@ Picture national_picture(const std::string& store, const PictureOptions& args) {
                 const auto it = class_of.find(areas.codes[a]);
                 if (it != class_of.end() && !it->second.empty()) u[a] = "stedelijkheid " + it->second;
             }
-            urbanity = monitor::dimensions_by_group(areas, u, dims);
+            urbanity = monitor::dimensions_by_group(areas, u, dims, national);
         } else if (!args.urbanity.empty()) {
             spdlog::info("no urbanity classes ({}): dimensions by urbanity are left out", args.urbanity);
         }

@@ -187,6 +187,28 @@ ScoreResult score_country(const std::string& store, const ScoreOptions& args) {
         model.development = preset.development;
     } else {
         model = liveability::scoring_model_from_weights(weights, preset, dim_col, 0, 0);
+        // Weights without names (a bare CSV): the names of the store's indicator metadata, where imported.
+        const bool named = std::any_of(model.indicators.begin(), model.indicators.end(),
+                                       [](const liveability::IndicatorWeight& w) { return !w.name.empty(); });
+        if (!named && !args.nuisance.empty()) {
+            if (const auto meta = find_dataset(store, "indicator_meta")) {
+                std::map<std::string, std::string> name_of;
+                const Column& id = meta->table.column("id");
+                const Column& name = meta->table.column("name");
+                for (std::size_t r = 0; r < meta->table.row_count(); ++r)
+                    name_of[id.to_text(r)] = name.to_text(r);
+                for (auto& w : model.indicators)
+                    if (const auto it = name_of.find(w.indicator); it != name_of.end()) w.name = it->second;
+            }
+        }
+        // Nuisance (the 2018 report follows it by urbanity): the indicators named like --nuisance.
+        if (auto part = liveability::indicator_part_matching(model, "overlast", args.nuisance)) {
+            spdlog::info("part 'overlast': {} indicators whose name contains '{}'", part->members.size(),
+                         args.nuisance);
+            model.parts.push_back(std::move(*part));
+        } else if (!args.nuisance.empty()) {
+            spdlog::info("no indicator name contains '{}': no part 'overlast'", args.nuisance);
+        }
     }
     ProgressStep panel_step("score: building the cell panel");
     const liveability::CellPanelData data = build_cell_panel(indicators.table, population.table, model, po);
@@ -285,6 +307,7 @@ ScoreResult score_country(const std::string& store, const ScoreOptions& args) {
                            {"weights", from_published ? "" : args.weights},
                            {"published", args.published},
                            {"dimension_column", dim_col},
+                           {"nuisance", model.parts.empty() ? "" : args.nuisance},
                            {"base_year", model.base_year},
                            {"offset", model.offset},
                            {"buurt_vintage", buurten.vintage},

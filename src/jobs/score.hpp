@@ -25,6 +25,7 @@ struct ScoreOptions {
     std::string weighting = "residents";         // residents | dwellings | unweighted
     std::string groups = "regio_kenmerken:Stedenklasse";       // DATASET:COLUMN city group per gemeente
     std::string regions = "regio_kenmerken:Bevolkingsdaling";  // DATASET:COLUMN type per COROP-plus region
+    std::string nuisance = "overlast";  // indicators whose name contains it form the part "overlast"
     int year = 0;                                              // year of rows without one
     int vintage = 0;                                           // buurt vintage (0: the newest)
     int base_year = 0;                                         // 0: 2016 when scored, else the middle year

@@ -77,6 +77,7 @@ ScoringModel scoring_model_from_weights(const Table& weights, const ModelPreset&
     const Column& dim = weights.column(dimension_column);
     const Column* centre = weights.find("center");
     if (centre == nullptr) centre = weights.find("centre");
+    const Column* name = weights.find("name");
     ScoringModel model;
     for (const auto& d : preset.dimensions) model.dimensions.push_back(d.code);
     model.offset = offset;
@@ -89,6 +90,7 @@ ScoringModel scoring_model_from_weights(const Table& weights, const ModelPreset&
         if (ind.is_missing(r)) throw UsageError(where + ": no indicator name");
         IndicatorWeight iw;
         iw.indicator = ind.to_text(r);
+        if (name != nullptr && !name->is_missing(r)) iw.name = name->to_text(r);
         const auto t = parse_transform(tr.to_text(r));
         if (!t) {
             throw UsageError(fmt::format("{} ({}): transform '{}' is not identity, log or logit", where,
@@ -118,6 +120,20 @@ ScoringModel scoring_model_from_weights(const Table& weights, const ModelPreset&
                                      with_centre, model.indicators.size()));
     }
     return model;
+}
+
+std::optional<IndicatorPart> indicator_part_matching(const ScoringModel& model, const std::string& name,
+                                                     std::string_view pattern) {
+    const std::string p = to_lower(std::string(pattern));
+    if (p.empty()) return std::nullopt;
+    IndicatorPart part{name, {}};
+    for (std::size_t j = 0; j < model.indicators.size(); ++j) {
+        const IndicatorWeight& iw = model.indicators[j];
+        if (to_lower(iw.name.empty() ? iw.indicator : iw.name).find(p) != std::string::npos)
+            part.members.push_back(j);
+    }
+    if (part.members.empty()) return std::nullopt;
+    return part;
 }
 
 void PanelIndicatorBlocks::fetch(std::size_t block, std::vector<const double*>& values,
@@ -150,6 +166,15 @@ CellScores score_cell_years(const CellYearPanel& panel, const ScoringModel& mode
     CellScores out;
     out.score.assign(n, 0.0);
     out.dims.assign(nd, std::vector<double>(n, 0.0));
+    const std::size_t np = model.parts.size();
+    out.parts.assign(np, std::vector<double>(n, 0.0));
+    std::vector<std::vector<std::size_t>> parts_of(nk);  // per indicator: the model parts it is in
+    for (std::size_t p = 0; p < np; ++p) {
+        for (const std::size_t j : model.parts[p].members) {
+            if (j >= nk) throw InternalError("a model part names an indicator the model lacks");
+            parts_of[j].push_back(p);
+        }
+    }
     // Pass 1: raw dimension parts D_d = sum_j w_j (T_j - c_j) with c_j = the fixed centre or 0, one block
     // of the source at a time, in chunks of kBlock rows that stay in the cache across the indicators.
     const std::size_t source_rows = std::max<std::size_t>(1, values.block_rows());
@@ -211,6 +236,9 @@ CellScores score_cell_years(const CellYearPanel& panel, const ScoringModel& mode
                             const auto len = static_cast<Eigen::Index>(m);
                             Eigen::Map<Eigen::ArrayXd>(acc, len) +=
                                 Eigen::Map<const Eigen::ArrayXd>(part.data(), len);
+                            for (const std::size_t p : parts_of[j])
+                                Eigen::Map<Eigen::ArrayXd>(out.parts[p].data() + r0, len) +=
+                                    Eigen::Map<const Eigen::ArrayXd>(part.data(), len);
                         }
                         for (const auto& [first, last, y] : runs) {
                             const auto len = static_cast<Eigen::Index>(last - first);
@@ -247,6 +275,7 @@ CellScores score_cell_years(const CellYearPanel& panel, const ScoringModel& mode
                             ++invalid;
                         }
                         for (std::size_t d = 0; d < nd; ++d) out.dims[d][r0 + i] = kNaN;
+                        for (std::size_t p = 0; p < np; ++p) out.parts[p][r0 + i] = kNaN;
                         if (!(w > 0)) continue;
                         for (std::size_t j = 0; j < nk; ++j) {
                             const double v = scalar_part(model.indicators[j], x[j][c0 + i]);
@@ -295,6 +324,8 @@ CellScores score_cell_years(const CellYearPanel& panel, const ScoringModel& mode
     };
     for (std::size_t v : invalid_in_block) out.invalid_rows += v;
     std::vector<std::vector<double>> raw_means = year_means(out.dims);
+    const std::vector<std::vector<double>> raw_part_means =
+        np > 0 ? year_means(out.parts) : std::vector<std::vector<double>>(ny);
     // Centres: with computed centres, the base year's weighted mean of each dimension part is subtracted
     // (sum_j w_j mean(T_j) over the dimension's indicators), so the base year's national mean is `offset`.
     std::vector<double> k(nd, 0.0);
@@ -333,6 +364,14 @@ CellScores score_cell_years(const CellYearPanel& panel, const ScoringModel& mode
             }
         }
     }
+    out.national_part_mean.assign(ny, std::vector<double>(np, kNaN));
+    for (std::size_t y = 0; y < ny; ++y) {
+        for (std::size_t p = 0; p < np; ++p) {
+            double sum = 0;
+            for (const std::size_t j : model.parts[p].members) sum += out.national_indicator_mean[y][j];
+            out.national_part_mean[y][p] = sum;
+        }
+    }
     out.national_dim_mean.assign(ny, std::vector<double>(nd, kNaN));
     out.national_mean.assign(ny, kNaN);
     for (std::size_t y = 0; y < ny; ++y) {
@@ -363,6 +402,7 @@ CellScores score_cell_years(const CellYearPanel& panel, const ScoringModel& mode
                     out.dims[d][r] = rd;
                     rel += rd;
                 }
+                for (std::size_t p = 0; p < np; ++p) out.parts[p][r] -= raw_part_means[y][p];
                 out.score[r] = s;
                 out.rel[r] = rel;
                 out.cls[r] = static_cast<std::uint8_t>(model.classes.classify(s - model.class_offset));

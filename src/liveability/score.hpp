@@ -30,13 +30,22 @@ struct IndicatorWeight {
     int dimension = 0;  // index into ScoringModel::dimensions
     double weight = 0;
     std::optional<double> centre;  // fixed centre of T; nullopt = weighted mean in the base year
+    std::string name = {};         // its descriptive name where the weights give one ("vei_overlast")
+};
+
+// A named set of indicators whose parts are also summed per cell (e.g. the nuisance indicators, which the
+// 2018 report follows by urbanity although LBM 2.0 has no nuisance dimension).
+struct IndicatorPart {
+    std::string name;                  // "overlast"
+    std::vector<std::size_t> members;  // indices into ScoringModel::indicators
 };
 
 struct ScoringModel {
     std::vector<std::string> dimensions;  // dimension codes ("won", "bev", ...)
     std::vector<IndicatorWeight> indicators;
-    double offset = 0;  // the absolute score of a cell at the centres
-    int base_year = 0;  // the year whose weighted means are the centres
+    std::vector<IndicatorPart> parts;  // optional sums of indicator parts besides the dimensions
+    double offset = 0;                 // the absolute score of a cell at the centres
+    int base_year = 0;                 // the year whose weighted means are the centres
     // Classes are taken of (score - class_offset): 0 when the classes are defined on the absolute score
     // (LBM 2.0), the edition constant when they are defined on the relative score (LBM 3.0 `afw`).
     double class_offset = 0;
@@ -50,6 +59,11 @@ struct ScoringModel {
 // indicator has a centre or none has.
 ScoringModel scoring_model_from_weights(const Table& weights, const ModelPreset& preset,
                                         const std::string& dimension_column, double offset, int base_year);
+
+// The part `name` of the indicators whose name (or, without one, column name) contains `pattern`, case
+// insensitive; nullopt when none does.
+std::optional<IndicatorPart> indicator_part_matching(const ScoringModel& model, const std::string& name,
+                                                     std::string_view pattern);
 
 struct CellYearPanel {
     std::size_t rows = 0;
@@ -81,6 +95,11 @@ struct CellScores {
     // dimensions; the indicators of a dimension add up to its national_dim_mean (empty for published
     // scores). The change of the national mean splits into indicator changes too.
     std::vector<std::vector<double>> national_indicator_mean;
+    // [part][row] the sum of the model part's indicator parts relative to its national weighted mean of the
+    // year (like dims; NaN = no score), and [year][part] that national mean, centred like the indicators
+    // (the sum of their national_indicator_mean), so area level = national level + relative part.
+    std::vector<std::vector<double>> parts;
+    std::vector<std::vector<double>> national_part_mean;
     std::vector<double> centres;   // per model indicator: the centre used
     std::size_t missing_rows = 0;  // rows with a missing indicator value
     std::size_t invalid_rows = 0;  // rows whose transform is undefined (log of <= 0, logit outside (0,1))

@@ -16,7 +16,7 @@ namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 AreaScores empty_scores(Level level, const std::vector<std::string>& codes, const std::vector<int>& years,
-                        std::size_t dims) {
+                        std::size_t dims, const std::vector<std::string>& part_names) {
     AreaScores a;
     a.level = level;
     a.codes = codes;
@@ -28,6 +28,8 @@ AreaScores empty_scores(Level level, const std::vector<std::string>& codes, cons
     a.score.assign(n, 0.0);  // weighted sums until finish()
     a.rel.assign(n, 0.0);
     a.dims.assign(dims, std::vector<double>(n, 0.0));
+    a.part_names = part_names;
+    a.parts.assign(part_names.size(), std::vector<double>(n, 0.0));
     a.cls.assign(n, 0);
     a.res_by_class.assign(n, {});
     a.cells_by_class.assign(n, {});
@@ -48,6 +50,7 @@ void roll_up(const AreaScores& from, const std::vector<std::int32_t>& parent, Ar
             to.score[j] += from.score[i];
             to.rel[j] += from.rel[i];
             for (std::size_t d = 0; d < from.dims.size(); ++d) to.dims[d][j] += from.dims[d][i];
+            for (std::size_t q = 0; q < from.parts.size(); ++q) to.parts[q][j] += from.parts[q][i];
             for (std::size_t k = 0; k < 9; ++k) {
                 to.res_by_class[j][k] += from.res_by_class[i][k];
                 to.cells_by_class[j][k] += from.cells_by_class[i][k];
@@ -64,12 +67,14 @@ void finish(AreaScores& a, const liveability::ClassRule& classes, double class_o
         if (!shown) {
             a.score[i] = a.rel[i] = kNaN;
             for (auto& d : a.dims) d[i] = kNaN;
+            for (auto& p : a.parts) p[i] = kNaN;
             a.cls[i] = 0;
             continue;
         }
         a.score[i] /= a.weight[i];
         a.rel[i] /= a.weight[i];
         for (auto& d : a.dims) d[i] /= a.weight[i];
+        for (auto& p : a.parts) p[i] /= a.weight[i];
         a.cls[i] = static_cast<std::uint8_t>(classes.classify(a.score[i] - class_offset));
     }
 }
@@ -84,8 +89,12 @@ std::vector<AreaScores> aggregate_to_levels(const liveability::CellYearPanel& pa
     if (hierarchy.levels.empty()) throw UsageError("no area levels to aggregate to");
     if (cell_area.size() != panel.cells) throw InternalError("cell assignment and panel disagree");
     const std::size_t nd = model.dimensions.size();
+    std::vector<std::string> part_names;
+    if (scores.parts.size() == model.parts.size())
+        for (const auto& p : model.parts) part_names.push_back(p.name);
+    const std::size_t np = part_names.size();
     std::vector<AreaScores> out;
-    out.push_back(empty_scores(hierarchy.levels[0], hierarchy.codes[0], panel.years, nd));
+    out.push_back(empty_scores(hierarchy.levels[0], hierarchy.codes[0], panel.years, nd, part_names));
     AreaScores& base = out.front();
     const auto w = panel.weights();
     for (std::size_t r = 0; r < panel.rows; ++r) {
@@ -104,9 +113,10 @@ std::vector<AreaScores> aggregate_to_levels(const liveability::CellYearPanel& pa
         base.score[i] += w[r] * scores.score[r];
         base.rel[i] += w[r] * scores.rel[r];
         for (std::size_t d = 0; d < nd; ++d) base.dims[d][i] += w[r] * scores.dims[d][r];
+        for (std::size_t p = 0; p < np; ++p) base.parts[p][i] += w[r] * scores.parts[p][r];
     }
     for (std::size_t l = 1; l < hierarchy.levels.size(); ++l) {
-        AreaScores next = empty_scores(hierarchy.levels[l], hierarchy.codes[l], panel.years, nd);
+        AreaScores next = empty_scores(hierarchy.levels[l], hierarchy.codes[l], panel.years, nd, part_names);
         roll_up(out[l - 1], hierarchy.parent[l - 1], next);
         out.push_back(std::move(next));
     }
@@ -120,8 +130,9 @@ Table area_scores_table(const AreaScores& areas, const std::vector<std::string>&
         residents("residents", ColumnType::kReal), weight("weight", ColumnType::kReal),
         cells("cells", ColumnType::kInt), score("score", ColumnType::kReal), rel("rel", ColumnType::kReal),
         cls("class", ColumnType::kInt);
-    std::vector<Column> dims, rk, ck;
+    std::vector<Column> dims, rk, ck, parts;
     for (const auto& d : dimensions) dims.emplace_back(d, ColumnType::kReal);
+    for (const auto& p : areas.part_names) parts.emplace_back("part_" + p, ColumnType::kReal);
     for (int k = 1; k <= 9; ++k) {
         rk.emplace_back(fmt::format("res_k{}", k), ColumnType::kReal);
         ck.emplace_back(fmt::format("cells_k{}", k), ColumnType::kInt);
@@ -145,6 +156,7 @@ Table area_scores_table(const AreaScores& areas, const std::vector<std::string>&
             real_or_hidden(score, areas.score[i]);
             real_or_hidden(rel, areas.rel[i]);
             for (std::size_t d = 0; d < dims.size(); ++d) real_or_hidden(dims[d], areas.dims[d][i]);
+            for (std::size_t p = 0; p < parts.size(); ++p) real_or_hidden(parts[p], areas.parts[p][i]);
             if (shown) {
                 cls.push_int(areas.cls[i]);
             } else {
@@ -167,6 +179,7 @@ Table area_scores_table(const AreaScores& areas, const std::vector<std::string>&
     t.add_column(std::move(cls));
     for (auto& c : rk) t.add_column(std::move(c));
     for (auto& c : ck) t.add_column(std::move(c));
+    for (auto& c : parts) t.add_column(std::move(c));
     return t;
 }
 
@@ -231,8 +244,14 @@ AreaScores area_scores_from_table(const Table& table, Level level,
     const Column& score = table.column("score");
     const Column& rel = table.column("rel");
     const Column& cls = table.column("class");
-    std::vector<const Column*> dims, rk, ck;
+    std::vector<const Column*> dims, rk, ck, parts;
     for (const auto& d : dimensions) dims.push_back(&table.column(d));
+    for (const Column& c : table.columns()) {
+        if (c.name().rfind("part_", 0) != 0) continue;
+        a.part_names.push_back(c.name().substr(5));
+        parts.push_back(&c);
+    }
+    a.parts.assign(parts.size(), std::vector<double>(n, kNaN));
     for (int k = 1; k <= 9; ++k) {
         rk.push_back(&table.column(fmt::format("res_k{}", k)));
         ck.push_back(&table.column(fmt::format("cells_k{}", k)));
@@ -250,6 +269,7 @@ AreaScores area_scores_from_table(const Table& table, Level level,
             a.score[i] = score.number_at(r);
             a.rel[i] = rel.number_at(r);
             for (std::size_t d = 0; d < dims.size(); ++d) a.dims[d][i] = dims[d]->number_at(r);
+            for (std::size_t p = 0; p < parts.size(); ++p) a.parts[p][i] = parts[p]->number_at(r);
         }
         for (std::size_t k = 0; k < 9; ++k) {
             a.res_by_class[i][k] = rk[k]->number_at(r);

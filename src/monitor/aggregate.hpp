@@ -36,6 +36,8 @@ struct AreaScores {
     std::vector<double> residents, weight, cells;
     std::vector<double> score, rel;                     // weighted means (NaN when not shown)
     std::vector<std::vector<double>> dims;              // [dimension][area * years + year]
+    std::vector<std::string> part_names;                // the scoring model's indicator parts ("overlast")
+    std::vector<std::vector<double>> parts;             // [part][area * years + year], like dims
     std::vector<std::uint8_t> cls;                      // class of the area score, 0 = not shown
     std::vector<std::array<double, 9>> res_by_class;    // residents in cells of class k (k = 1..9)
     std::vector<std::array<double, 9>> cells_by_class;  // scored cells of class k
@@ -51,11 +53,12 @@ std::vector<AreaScores> aggregate_to_levels(const liveability::CellYearPanel& pa
                                             const AreaHierarchy& hierarchy, const AggregateOptions& options);
 
 // The area scores as a table: code, year, residents, weight, cells, score, rel, <dimensions>, class,
-// res_k1..res_k9, cells_k1..cells_k9. Hidden areas have score, rel, dimensions and class missing
-// (reason secret-x) but keep their counts.
+// res_k1..res_k9, cells_k1..cells_k9, part_<name> per indicator part. Hidden areas have score, rel,
+// dimensions, parts and class missing (reason secret-x) but keep their counts.
 Table area_scores_table(const AreaScores& areas, const std::vector<std::string>& dimensions);
 
-// The inverse of area_scores_table (for commands that work on stored scores).
+// The inverse of area_scores_table (for commands that work on stored scores); part_<name> columns are
+// read as parts.
 AreaScores area_scores_from_table(const Table& table, Level level,
                                   const std::vector<std::string>& dimensions);
 

@@ -153,6 +153,16 @@ Table picture_years(const liveability::CellYearPanel& panel, const liveability::
                 ? (scores.national_dim_mean[y][driver] - scores.national_dim_mean[y - 1][driver]) / total
                 : kNaN);
     }
+    // The national level of every indicator part of the model (e.g. nuisance), centred like the indicators.
+    for (std::size_t p = 0; p < areas.part_names.size(); ++p) {
+        Column c("part_" + areas.part_names[p], ColumnType::kReal);
+        for (std::size_t y = 0; y < ny; ++y)
+            push_real_or_missing(
+                c, y < scores.national_part_mean.size() && p < scores.national_part_mean[y].size()
+                       ? scores.national_part_mean[y][p]
+                       : kNaN);
+        cols.push_back(std::move(c));
+    }
     return table_of(std::move(cols));
 }
 
@@ -273,21 +283,31 @@ Table development_by_group(const AreaScores& areas, std::span<const std::string>
 }
 
 Table dimensions_by_group(const AreaScores& areas, std::span<const std::string> group_of_area,
-                          std::span<const std::string> dimensions) {
+                          std::span<const std::string> dimensions,
+                          const std::vector<std::vector<double>>& national_level) {
     const std::size_t ny = areas.years.size(), nd = std::min(dimensions.size(), areas.dims.size());
+    // The series: the dimensions, then the indicator parts (e.g. "overlast").
+    std::vector<std::string> names(dimensions.begin(), dimensions.begin() + static_cast<std::ptrdiff_t>(nd));
+    std::vector<const std::vector<double>*> values;
+    for (std::size_t d = 0; d < nd; ++d) values.push_back(&areas.dims[d]);
+    for (std::size_t p = 0; p < areas.parts.size() && p < areas.part_names.size(); ++p) {
+        names.push_back(areas.part_names[p]);
+        values.push_back(&areas.parts[p]);
+    }
+    const std::size_t ns = names.size();
     struct Acc {
-        std::vector<double> w, wv;  // [year], [year * nd + d]
+        std::vector<double> w, wv;  // [year], [year * ns + s]
     };
     std::map<std::string, Acc> acc;
     const auto add = [&](const std::string& g, std::size_t a) {
         Acc& x = acc[g];
         x.w.resize(ny, 0.0);
-        x.wv.resize(ny * nd, 0.0);
+        x.wv.resize(ny * ns, 0.0);
         for (std::size_t y = 0; y < ny; ++y) {
             const std::size_t i = areas.at(a, y);
             if (!std::isfinite(areas.score[i]) || !(areas.weight[i] > 0)) continue;
             x.w[y] += areas.weight[i];
-            for (std::size_t d = 0; d < nd; ++d) x.wv[y * nd + d] += areas.weight[i] * areas.dims[d][i];
+            for (std::size_t s = 0; s < ns; ++s) x.wv[y * ns + s] += areas.weight[i] * (*values[s])[i];
         }
     };
     for (std::size_t a = 0; a < areas.codes.size(); ++a) {
@@ -296,21 +316,52 @@ Table dimensions_by_group(const AreaScores& areas, std::span<const std::string> 
     }
     Column group("group", ColumnType::kText), year("year", ColumnType::kInt),
         dim("dimension", ColumnType::kText), mean("mean", ColumnType::kReal),
-        change("change_since_first", ColumnType::kReal);
+        change("change_since_first", ColumnType::kReal),
+        absolute("absolute_change_since_first", ColumnType::kReal);
     for (const auto& [g, x] : acc) {
-        for (std::size_t d = 0; d < nd; ++d) {
-            const double first = x.w.empty() || x.w[0] <= 0 ? kNaN : x.wv[d] / x.w[0];
+        for (std::size_t s = 0; s < ns; ++s) {
+            const double first = x.w.empty() || x.w[0] <= 0 ? kNaN : x.wv[s] / x.w[0];
             for (std::size_t y = 0; y < ny; ++y) {
-                const double m = x.w[y] > 0 ? x.wv[y * nd + d] / x.w[y] : kNaN;
+                const double m = x.w[y] > 0 ? x.wv[y * ns + s] / x.w[y] : kNaN;
+                const double national = s < national_level.size() && y < national_level[s].size()
+                                            ? national_level[s][y] - national_level[s][0]
+                                            : kNaN;
                 group.push_text(g);
                 year.push_int(areas.years[y]);
-                dim.push_text(dimensions[d]);
+                dim.push_text(names[s]);
                 push_real_or_missing(mean, m);
                 push_real_or_missing(change, m - first);
+                push_real_or_missing(absolute, m - first + national);
             }
         }
     }
-    return table_of({std::move(group), std::move(year), std::move(dim), std::move(mean), std::move(change)});
+    return table_of({std::move(group), std::move(year), std::move(dim), std::move(mean), std::move(change),
+                     std::move(absolute)});
+}
+
+std::vector<std::vector<double>> national_levels(const Table& picture_years,
+                                                 std::span<const std::string> dimensions,
+                                                 std::span<const std::string> parts) {
+    std::vector<std::vector<double>> out;
+    const std::size_t ny = picture_years.row_count();
+    for (const auto& d : dimensions) {
+        std::vector<double> level(ny, kNaN);
+        if (const Column* c = picture_years.find("change_" + d)) {
+            double sum = 0;
+            for (std::size_t y = 0; y < ny; ++y) {
+                if (y > 0) sum += c->is_missing(y) ? kNaN : c->number_at(y);
+                level[y] = sum;
+            }
+        }
+        out.push_back(std::move(level));
+    }
+    for (const auto& p : parts) {
+        std::vector<double> level(ny, kNaN);
+        if (const Column* c = picture_years.find("part_" + p))
+            for (std::size_t y = 0; y < ny; ++y) level[y] = c->is_missing(y) ? kNaN : c->number_at(y);
+        out.push_back(std::move(level));
+    }
+    return out;
 }
 
 Table survey_by_region_type(std::span<const int> year_of_respondent, std::span<const double> rating,

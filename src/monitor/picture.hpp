@@ -63,9 +63,22 @@ Table development_by_group(const AreaScores& areas, std::span<const std::string>
 // Safety (and every other dimension) by group of gemeenten (the report: safety and nuisance improved in all
 // groups, more in the large cities): per group (e.g. G4, G40, overig; "nederland" for all areas) and year
 // the resident-weighted mean of each dimension's contribution over the areas of the group (`weight`), and
-// its change since the first year. Areas without a group count only in "nederland".
+// its change since the first year; then the same for each indicator part of the areas (e.g. "overlast",
+// the nuisance indicators, which LBM 2.0 has no dimension for). Contributions are relative to the
+// country's level of the year, so change_since_first is the change against the country;
+// absolute_change_since_first adds the country's own change, from `national_level` ([series][year], the
+// dimensions then the parts, centred like CellScores::national_dim_mean; missing when not given).
+// Areas without a group count only in "nederland".
 Table dimensions_by_group(const AreaScores& areas, std::span<const std::string> group_of_area,
-                          std::span<const std::string> dimensions);
+                          std::span<const std::string> dimensions,
+                          const std::vector<std::vector<double>>& national_level = {});
+
+// The national level of each dimension and indicator part per year ([series][year]) from a picture_years
+// table: the dimensions' levels from their year-on-year changes (change_<dimension>, 0 in the first year),
+// the parts from part_<name>. Missing when the table lacks the column.
+std::vector<std::vector<double>> national_levels(const Table& picture_years,
+                                                 std::span<const std::string> dimensions,
+                                                 std::span<const std::string> parts);
 
 // Residents' own view beside the scores (the report set the WoON survey's rating beside the krimp and
 // anticipeer regions): per region type ("nederland" = every respondent; respondents outside a typed

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 
@@ -123,6 +124,42 @@ TEST(Score, IndicatorMeansAddUpToTheDimensionsAndRankTheDrivers) {
     // 2016 now over residents 10 and 20 only: x (1 + 4) / 30 is the base; 2018 x 6.5 / 30.
     EXPECT_NEAR(s2.national_indicator_mean[1][0], 6.5 / 30 - 5.0 / 30, 1e-12);
     EXPECT_NEAR(s2.national_indicator_mean[1][0], s2.national_dim_mean[1][0], 1e-12);
+}
+
+// An indicator part (e.g. the nuisance indicators): per row the sum of its indicators' parts relative to
+// its weighted national mean of the year, and that national level, centred like the indicators.
+TEST(Score, IndicatorPartSumsItsIndicatorsRelativeToTheCountry) {
+    SmallPanel p;
+    ScoringModel m = small_model();
+    m.indicators[0].name = "a_geluidsoverlast";
+    m.indicators[2].name = "b_Drugsoverlast";  // matched case-insensitively
+    const auto part = indicator_part_matching(m, "overlast", "OVERLAST");
+    ASSERT_TRUE(part.has_value());
+    EXPECT_EQ(part->members, (std::vector<std::size_t>{0, 2}));
+    EXPECT_FALSE(indicator_part_matching(m, "overlast", "lawaai").has_value());
+    EXPECT_FALSE(indicator_part_matching(m, "overlast", "").has_value());
+    // Without names the column names are matched.
+    EXPECT_EQ(indicator_part_matching(small_model(), "y", "Y")->members, (std::vector<std::size_t>{1}));
+    m.parts = {*part};
+    const CellScores s = score_cell_years(p.panel, m);
+    ASSERT_EQ(s.parts.size(), 1u);
+    // Raw part per row: 0.1 x - 0.05 logit z (logit z = 0 except row 4, where it is 1).
+    const double raw[6] = {0.1, 0.2, 0.3, 0.15, 0.25 - 0.05, 0.4};
+    const double m16 = (10 * raw[0] + 20 * raw[1] + 30 * raw[2]) / 60;
+    const double m18 = (10 * raw[3] + 20 * raw[4]) / 30;  // the third cell has no residents in 2018
+    for (int r = 0; r < 6; ++r) EXPECT_NEAR(s.parts[0][r], raw[r] - (r < 3 ? m16 : m18), 1e-12) << r;
+    ASSERT_EQ(s.national_part_mean.size(), 2u);
+    EXPECT_NEAR(s.national_part_mean[0][0], 0.0, 1e-12);  // centred on the base year
+    EXPECT_NEAR(s.national_part_mean[1][0], m18 - m16, 1e-12);
+    EXPECT_NEAR(s.national_part_mean[1][0], s.national_indicator_mean[1][0] + s.national_indicator_mean[1][2],
+                1e-12);
+    // The part changes nothing else.
+    const CellScores plain = score_cell_years(p.panel, small_model());
+    for (int r = 0; r < 6; ++r) EXPECT_DOUBLE_EQ(s.score[r], plain.score[r]) << r;
+    // A row without a score has no part.
+    SmallPanel q;
+    q.y[1] = -1;
+    EXPECT_TRUE(std::isnan(score_cell_years(q.panel, m).parts[0][1]));
 }
 
 TEST(Score, FixedCentresAreUsedAsGiven) {
@@ -281,6 +318,43 @@ TEST(Aggregate, ResidentWeightedMeansRollUpAndSmallAreasAreHidden) {
     EXPECT_EQ(t.column("class").missing_reason(3), Missing::kSecret);
     const Table dev = monitor::area_development_table(bu, m.development);
     EXPECT_EQ(dev.row_count(), 1u);  // buurt 1 is hidden in 2018
+}
+
+// Indicator parts aggregate like the dimensions, are hidden with the area, and survive the table.
+TEST(Aggregate, IndicatorPartsAggregateLikeDimensionsAndRoundTrip) {
+    SmallPanel p;
+    ScoringModel m = small_model();
+    m.parts = {IndicatorPart{"overlast", {0, 2}}};
+    const CellScores s = score_cell_years(p.panel, m);
+    monitor::AreaHierarchy h;
+    h.levels = {Level::kBuurt, Level::kGemeente};
+    h.codes = {{"BU00010001", "BU00010002"}, {"GM0001"}};
+    h.parent = {{0, 0}};
+    const std::vector<std::int32_t> cell_area{0, 0, 1};
+    monitor::AggregateOptions o;
+    o.min_residents = 25;
+    const auto areas = monitor::aggregate_to_levels(p.panel, s, m, cell_area, h, o);
+    const auto& bu = areas[0];
+    ASSERT_EQ(bu.part_names, (std::vector<std::string>{"overlast"}));
+    EXPECT_NEAR(bu.parts[0][bu.at(0, 0)], (10 * s.parts[0][0] + 20 * s.parts[0][1]) / 30, 1e-12);
+    EXPECT_TRUE(std::isnan(bu.parts[0][bu.at(1, 1)]));  // hidden: no residents
+    // The gemeente holds every cell: its part is the national one, 0 relative to the country.
+    EXPECT_NEAR(areas[1].parts[0][areas[1].at(0, 0)], 0.0, 1e-12);
+    const Table t = monitor::area_scores_table(bu, m.dimensions);
+    EXPECT_EQ(t.column("part_overlast").missing_reason(3), Missing::kSecret);
+    // The dimensions are still the columns between rel and class (what readers of the store rely on).
+    std::vector<std::string> names;
+    for (const Column& c : t.columns()) names.push_back(c.name());
+    const auto rel = std::find(names.begin(), names.end(), "rel");
+    ASSERT_NE(rel, names.end());
+    EXPECT_EQ(*(rel + 3), "class");
+    const monitor::AreaScores back = monitor::area_scores_from_table(t, Level::kBuurt, m.dimensions);
+    ASSERT_EQ(back.part_names, bu.part_names);
+    EXPECT_DOUBLE_EQ(back.parts[0][back.at(0, 1)], bu.parts[0][bu.at(0, 1)]);
+    // A model without parts writes no part column.
+    const CellScores plain = score_cell_years(p.panel, small_model());
+    const auto plain_areas = monitor::aggregate_to_levels(p.panel, plain, small_model(), cell_area, h, o);
+    EXPECT_EQ(monitor::area_scores_table(plain_areas[0], m.dimensions).find("part_overlast"), nullptr);
 }
 
 }  // namespace

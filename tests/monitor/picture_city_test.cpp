@@ -96,6 +96,47 @@ TEST(PictureCity, SafetyByGroupIsTheWeightedMeanOfItsAreas) {
     EXPECT_NEAR(got.at({"G4", 2018}).second, 0.1 / 4, 1e-12);
     EXPECT_NEAR(got.at({"nederland", 2014}).first, (1 * -0.1 + 3 * 0.1 + 2 * 0.2) / 6, 1e-12);
     EXPECT_NEAR(got.at({"nederland", 2018}).first, 0.3 / 4, 1e-12);  // BU03 hidden in 2018
+    // Without the country's levels there is no absolute change.
+    EXPECT_TRUE(t.column("absolute_change_since_first").is_missing(1));
+}
+
+// An indicator part (nuisance) by group, after the dimensions; the absolute change adds the country's own.
+TEST(PictureCity, NuisancePartByGroupWithTheCountrysOwnChange) {
+    AreaScores a;
+    a.years = {2014, 2018};
+    a.codes = {"BU01", "BU02"};
+    a.score = {4.0, 4.1, 4.2, 4.2};
+    a.weight = {1, 1, 3, 3};
+    a.dims = {{-0.1, 0.0, 0.1, 0.1}};
+    a.part_names = {"overlast"};
+    a.parts = {{-0.02, -0.04, 0.01, 0.02}};
+    const std::vector<std::string> group = {"G4", "overig"};
+    // The country: vei rose by 0.05, nuisance by 0.03 (levels [series][year]).
+    const std::vector<std::vector<double>> national = {{0.0, 0.05}, {0.01, 0.04}};
+    const Table t = dimensions_by_group(a, group, std::vector<std::string>{"vei"}, national);
+    std::map<std::tuple<std::string, std::string, std::int64_t>, std::pair<double, double>> got;
+    for (std::size_t r = 0; r < t.row_count(); ++r)
+        got[{t.column("group").text_at(r), t.column("dimension").text_at(r), t.column("year").int_at(r)}] = {
+            t.column("change_since_first").real_at(r), t.column("absolute_change_since_first").real_at(r)};
+    ASSERT_EQ(t.row_count(), 12u);  // 3 groups x 2 series x 2 years
+    // G4 (BU01): nuisance fell by 0.02 against the country, which improved by 0.03: +0.01 absolute.
+    EXPECT_NEAR(got.at({"G4", "overlast", 2018}).first, -0.02, 1e-12);
+    EXPECT_NEAR(got.at({"G4", "overlast", 2018}).second, 0.01, 1e-12);
+    EXPECT_NEAR(got.at({"overig", "overlast", 2018}).second, 0.01 + 0.03, 1e-12);
+    EXPECT_NEAR(got.at({"G4", "vei", 2018}).second, 0.1 + 0.05, 1e-12);
+    EXPECT_NEAR(got.at({"nederland", "overlast", 2014}).second, 0.0, 1e-12);
+    // The levels from a picture_years table: dimensions summed from their changes, parts as given.
+    Table years;
+    years.add_column(Column::of_ints("year", {2014, 2016, 2018}));
+    years.add_column(Column::of_reals("change_vei", {0.0, 0.02, 0.03}, {1, 0, 0}));
+    years.add_column(Column::of_reals("part_overlast", {0.0, 0.01, 0.04}));
+    const auto levels =
+        national_levels(years, std::vector<std::string>{"vei", "won"}, std::vector<std::string>{"overlast"});
+    ASSERT_EQ(levels.size(), 3u);
+    EXPECT_NEAR(levels[0][2], 0.05, 1e-12);
+    EXPECT_NEAR(levels[0][0], 0.0, 1e-12);
+    EXPECT_TRUE(std::isnan(levels[1][1]));  // no change_won column
+    EXPECT_NEAR(levels[2][2], 0.04, 1e-12);
 }
 
 // The survey's rating by region type: per type and year the respondents and mean rating, against the

@@ -480,9 +480,44 @@ TEST(ScoreSynth, PictureGivesSafetyByUrbanityAndCityGroup) {
     }
     EXPECT_GE(classes.size(), 3u);
     for (const auto& cls : classes) EXPECT_EQ(cls.rfind("stedelijkheid ", 0), 0u) << cls;
-    ASSERT_EQ(by["dimensions_by_urbanity"].size(), 30u);  // 6 years x 5 dimensions
+    ASSERT_EQ(by["dimensions_by_urbanity"].size(), 36u);  // 6 years x (5 dimensions + nuisance)
     for (const auto& [key, mean] : by["dimensions_by_urbanity"])
         EXPECT_NEAR(mean, by["dimensions_by_group"].at(key), 1e-12) << key.first << " " << key.second;
+}
+
+// Nuisance by urbanity (the 2018 report: nuisance fell in every group of gemeenten): the nuisance indicators
+// (named "overlast" in the indicator metadata; the planted driver vei_overlast improves by 2.5 of its
+// standard deviations per measurement, truth.json picture.driver_indicator) form the part "overlast" of
+// every score table; it improves in every urbanity class, and the country's row follows the national level
+// in picture_years.
+TEST(ScoreSynth, PictureGivesNuisanceByUrbanity) {
+    const Country& c = country();
+    const auto j = scored_picture();
+    ASSERT_FALSE(j.empty());
+    ASSERT_NE(read_dataset(c.store, "score_buurt").table.find("part_overlast"), nullptr);
+    std::map<std::int64_t, double> national;
+    for (const auto& y : j["years"])
+        national[y["year"].get<std::int64_t>()] = y["part_overlast"].get<double>();
+    ASSERT_EQ(national.size(), 6u);
+    const std::int64_t last = national.rbegin()->first;
+    const double national_change = national.at(last) - national.begin()->second;
+    EXPECT_GT(national_change, 0.02);  // five measurements of about +0.008 from the planted driver
+    std::set<std::string> improved;
+    std::size_t classes = 0;
+    for (const auto& row : j["dimensions_by_urbanity"]) {
+        if (row["dimension"] != "overlast" || row["year"] != last) continue;
+        const std::string g = row["group"];
+        const double abs = row["absolute_change_since_first"].get<double>();
+        if (g == "nederland") {
+            EXPECT_NEAR(abs, national_change, 2e-3);
+            EXPECT_NEAR(row["change_since_first"].get<double>(), 0.0, 2e-3);
+            continue;
+        }
+        ++classes;
+        if (abs > 0) improved.insert(g);
+    }
+    EXPECT_GE(classes, 3u);
+    EXPECT_EQ(improved.size(), classes);
 }
 
 TEST(ScoreSynth, BadWeightsLeaveTheStoreUnchanged) {
