@@ -89,7 +89,9 @@ class Hotspots final : public Command {
                         "With --store: the areas' vintage (default: newest up to --year)");
         cmd->add_option("--dataset", s_.dataset,
                         "With --store: the dataset of the values (default score_<level>)");
-        cmd->add_option("--variable", s_.variable, "With --store: the column of the values")
+        cmd->add_option("--variable", s_.variable,
+                        "With --store: the column of the values; \"count\" without such a column: the rows "
+                        "per code (events such as incidents; on the grid the populated cells count with 0)")
             ->capture_default_str();
         cmd->add_option(
             "--name", s_.name,

@@ -25,11 +25,12 @@ class ImportGridStats final : public ImportCommand {
     }
     Imported import() override {
         Imported i{{"import grid-stats", {{"file", file_}, {"name", name_}}, {file_}}, {}, {}};
-        i.datasets.push_back(import_grid_stats(file_, {name_, year_, encoding()}));
+        i.datasets.push_back(stream_grid_stats(file_, {name_, year_, encoding()}));
         return i;
     }
     void log_details(const Imported& imported) const override {
         const Dataset& d = imported.datasets.front();
+        if (!d.meta.contains("cells")) return;  // streamed: counted while stored (see the line after)
         spdlog::info("{}: {} cells; missing values by reason: {}", d.name, d.meta["cells"].get<long>(),
                      d.meta["missing"].dump());
     }

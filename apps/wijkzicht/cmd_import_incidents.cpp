@@ -23,7 +23,7 @@ class ImportIncidents final : public ImportCommand {
     }
     Imported import() override {
         Imported i{{"import incidents", {{"file", file_}, {"name", name_}}, {file_}}, {}, {}};
-        i.datasets.push_back(import_incidents(file_, {name_, encoding()}));
+        i.datasets.push_back(stream_incidents(file_, {name_, encoding()}));
         return i;
     }
     void log_details(const Imported& imported) const override {

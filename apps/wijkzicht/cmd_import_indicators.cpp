@@ -23,7 +23,7 @@ class ImportIndicators final : public ImportCommand {
     Imported import() override {
         Imported i{{"import indicators", {{"files", files_}, {"name", name_}}, files_}, {}, {}};
         if (year_) i.run.parameters["year"] = *year_;
-        i.datasets.push_back(import_indicators(files_, {name_, year_, encoding()}));
+        i.datasets.push_back(stream_indicators(files_, {name_, year_, encoding()}));
         return i;
     }
 

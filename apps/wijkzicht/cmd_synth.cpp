@@ -20,8 +20,10 @@ class Synth final : public Command {
             "import commands; "
             "DIR/truth.json holds every planted truth.\n"
             "Example: wijkzicht synth --scale 0.01 --seed 7 --out /tmp/nl");
-        cmd->add_option("--scale", o_.scale,
-                        "1 = the full country (about 17.9 million residents); 0.01 for a quick test")
+        cmd->add_option(
+               "--scale", o_.scale,
+               "1 = the full country (about 17.9 million residents); 0.01 for a quick test; at most 2 "
+               "(twice the country, for scaling benchmarks)")
             ->capture_default_str();
         cmd->add_option("--seed", o_.seed, "Random seed")->capture_default_str();
         cmd->add_option("--out", o_.out_dir, "Output folder (created when absent)")->required();

@@ -4,9 +4,11 @@
 #include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 
 #include "core/error.hpp"
+#include "io/store.hpp"
 
 namespace wz::app {
 
@@ -89,10 +91,36 @@ CLI::App* ImportCommand::setup(CLI::App& parent) {
 
 int ImportCommand::run() {
     Imported imported = import();
-    for (const auto& d : imported.datasets) log_dataset(d);
-    log_details(imported);
+    std::vector<std::string> streamed;  // read while they are stored: described afterwards
+    for (const auto& d : imported.datasets) {
+        if (d.rows) {
+            streamed.push_back(d.name);
+        } else {
+            log_dataset(d);
+        }
+    }
+    // A streamed dataset is read while it is stored: its details are told once it is (an error in its
+    // data is then the only line).
+    std::optional<Imported> details;
+    if (streamed.empty()) {
+        log_details(imported);
+    } else {
+        details = imported;  // the streamed datasets hold their columns only
+    }
     log_stored(store_.path, store_import(store_.path, imported.run, std::move(imported.datasets),
                                          std::move(imported.layers)));
+    if (details) log_details(*details);
+    if (!streamed.empty()) {
+        const nlohmann::json inv = store_inventory(store_.path);
+        for (const auto& d : inv.value("datasets", nlohmann::json::array())) {
+            if (std::find(streamed.begin(), streamed.end(), d.value("name", "")) == streamed.end()) continue;
+            std::vector<std::int64_t> years;
+            for (const auto& y : d.value("years", nlohmann::json::array())) years.push_back(y.get<std::int64_t>());
+            spdlog::info("{}: {} rows, {} columns, years {}; missing values by reason: {}", d.value("name", ""),
+                         d.value("rows", 0), d.value("columns", nlohmann::json::array()).size(),
+                         fmt::join(years, " "), d.value("missing_by_reason", nlohmann::json::object()).dump());
+        }
+    }
     return 0;
 }
 

@@ -235,4 +235,37 @@ Table take_rows(const Table& table, const std::vector<std::size_t>& rows) {
     return out;
 }
 
+void append_rows(Table& to, const Table& from, std::size_t first, std::size_t n) {
+    if (to.column_count() != from.column_count()) throw std::logic_error("append_rows: the columns differ");
+    for (std::size_t c = 0; c < to.column_count(); ++c) {
+        Column& dst = to.columns()[c];
+        const Column& src = from.columns()[c];
+        if (src.type() != dst.type())
+            throw std::logic_error("append_rows: column '" + dst.name() + "' has another type");
+        switch (src.type()) {
+            case ColumnType::kReal:
+                dst.append_block(src.reals().data() + first, src.status().data() + first, n);
+                break;
+            case ColumnType::kInt:
+                for (std::size_t i = first; i < first + n; ++i) {
+                    if (src.is_missing(i)) {
+                        dst.push_missing(src.missing_reason(i));
+                    } else {
+                        dst.push_int(src.int_at(i));
+                    }
+                }
+                break;
+            case ColumnType::kText:
+                for (std::size_t i = first; i < first + n; ++i) {
+                    if (src.is_missing(i)) {
+                        dst.push_missing(src.missing_reason(i));
+                    } else {
+                        dst.push_text(src.text_at(i));
+                    }
+                }
+                break;
+        }
+    }
+}
+
 }  // namespace wz

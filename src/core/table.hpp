@@ -38,6 +38,13 @@ class Column {
     ColumnType type() const { return type_; }
     std::size_t size() const { return status_.size(); }
     void reserve(std::size_t n);
+    // Removes every value, keeping name, type and memory (for a block refilled in a loop).
+    void clear() {
+        ints_.clear();
+        reals_.clear();
+        texts_.clear();
+        status_.clear();
+    }
 
     void push_int(std::int64_t v) {
         if (type_ != ColumnType::kInt) {
@@ -115,6 +122,10 @@ class Table {
     }
 
     std::size_t row_count() const { return columns_.empty() ? 0 : columns_.front().size(); }
+    // Removes every row, keeping the columns and their memory.
+    void clear_rows() {
+        for (Column& c : columns_) c.clear();
+    }
     std::size_t column_count() const { return columns_.size(); }
     const std::vector<Column>& columns() const { return columns_; }
     std::vector<Column>& columns() { return columns_; }
@@ -135,5 +146,9 @@ class Table {
 // The rows `rows` of `table` (in that order; indices must be < row_count()), every column with its unit,
 // description and missing reasons.
 Table take_rows(const Table& table, const std::vector<std::size_t>& rows);
+
+// Appends rows [first, first + n) of `from` to `to`, which has the same columns (names and types; a
+// different type is a std::logic_error).
+void append_rows(Table& to, const Table& from, std::size_t first, std::size_t n);
 
 }  // namespace wz

@@ -55,4 +55,17 @@ std::vector<std::int64_t> dataset_years(const Table& table) {
     return {years.begin(), years.end()};
 }
 
+Dataset collect_rows(Dataset ds, std::size_t block_rows) {
+    if (!ds.rows) return ds;
+    Table block = ds.table;
+    for (;;) {
+        block.clear_rows();
+        if (!ds.rows->next(block, block_rows)) break;
+        append_rows(ds.table, block, 0, block.row_count());
+    }
+    ds.rows->finish(ds);
+    ds.rows.reset();
+    return ds;
+}
+
 }  // namespace wz

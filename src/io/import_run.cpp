@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -16,7 +17,11 @@ std::int64_t store_import(const std::string& store, const ImportRun& run, std::v
     u.run.command = run.command;
     u.run.started = utc_now();
     u.run.parameters = run.parameters;
-    for (const auto& p : run.inputs) u.run.inputs.push_back(describe_input(p));
+    // A streaming dataset hashes its files while it is read: their hashes are filled in then.
+    const bool streamed =
+        std::any_of(datasets.begin(), datasets.end(), [](const Dataset& d) { return d.rows != nullptr; });
+    for (const auto& p : run.inputs)
+        u.run.inputs.push_back(streamed ? InputFile{p, "", 0} : describe_input(p));
     u.datasets = std::move(datasets);
     u.area_layers = std::move(layers);
     return apply_to_store(store, u);

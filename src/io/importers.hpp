@@ -53,6 +53,11 @@ struct GridStatsOptions {
 // INW, I_014, MAN, WOZWON, .... Secrecy values -99997, -99998 and 'geheim' become missing with
 // their reason; 'nihil' is 0. Geometry, centroid and index columns are dropped (the code says it all).
 Dataset import_grid_stats(const std::string& path, const GridStatsOptions& options);
+// The same as a streaming dataset (Dataset::rows, see io/csv_stream.hpp). Whether a variable is text
+// (published as categories) is decided on the first chunk of records; a later text value in a numeric
+// variable is an InputError at its field.
+Dataset stream_grid_stats(const std::string& path, const GridStatsOptions& options,
+                          std::size_t chunk_bytes = std::size_t{8} << 20);
 
 // Leefbaarometer 2.0 open data: the class file (CODE, KLyy, VKLaabb) and the dimension file (GBD,
 // RLBRMTRyy, RLBWONyy, RLBBEVyy, RLBVRZyy, RLBVEIyy, RLBFYSyy). Rows may be ragged (trailing empty
@@ -79,6 +84,10 @@ struct IncidentOptions {
 // house number, postcode, registration numbers and exact coordinates are protected: they are dropped
 // on import; each incident keeps its 100 m cell (code), dates, type and the area names.
 Dataset import_incidents(const std::string& path, const IncidentOptions& options);
+// The same as a streaming dataset (Dataset::rows, see io/csv_stream.hpp): read, checked and converted a
+// chunk at a time while the store writes the rows. The header is checked here.
+Dataset stream_incidents(const std::string& path, const IncidentOptions& options,
+                         std::size_t chunk_bytes = std::size_t{8} << 20);
 
 struct BoundaryOptions {
     Level level = Level::kBuurt;

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/error.hpp"
+#include "io/csv_stream.hpp"
 #include "io/importers.hpp"
 #include "io/typed_table.hpp"
 
@@ -92,141 +93,167 @@ const std::vector<std::string> kProtected{"Incident Identificatie",
 
 }  // namespace
 
-Dataset import_incidents(const std::string& path, const IncidentOptions& options) {
-    std::string encoding;
-    const std::string data = load_text(path, options.encoding, &encoding);
-    const char delim = csv::sniff_delimiter(data);
-    csv::Reader reader(data, delim);
-    std::vector<csv::Field> fields;
-    if (!reader.next(fields)) throw InputError(path, 1, 1, "a header row", "an empty file");
-    std::vector<std::string> names;
-    for (const auto& f : fields) names.emplace_back(trim(f.text));
-    auto index = [&](const std::string& n) -> std::optional<std::size_t> {
+namespace {
+
+// The export as a stream: a chunk of records at a time, each incident converted to its cell, dates and
+// kept columns; the protected columns are dropped as they are read.
+class IncidentRows final : public CsvRowStream {
+  public:
+    IncidentRows(const std::string& path, const IncidentOptions& options, std::size_t chunk_bytes) {
+        start(path, options.encoding, chunk_bytes);
+    }
+
+    void finish(Dataset& ds) override {
+        std::vector<std::string> dropped;
+        for (const auto& nm : header()) {
+            const bool kept =
+                std::any_of(kKept.begin(), kKept.end(), [&](const auto& p) { return p.first == nm; });
+            if (!kept && nm != "Begin-pleegdatum/tijd" && nm != "Eind-pleegdatum/tijd" &&
+                nm != "Kennisnamedatum/tijd") {
+                dropped.push_back(nm);
+            }
+        }
+        ds.meta["protected_columns_dropped"] = kProtected;
+        ds.meta["encoding"] = encoding_used();
+        ds.meta["dropped_columns"] = dropped;
+        ds.meta["location"] = "100 m grid cell of the RD coordinates (exact coordinates are not stored)";
+        ds.meta["coordinates_outside_nl"] = outside_;
+    }
+
+  protected:
+    void on_header(const std::vector<std::string>& names, const std::vector<csv::Field>&) override {
+        auto require = [&](const std::string& n) {
+            auto i = index(n);
+            if (!i) {
+                throw InputError(path(), 1, 0, fmt::format("a column '{}' (police incident export)", n),
+                                 fmt::format("columns {}", fmt::join(names, "; ")));
+            }
+            return *i;
+        };
+        begin_col_ = require("Begin-pleegdatum/tijd");
+        x_col_ = require("X");
+        y_col_ = require("Y");
+        end_col_ = index("Eind-pleegdatum/tijd");
+        known_col_ = index("Kennisnamedatum/tijd");
+        read_.cells = CellRules{false, false, delimiter() != ','};
+        for (const auto& n : names) {
+            if (n != "X" && n != "Y") read_.text_columns.push_back(n);
+        }
+        for (const char* c : {"code", "begin", "end", "known"}) schema_.add_column(c, ColumnType::kText);
+        schema_.add_column("year", ColumnType::kInt);
+        schema_.add_column("month", ColumnType::kInt);
+        // The published order: code, year, month, begin, end, known, then the kept columns.
+        std::vector<Column> ordered;
+        for (const char* c : {"code", "year", "month", "begin", "end", "known"})
+            ordered.push_back(*schema_.find(c));
+        schema_ = Table();
+        for (Column& c : ordered) schema_.add_column(std::move(c));
+        for (const auto& [from, to] : kKept) {
+            if (auto i = index(from)) {
+                kept_.emplace_back(*i, schema_.column_count());
+                schema_.add_column(to, ColumnType::kText);
+            }
+        }
+    }
+
+    TableReadOptions read_options() const override { return read_; }
+
+    void convert(Table& raw, const RecordPositions& pos, std::string_view text, Table& out) override {
+        std::vector<Column>& o = out.columns();
+        const std::size_t n = raw.row_count();
+        const char delim = delimiter();
+        for (std::size_t r = 0; r < n; ++r) {
+            auto date_of = [&](std::size_t col, bool required) -> std::optional<DateTime> {
+                const Column& c = raw.columns()[col];
+                if (c.is_missing(r)) {
+                    if (required)
+                        throw field_error(path(), text, delim, pos.offsets[r], col,
+                                          "a date like 20-9-2017 17:30", "an empty field");
+                    return std::nullopt;
+                }
+                auto dt = parse_dutch_datetime(c.text_at(r));
+                if (!dt)
+                    throw field_error(path(), text, delim, pos.offsets[r], col, "a date like 20-9-2017 17:30",
+                                      quote_found(c.text_at(r)));
+                return dt;
+            };
+            const DateTime b = *date_of(begin_col_, true);
+            o[1].push_int(b.year);
+            o[2].push_int(b.month);
+            o[3].push_text(iso(b));
+            auto e = end_col_ ? date_of(*end_col_, false) : std::nullopt;
+            if (e) {
+                o[4].push_text(iso(*e));
+            } else {
+                o[4].push_missing(Missing::kEmpty);
+            }
+            auto k = known_col_ ? date_of(*known_col_, false) : std::nullopt;
+            if (k) {
+                o[5].push_text(iso(*k));
+            } else {
+                o[5].push_missing(Missing::kEmpty);
+            }
+            const Column& xs = raw.columns()[x_col_];
+            const Column& ys = raw.columns()[y_col_];
+            if (xs.type() == ColumnType::kText || ys.type() == ColumnType::kText) {
+                const std::size_t bad = xs.type() == ColumnType::kText ? x_col_ : y_col_;
+                throw field_error(path(), text, delim, pos.offsets[r], bad, "RD coordinates in metres",
+                                  quote_found(raw.columns()[bad].to_text(r)));
+            }
+            for (const auto& [from, to] : kept_) {
+                const Column& c = raw.columns()[from];
+                if (c.is_missing(r)) {
+                    o[to].push_missing(c.missing_reason(r));
+                } else {
+                    o[to].push_text(c.text_at(r));
+                }
+            }
+            if (xs.is_missing(r) || ys.is_missing(r)) {
+                o[0].push_missing(Missing::kEmpty);
+                continue;
+            }
+            const double x = xs.number_at(r);
+            const double y = ys.number_at(r);
+            if (x < 0 || x > 300000 || y < 289000 || y > 629000) {
+                ++outside_;
+                o[0].push_missing(Missing::kEmpty);
+                continue;
+            }
+            o[0].push_text(grid_cell_of_point(x, y).code());
+        }
+    }
+
+  private:
+    std::optional<std::size_t> index(const std::string& n) const {
+        const auto& names = header();
         auto it = std::find(names.begin(), names.end(), n);
         if (it == names.end()) return std::nullopt;
         return static_cast<std::size_t>(it - names.begin());
-    };
-    auto require = [&](const std::string& n) {
-        auto i = index(n);
-        if (!i) {
-            throw InputError(path, 1, 0, fmt::format("a column '{}' (police incident export)", n),
-                             fmt::format("columns {}", fmt::join(names, "; ")));
-        }
-        return *i;
-    };
-    const std::size_t begin_col = require("Begin-pleegdatum/tijd");
-    const std::size_t x_col = require("X");
-    const std::size_t y_col = require("Y");
-    const std::optional<std::size_t> end_col = index("Eind-pleegdatum/tijd");
-    const std::optional<std::size_t> known_col = index("Kennisnamedatum/tijd");
-
-    TableReadOptions read;
-    read.cells = CellRules{false, false, delim != ','};
-    for (const auto& n : names) {
-        if (n != "X" && n != "Y") read.text_columns.push_back(n);
     }
-    RecordPositions pos;
-    Table raw = read_typed_records(reader, names, read, path, &pos);
 
+    std::size_t begin_col_ = 0, x_col_ = 0, y_col_ = 0;
+    std::optional<std::size_t> end_col_, known_col_;
+    std::vector<std::pair<std::size_t, std::size_t>> kept_;  // raw column -> output column
+    TableReadOptions read_;
+    std::size_t outside_ = 0;
+};
+
+}  // namespace
+
+Dataset stream_incidents(const std::string& path, const IncidentOptions& options, std::size_t chunk_bytes) {
+    auto rows = std::make_shared<IncidentRows>(path, options, chunk_bytes);
     Dataset ds;
     ds.kind = "incidents";
     ds.name = sanitize_dataset_name(options.name);
     ds.level = Level::kGrid;
-    const std::size_t n = raw.row_count();
-    Column code("code", ColumnType::kText);
-    Column year("year", ColumnType::kInt);
-    Column month("month", ColumnType::kInt);
-    Column begin("begin", ColumnType::kText);
-    Column end("end", ColumnType::kText);
-    Column known("known", ColumnType::kText);
-    std::size_t outside = 0;
-    for (std::size_t r = 0; r < n; ++r) {
-        auto date_of = [&](std::size_t col, bool required) -> std::optional<DateTime> {
-            const Column& c = raw.columns()[col];
-            if (c.is_missing(r)) {
-                if (required)
-                    throw field_error(path, data, delim, pos.offsets[r], col, "a date like 20-9-2017 17:30",
-                                      "an empty field");
-                return std::nullopt;
-            }
-            auto dt = parse_dutch_datetime(c.text_at(r));
-            if (!dt)
-                throw field_error(path, data, delim, pos.offsets[r], col, "a date like 20-9-2017 17:30",
-                                  quote_found(c.text_at(r)));
-            return dt;
-        };
-        const DateTime b = *date_of(begin_col, true);
-        year.push_int(b.year);
-        month.push_int(b.month);
-        begin.push_text(iso(b));
-        auto e = end_col ? date_of(*end_col, false) : std::nullopt;
-        if (e) {
-            end.push_text(iso(*e));
-        } else {
-            end.push_missing(Missing::kEmpty);
-        }
-        auto k = known_col ? date_of(*known_col, false) : std::nullopt;
-        if (k) {
-            known.push_text(iso(*k));
-        } else {
-            known.push_missing(Missing::kEmpty);
-        }
-        const Column& xs = raw.columns()[x_col];
-        const Column& ys = raw.columns()[y_col];
-        if (xs.type() == ColumnType::kText || ys.type() == ColumnType::kText) {
-            const std::size_t bad = xs.type() == ColumnType::kText ? x_col : y_col;
-            throw field_error(path, data, delim, pos.offsets[r], bad, "RD coordinates in metres",
-                              quote_found(raw.columns()[bad].to_text(r)));
-        }
-        if (xs.is_missing(r) || ys.is_missing(r)) {
-            code.push_missing(Missing::kEmpty);
-            continue;
-        }
-        const double x = xs.number_at(r);
-        const double y = ys.number_at(r);
-        if (x < 0 || x > 300000 || y < 289000 || y > 629000) {
-            ++outside;
-            code.push_missing(Missing::kEmpty);
-            continue;
-        }
-        code.push_text(grid_cell_of_point(x, y).code());
-    }
-    ds.table.add_column(std::move(code));
-    ds.table.add_column(std::move(year));
-    ds.table.add_column(std::move(month));
-    ds.table.add_column(std::move(begin));
-    ds.table.add_column(std::move(end));
-    ds.table.add_column(std::move(known));
-    for (const auto& [from, to] : kKept) {
-        if (auto i = index(from)) {
-            Column c = std::move(raw.columns()[*i]);
-            Column renamed(to, c.type());
-            renamed.reserve(n);
-            for (std::size_t r = 0; r < n; ++r) {
-                if (c.is_missing(r)) {
-                    renamed.push_missing(c.missing_reason(r));
-                } else {
-                    renamed.push_text(c.text_at(r));
-                }
-            }
-            ds.table.add_column(std::move(renamed));
-        }
-    }
-    std::vector<std::string> dropped;
-    for (const auto& nm : names) {
-        const bool kept =
-            std::any_of(kKept.begin(), kKept.end(), [&](const auto& p) { return p.first == nm; });
-        if (!kept && nm != "Begin-pleegdatum/tijd" && nm != "Eind-pleegdatum/tijd" &&
-            nm != "Kennisnamedatum/tijd") {
-            dropped.push_back(nm);
-        }
-    }
-    ds.meta["protected_columns_dropped"] = kProtected;
-    ds.meta["encoding"] = encoding;
-    ds.meta["dropped_columns"] = dropped;
-    ds.meta["location"] = "100 m grid cell of the RD coordinates (exact coordinates are not stored)";
-    ds.meta["coordinates_outside_nl"] = outside;
+    ds.meta["protected_columns_dropped"] = kProtected;  // known before a row is read
+    ds.table = rows->schema();
+    ds.rows = std::move(rows);
     return ds;
+}
+
+Dataset import_incidents(const std::string& path, const IncidentOptions& options) {
+    return collect_rows(stream_incidents(path, options));
 }
 
 }  // namespace wz

@@ -9,6 +9,7 @@
 #include "core/progress.hpp"
 #include "io/importers.hpp"
 #include "io/synth_sources.hpp"
+#include "io/text_chunks.hpp"
 #include "io/typed_table.hpp"
 
 namespace wz {
@@ -40,98 +41,239 @@ std::optional<std::string> canonical_code(std::string_view text) {
 
 }  // namespace
 
-Dataset import_indicators(const std::vector<std::string>& paths, const IndicatorOptions& options) {
-    if (paths.empty()) throw UsageError("import indicators: at least one file");
-    Dataset ds;
-    ds.kind = "indicators";
-    ds.name = sanitize_dataset_name(options.name);
-    std::vector<std::string> names;
-    Column code("code", ColumnType::kText);
-    Column year("year", ColumnType::kInt);
-    std::vector<Column> values;
-    std::optional<Level> level;
-    bool mixed = false;
-    nlohmann::json files = nlohmann::json::array();
-    for (const auto& path : paths) {
-        const std::optional<int> y = options.year ? options.year : year_in_name(path);
-        if (!y) throw UsageError(fmt::format("{}: no year in the file name; pass --year", path));
-        const std::string data = load_text(path, options.encoding);
-        const char delim = csv::sniff_delimiter(data);
-        csv::Reader reader(data, delim);
-        std::vector<csv::Field> fields;
-        if (!reader.next(fields) || fields.size() < 2) {
-            throw InputError(path, 1, 1, "a header 'code,ind001,ind002,...'", "no header with two or more columns");
+namespace {
+
+// The indicator files as a stream of row blocks: each file read a chunk of whole records at a time
+// (io/text_chunks.hpp), parsed into typed columns, checked (codes, duplicates, numbers) and converted;
+// memory is bounded by a chunk and a block, not by the files.
+class IndicatorRows final : public RowBlocks {
+  public:
+    IndicatorRows(std::vector<std::string> paths, IndicatorOptions options, std::size_t chunk_bytes)
+        : paths_(std::move(paths)), options_(std::move(options)), chunk_bytes_(chunk_bytes) {
+        if (paths_.empty()) throw UsageError("import indicators: at least one file");
+        for (const auto& path : paths_) {
+            const std::optional<int> y = options_.year ? options_.year : year_in_name(path);
+            if (!y) throw UsageError(fmt::format("{}: no year in the file name; pass --year", path));
+            years_.push_back(*y);
         }
-        std::vector<std::string> header;
-        for (const auto& f : fields) header.emplace_back(trim(f.text));
-        const std::string first = header[0];
-        if (first != "code" && first != "C28992R100" && first != "cell") {
-            throw InputError(path, 1, 1, "the code column first ('code')", quote_found(first));
-        }
-        header[0] = "code";
-        if (names.empty()) {
-            names = header;
-            for (std::size_t c = 1; c < names.size(); ++c) {
-                if (names[c].empty()) throw InputError(path, 1, fields[c].column, "an indicator name", "an empty header field");
-                values.emplace_back(names[c], ColumnType::kReal);
+        // The columns from the first file's header (every file must have the same).
+        open(0);
+        schema_.add_column("code", ColumnType::kText);
+        schema_.add_column("year", ColumnType::kInt);
+        for (std::size_t c = 1; c < names_.size(); ++c) schema_.add_column(names_[c], ColumnType::kReal);
+    }
+
+    const Table& schema() const { return schema_; }
+
+    bool next(Table& block, std::size_t max_rows) override {
+        std::vector<Column>& out = block.columns();
+        const std::size_t nv = names_.size() - 1;
+        while (block.row_count() < max_rows) {
+            if (row_ >= raw_.row_count() && !next_chunk()) break;
+            const std::size_t take = std::min(max_rows - block.row_count(), raw_.row_count() - row_);
+            for (std::size_t r = row_; r < row_ + take; ++r) {
+                out[0].push_text(codes_[r]);
+                out[1].push_int(years_[file_]);
             }
-        } else if (header != names) {
-            throw InputError(path, 1, 1, fmt::format("the same columns as {} ({} columns)", paths.front(), names.size()),
-                             fmt::format("{} columns starting {}", header.size(), quote_found(fmt::format("{}", fmt::join(header, ",")))));
+            for (std::size_t c = 0; c < nv; ++c)
+                out[c + 2].append_block(values_[c].data() + row_, status_[c].data() + row_, take);
+            row_ += take;
         }
+        return block.row_count() > 0;
+    }
+
+    void finish(Dataset& ds) override {
+        if (!mixed_) ds.level = level_;
+        ds.meta["files"] = files_;
+        ds.meta["indicators"] = names_.size() - 1;
+    }
+
+    std::vector<StreamedInput> inputs() const override { return inputs_; }
+
+  private:
+    // Opens file f and reads its header (the same columns as the first file's).
+    void open(std::size_t f) {
+        file_ = f;
+        const std::string& path = paths_[f];
+        chunks_ = std::make_unique<TextChunks>(path, options_.encoding, chunk_bytes_);
+        seen_.clear();
+        file_rows_ = 0;
+        header_pending_ = true;
+        if (!read_chunk()) {
+            throw InputError(path, 1, 1, "a header 'code,ind001,ind002,...'", "an empty file");
+        }
+    }
+
+    // Parses text_ when it holds records not yet parsed; true when that gave rows.
+    bool parse_pending() {
+        if (!unparsed_) return false;
+        unparsed_ = false;
+        if (!progress_)  // one step per file, as when files were read whole
+            progress_ = std::make_unique<ProgressStep>("parsing " + paths_[file_], chunks_->file_bytes(), "bytes");
+        try {
+            parse_chunk();
+        } catch (const InputError& e) {
+            TextChunks::rethrow_in_file(e, first_line_);
+        }
+        return raw_.row_count() > 0;
+    }
+
+    // Reads the next chunk of the current file into text_ (and its header when it is the first).
+    bool read_chunk() {
+        if (!chunks_->next(text_, first_line_)) return false;
+        unparsed_ = true;
+        if (header_pending_) {
+            header_pending_ = false;
+            delim_ = csv::sniff_delimiter(text_);
+            csv::Reader reader(text_, delim_);
+            std::vector<csv::Field> fields;
+            const std::string& path = paths_[file_];
+            if (!reader.next(fields) || fields.size() < 2) {
+                throw InputError(path, 1, 1, "a header 'code,ind001,ind002,...'",
+                                 "no header with two or more columns");
+            }
+            std::vector<std::string> header;
+            for (const auto& fd : fields) header.emplace_back(trim(fd.text));
+            const std::string first = header[0];
+            if (first != "code" && first != "C28992R100" && first != "cell") {
+                throw InputError(path, 1, 1, "the code column first ('code')", quote_found(first));
+            }
+            header[0] = "code";
+            if (names_.empty()) {
+                for (std::size_t c = 1; c < header.size(); ++c) {
+                    if (header[c].empty())
+                        throw InputError(path, 1, fields[c].column, "an indicator name", "an empty header field");
+                }
+                names_ = header;
+            } else if (header != names_) {
+                throw InputError(path, 1, 1,
+                                 fmt::format("the same columns as {} ({} columns)", paths_.front(), names_.size()),
+                                 fmt::format("{} columns starting {}", header.size(),
+                                             quote_found(fmt::format("{}", fmt::join(header, ",")))));
+            }
+            // The records start after the header.
+            const std::size_t skip = reader.offset();
+            text_ = text_.substr(skip);
+            first_line_ += reader.next_line() - 1;
+        }
+        return true;
+    }
+
+    // Parses the next chunk (of this file or the next) into raw_/codes_/values_; false after the last file.
+    bool next_chunk() {
+        for (;;) {
+            if (parse_pending()) return true;
+            if (chunks_ && read_chunk()) continue;
+            // The end of a file.
+            if (chunks_) {
+                inputs_.push_back({paths_[file_], chunks_->sha256(), chunks_->bytes_read()});
+                files_.push_back({{"file", paths_[file_]}, {"year", years_[file_]}, {"rows", file_rows_}});
+                chunks_.reset();
+                if (progress_) progress_->finish();
+                progress_.reset();
+                reported_ = 0;
+            }
+            if (file_ + 1 >= paths_.size()) return false;
+            open(file_ + 1);
+        }
+    }
+
+    // The records of text_ (lines counted from 1 at its start) into typed columns, checked.
+    void parse_chunk() {
+        const std::string& path = paths_[file_];
+        csv::Reader reader(text_, delim_);
         TableReadOptions read;
-        read.cells = CellRules{delim == ';', false, false};
+        read.cells = CellRules{delim_ == ';', false, false};
         read.text_columns = {"code"};
+        read.report_progress = false;  // this stream's own "parsing FILE" step
         RecordPositions pos;
-        Table raw = read_typed_records(reader, header, read, path, &pos);
-        for (std::size_t c = 1; c < header.size(); ++c) {
-            if (raw.columns()[c].type() != ColumnType::kReal && raw.columns()[c].type() != ColumnType::kInt) {
+        raw_ = read_typed_records(reader, names_, read, path, &pos);
+        row_ = 0;
+        const std::size_t n = raw_.row_count();
+        for (std::size_t c = 1; c < names_.size(); ++c) {
+            if (raw_.columns()[c].type() != ColumnType::kReal && raw_.columns()[c].type() != ColumnType::kInt) {
                 // A column with text somewhere: name the first offending row.
-                const Column& col = raw.columns()[c];
+                const Column& col = raw_.columns()[c];
                 for (std::size_t r = 0; r < col.size(); ++r) {
-                    if (!col.is_missing(r) && !csv::parse_number(col.text_at(r), delim == ';')) {
-                        throw field_error(path, data, delim, pos.offsets[r], c, fmt::format("a number in column '{}'", header[c]),
-                                          quote_found(col.text_at(r)));
+                    if (!col.is_missing(r) && !csv::parse_number(col.text_at(r), delim_ == ';')) {
+                        throw field_error(path, text_, delim_, pos.offsets[r], c,
+                                          fmt::format("a number in column '{}'", names_[c]), quote_found(col.text_at(r)));
                     }
                 }
             }
         }
-        std::unordered_set<std::string> seen;
-        const Column& codes = raw.columns()[0];
-        code.reserve(code.size() + raw.row_count());
-        for (std::size_t r = 0; r < raw.row_count(); ++r) {
-            if (r % 4096 == 4095) check_cancelled();
+        const Column& codes = raw_.columns()[0];
+        codes_.resize(n);
+        for (std::size_t r = 0; r < n; ++r) {
             auto cc = codes.is_missing(r) ? std::nullopt : canonical_code(codes.text_at(r));
             if (!cc) {
-                throw field_error(path, data, delim, pos.offsets[r], 0, "a cell code like E1993N3660 or an area code",
+                throw field_error(path, text_, delim_, pos.offsets[r], 0, "a cell code like E1993N3660 or an area code",
                                   quote_found(codes.is_missing(r) ? "" : codes.text_at(r)));
             }
-            if (!seen.insert(*cc).second) throw field_error(path, data, delim, pos.offsets[r], 0, "each code once per file", quote_found(*cc) + " again");
+            if (!seen_.insert(*cc).second)
+                throw field_error(path, text_, delim_, pos.offsets[r], 0, "each code once per file", quote_found(*cc) + " again");
             const auto l = level_of_code(*cc);
-            if (level && l != level) mixed = true;
-            level = l;
-            code.push_text(std::move(*cc));
-            year.push_int(*y);
+            if (level_ && l != level_) mixed_ = true;
+            level_ = l;
+            codes_[r] = std::move(*cc);
         }
-        // The values column by column (contiguous copies; a cancel is seen after each column).
-        std::vector<double> converted;
-        for (std::size_t c = 1; c < header.size(); ++c) {
-            check_cancelled();
-            const Column& src = raw.columns()[c];
-            const std::size_t n = src.size();
-            converted.resize(n);
-            for (std::size_t r = 0; r < n; ++r) converted[r] = src.number_at(r);  // NaN where missing
-            values[c - 1].append_block(converted.data(), src.status().data(), n);
+        const std::size_t nv = names_.size() - 1;
+        values_.resize(nv);
+        status_.resize(nv);
+        for (std::size_t c = 0; c < nv; ++c) {
+            const Column& src = raw_.columns()[c + 1];
+            values_[c].resize(n);
+            for (std::size_t r = 0; r < n; ++r) values_[c][r] = src.number_at(r);  // NaN where missing
+            status_[c].assign(src.status().begin(), src.status().end());
         }
-        files.push_back({{"file", path}, {"year", *y}, {"rows", raw.row_count()}});
+        file_rows_ += n;
+        if (progress_) progress_->advance(chunks_->bytes_read() - reported_);
+        reported_ = chunks_->bytes_read();
+        check_cancelled();
     }
-    ds.table.add_column(std::move(code));
-    ds.table.add_column(std::move(year));
-    for (auto& v : values) ds.table.add_column(std::move(v));
-    if (!mixed) ds.level = level;
-    ds.meta["files"] = files;
-    ds.meta["indicators"] = names.size() - 1;
+
+    std::vector<std::string> paths_;
+    IndicatorOptions options_;
+    std::size_t chunk_bytes_;
+    std::vector<int> years_;
+    std::uint64_t reported_ = 0;
+    Table schema_;
+    std::vector<std::string> names_;  // the header ("code", indicators...)
+    std::size_t file_ = 0;
+    std::unique_ptr<TextChunks> chunks_;
+    std::string_view text_;
+    long first_line_ = 1;
+    bool header_pending_ = false, unparsed_ = false;
+    char delim_ = ',';
+    Table raw_;
+    std::size_t row_ = 0;
+    std::vector<std::string> codes_;
+    std::vector<std::vector<double>> values_;
+    std::vector<std::vector<std::uint8_t>> status_;
+    std::unordered_set<std::string> seen_;
+    std::size_t file_rows_ = 0;
+    std::optional<Level> level_;
+    bool mixed_ = false;
+    nlohmann::json files_ = nlohmann::json::array();
+    std::vector<StreamedInput> inputs_;
+    std::unique_ptr<ProgressStep> progress_;
+};
+
+}  // namespace
+
+Dataset stream_indicators(const std::vector<std::string>& paths, const IndicatorOptions& options,
+                          std::size_t chunk_bytes) {
+    auto rows = std::make_shared<IndicatorRows>(paths, options, chunk_bytes);
+    Dataset ds;
+    ds.kind = "indicators";
+    ds.name = sanitize_dataset_name(options.name);
+    ds.table = rows->schema();
+    ds.rows = std::move(rows);
     return ds;
+}
+
+Dataset import_indicators(const std::vector<std::string>& paths, const IndicatorOptions& options) {
+    return collect_rows(stream_indicators(paths, options));
 }
 
 Dataset import_indicator_meta(const std::string& path, csv::Encoding encoding) {

@@ -5,7 +5,6 @@
 #include <fmt/ranges.h>
 #include <gdal_priv.h>
 #include <ogrsf_frmts.h>
-#include <sodium.h>
 #include <sqlite3.h>
 #include <sys/file.h>
 #include <unistd.h>
@@ -15,19 +14,25 @@
 #include <bit>
 #include <chrono>
 #include <cmath>
+#include <condition_variable>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
+#include <deque>
+#include <exception>
 #include <filesystem>
 #include <fstream>
 #include <limits>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
+#include <thread>
 
 #include "core/error.hpp"
 #include "core/progress.hpp"
 #include "io/store_guard.hpp"
+#include "io/text_chunks.hpp"
 #include "wijkzicht/version.hpp"
 
 namespace wz {
@@ -307,81 +312,198 @@ bool any_missing(const Column& col, std::size_t r0, std::size_t n) {
     return std::any_of(st, st + n, [](std::uint8_t v) { return v != 0; });
 }
 
-// Writes every column in blocks of `block_rows` rows: int64 or double values (0 or NaN where missing)
-// or length-prefixed text (uint32 length, bytes), and the status bytes (NULL when none is missing).
-void write_blocks(sqlite3* db, const Dataset& ds, std::size_t block_rows, ProgressStep& progress) {
+// Writes rows [r0, r0 + n) of every column as block `block`: int64 or double values (0 or NaN where
+// missing) or length-prefixed text (uint32 length, bytes), and the status bytes (NULL when none is missing).
+void write_column_blocks(sqlite3_stmt* ins, sqlite3* db, const std::string& dataset, const Table& t,
+                         std::size_t r0, std::size_t n, std::int64_t block, std::vector<unsigned char>& buf) {
     constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-    const Table& t = ds.table;
-    const std::size_t rows = t.row_count();
-    Stmt ins = prepare(
-        db, "INSERT INTO wz_blocks(dataset, column_name, block, \"values\", status) VALUES (?,?,?,?,?)");
-    std::vector<unsigned char> buf;
     for (const Column& col : t.columns()) {
-        std::int64_t block = 0;
-        for (std::size_t r0 = 0; r0 < rows; r0 += block_rows, ++block) {
-            const std::size_t n = std::min(block_rows, rows - r0);
-            progress.advance(n);
-            const bool missing = any_missing(col, r0, n);
-            const void* data = nullptr;
-            std::size_t bytes = 0;
-            switch (col.type()) {
-                case ColumnType::kReal:
-                    data = col.reals().data() + r0;
-                    bytes = n * sizeof(double);
-                    if (missing) {  // missing values are written as NaN
-                        buf.resize(bytes);
-                        std::memcpy(buf.data(), data, bytes);
-                        const std::uint8_t* st = col.status().data() + r0;
-                        for (std::size_t i = 0; i < n; ++i) {
-                            if (st[i] != 0)
-                                std::memcpy(buf.data() + i * sizeof(double), &kNaN, sizeof(double));
-                        }
-                        data = buf.data();
-                    }
-                    break;
-                case ColumnType::kInt:
-                    data = col.ints().data() + r0;
-                    bytes = n * sizeof(std::int64_t);
-                    if (missing) {  // missing values are written as 0
-                        buf.resize(bytes);
-                        std::memcpy(buf.data(), data, bytes);
-                        const std::uint8_t* st = col.status().data() + r0;
-                        for (std::size_t i = 0; i < n; ++i) {
-                            if (st[i] != 0)
-                                std::memset(buf.data() + i * sizeof(std::int64_t), 0, sizeof(std::int64_t));
-                        }
-                        data = buf.data();
-                    }
-                    break;
-                case ColumnType::kText: {
-                    buf.clear();
+        const bool missing = any_missing(col, r0, n);
+        const void* data = nullptr;
+        std::size_t bytes = 0;
+        switch (col.type()) {
+            case ColumnType::kReal:
+                data = col.reals().data() + r0;
+                bytes = n * sizeof(double);
+                if (missing) {  // missing values are written as NaN
+                    buf.resize(bytes);
+                    std::memcpy(buf.data(), data, bytes);
+                    const std::uint8_t* st = col.status().data() + r0;
                     for (std::size_t i = 0; i < n; ++i) {
-                        const std::string& v = col.text_at(r0 + i);
-                        const auto len =
-                            col.is_missing(r0 + i) ? std::uint32_t{0} : static_cast<std::uint32_t>(v.size());
-                        unsigned char head[4];
-                        std::memcpy(head, &len, 4);
-                        buf.insert(buf.end(), head, head + 4);
-                        if (len > 0) buf.insert(buf.end(), v.begin(), v.end());
+                        if (st[i] != 0) std::memcpy(buf.data() + i * sizeof(double), &kNaN, sizeof(double));
                     }
                     data = buf.data();
-                    bytes = buf.size();
-                    break;
                 }
+                break;
+            case ColumnType::kInt:
+                data = col.ints().data() + r0;
+                bytes = n * sizeof(std::int64_t);
+                if (missing) {  // missing values are written as 0
+                    buf.resize(bytes);
+                    std::memcpy(buf.data(), data, bytes);
+                    const std::uint8_t* st = col.status().data() + r0;
+                    for (std::size_t i = 0; i < n; ++i) {
+                        if (st[i] != 0)
+                            std::memset(buf.data() + i * sizeof(std::int64_t), 0, sizeof(std::int64_t));
+                    }
+                    data = buf.data();
+                }
+                break;
+            case ColumnType::kText: {
+                buf.clear();
+                for (std::size_t i = 0; i < n; ++i) {
+                    const std::string& v = col.text_at(r0 + i);
+                    const auto len =
+                        col.is_missing(r0 + i) ? std::uint32_t{0} : static_cast<std::uint32_t>(v.size());
+                    unsigned char head[4];
+                    std::memcpy(head, &len, 4);
+                    buf.insert(buf.end(), head, head + 4);
+                    if (len > 0) buf.insert(buf.end(), v.begin(), v.end());
+                }
+                data = buf.data();
+                bytes = buf.size();
+                break;
             }
-            bind_text(ins.get(), 1, ds.name);
-            bind_text(ins.get(), 2, col.name());
-            sqlite3_bind_int64(ins.get(), 3, block);
-            sqlite3_bind_blob64(ins.get(), 4, data, bytes, SQLITE_STATIC);
-            if (missing) {
-                sqlite3_bind_blob64(ins.get(), 5, col.status().data() + r0, n, SQLITE_STATIC);
-            } else {
-                sqlite3_bind_null(ins.get(), 5);
-            }
-            step_done(db, ins.get());
         }
+        bind_text(ins, 1, dataset);
+        bind_text(ins, 2, col.name());
+        sqlite3_bind_int64(ins, 3, block);
+        sqlite3_bind_blob64(ins, 4, data, bytes, SQLITE_STATIC);
+        if (missing) {
+            sqlite3_bind_blob64(ins, 5, col.status().data() + r0, n, SQLITE_STATIC);
+        } else {
+            sqlite3_bind_null(ins, 5);
+        }
+        step_done(db, ins);
     }
 }
+
+const char* const kInsertBlock =
+    "INSERT INTO wz_blocks(dataset, column_name, block, \"values\", status) VALUES (?,?,?,?,?)";
+
+// Writes every column in blocks of `block_rows` rows (see write_column_blocks).
+void write_blocks(sqlite3* db, const Dataset& ds, std::size_t block_rows, ProgressStep& progress) {
+    const Table& t = ds.table;
+    const std::size_t rows = t.row_count();
+    Stmt ins = prepare(db, kInsertBlock);
+    std::vector<unsigned char> buf;
+    std::int64_t block = 0;
+    for (std::size_t r0 = 0; r0 < rows; r0 += block_rows, ++block) {
+        const std::size_t n = std::min(block_rows, rows - r0);
+        progress.advance(n * t.column_count());
+        write_column_blocks(ins.get(), db, ds.name, t, r0, n, block, buf);
+    }
+}
+
+// The rows of a streaming source, produced on a thread of their own one block ahead of the writer, so
+// that reading and checking the input overlap with writing the store (two buffers, reused).
+class PrefetchedBlocks {
+  public:
+    PrefetchedBlocks(RowBlocks& source, const Table& schema, std::size_t max_rows)
+        : source_(source), max_rows_(max_rows), slots_{schema, schema} {
+        for (Table& t : slots_) {
+            t.clear_rows();
+            free_.push_back(&t);
+        }
+        thread_ = std::thread([this, context = current_job()] { produce(context); });
+    }
+    ~PrefetchedBlocks() {
+        {
+            const std::lock_guard<std::mutex> lock(m_);
+            stop_ = true;
+        }
+        cv_.notify_all();
+        thread_.join();
+    }
+    PrefetchedBlocks(const PrefetchedBlocks&) = delete;
+    PrefetchedBlocks& operator=(const PrefetchedBlocks&) = delete;
+
+    // The next block (valid until the next call), nullptr after the last; rethrows the source's error.
+    const Table* next() {
+        std::unique_lock<std::mutex> lock(m_);
+        if (held_ != nullptr) {
+            free_.push_back(held_);
+            held_ = nullptr;
+            cv_.notify_all();
+        }
+        cv_.wait(lock, [&] { return !full_.empty() || done_ || error_; });
+        if (error_) std::rethrow_exception(error_);
+        if (full_.empty()) return nullptr;
+        held_ = full_.front();
+        full_.pop_front();
+        return held_;
+    }
+
+  private:
+    void produce(const JobContext& context) {
+        const JobScope scope(context);  // the job's cancel token and progress sink on this thread too
+        try {
+            for (;;) {
+                Table* t = nullptr;
+                {
+                    std::unique_lock<std::mutex> lock(m_);
+                    cv_.wait(lock, [&] { return !free_.empty() || stop_; });
+                    if (stop_) return;
+                    t = free_.back();
+                    free_.pop_back();
+                }
+                t->clear_rows();
+                const bool more = source_.next(*t, max_rows_);
+                {
+                    const std::lock_guard<std::mutex> lock(m_);
+                    if (more) {
+                        full_.push_back(t);
+                    } else {
+                        free_.push_back(t);
+                        done_ = true;
+                    }
+                }
+                cv_.notify_all();
+                if (!more) return;
+            }
+        } catch (...) {
+            {
+                const std::lock_guard<std::mutex> lock(m_);
+                error_ = std::current_exception();
+            }
+            cv_.notify_all();
+        }
+    }
+
+    RowBlocks& source_;
+    std::size_t max_rows_;
+    std::array<Table, 2> slots_;
+    std::mutex m_;
+    std::condition_variable cv_;
+    std::vector<Table*> free_;
+    std::deque<Table*> full_;
+    Table* held_ = nullptr;
+    bool done_ = false, stop_ = false;
+    std::exception_ptr error_;
+    std::thread thread_;
+};
+
+// What the catalogue needs of a streamed dataset, gathered block by block.
+struct StreamStats {
+    std::size_t rows = 0;
+    std::vector<std::array<std::size_t, kMissingKinds>> missing;  // per column, per reason
+    std::set<std::int64_t> years;
+    void add(const Table& t, std::size_t r0, std::size_t n) {
+        missing.resize(t.column_count());
+        for (std::size_t c = 0; c < t.column_count(); ++c) {
+            const std::uint8_t* st = t.columns()[c].status().data() + r0;
+            for (std::size_t i = 0; i < n; ++i)
+                if (st[i] != 0) ++missing[c][st[i] < kMissingKinds ? st[i] : 0];
+        }
+        for (const char* name : {"year", "from_year", "to_year"}) {
+            const Column* col = t.find(name);
+            if (col == nullptr || col->type() != ColumnType::kInt) continue;
+            for (std::size_t i = r0; i < r0 + n; ++i)
+                if (!col->is_missing(i)) years.insert(col->int_at(i));
+        }
+        rows += n;
+    }
+};
 
 // Writes the rows of the dataset into its attribute table ds_<name> and the reasons of missing values
 // other than 'empty' into wz_missing.
@@ -438,28 +560,12 @@ void write_rows(sqlite3* db, const Dataset& ds, ProgressStep& progress) {
     register_attributes(db, table, fmt::format("wijkzicht dataset {} ({})", ds.name, ds.kind));
 }
 
-void write_dataset(sqlite3* db, const Dataset& ds, std::int64_t run_id, const StoreOptions& options,
-                   ProgressStep& progress) {
-    drop_dataset(db, ds.name);
+// The catalogue rows of a dataset just written: its columns (with their missing counts) and its entry.
+void write_catalogue(sqlite3* db, const Dataset& ds, std::int64_t run_id, std::size_t rows,
+                     const std::vector<std::size_t>& missing_per_column,
+                     const std::vector<std::int64_t>& years, bool blocks,
+                     const std::array<std::size_t, kMissingKinds>& reason_counts) {
     const Table& t = ds.table;
-    t.check_shape();
-    const std::size_t rows = t.row_count();
-    const bool blocks = rows > options.block_threshold_rows;
-    nlohmann::json reasons = nlohmann::json::object();
-    if (blocks) {
-        write_blocks(db, ds, std::max<std::size_t>(options.block_rows, 1), progress);
-        std::array<std::size_t, kMissingKinds> counts{};
-        for (const Column& col : t.columns()) {
-            for (std::uint8_t v : col.status()) ++counts[v < kMissingKinds ? v : 0];
-        }
-        for (int k = 2; k < kMissingKinds; ++k) {  // 'empty' (1) is not counted, as in wz_missing
-            if (counts[static_cast<std::size_t>(k)] > 0)
-                reasons[std::string(missing_name(static_cast<Missing>(k)))] =
-                    counts[static_cast<std::size_t>(k)];
-        }
-    } else {
-        write_rows(db, ds, progress);
-    }
     Stmt cols =
         prepare(db,
                 "INSERT INTO wz_dataset_columns(dataset, position, name, type, unit, description, missing) "
@@ -472,10 +578,15 @@ void write_dataset(sqlite3* db, const Dataset& ds, std::int64_t run_id, const St
         bind_text(cols.get(), 4, std::string(column_type_name(col.type())));
         bind_text(cols.get(), 5, col.unit);
         bind_text(cols.get(), 6, col.description);
-        sqlite3_bind_int64(cols.get(), 7, static_cast<sqlite3_int64>(col.missing_count()));
+        sqlite3_bind_int64(cols.get(), 7, static_cast<sqlite3_int64>(missing_per_column[c]));
         step_done(db, cols.get());
     }
-    nlohmann::json years = dataset_years(t);
+    nlohmann::json reasons = nlohmann::json::object();
+    for (int k = 2; k < kMissingKinds; ++k) {  // 'empty' (1) is not counted, as in wz_missing
+        if (reason_counts[static_cast<std::size_t>(k)] > 0)
+            reasons[std::string(missing_name(static_cast<Missing>(k)))] =
+                reason_counts[static_cast<std::size_t>(k)];
+    }
     Stmt cat = prepare(db,
                        "INSERT INTO wz_datasets(name, kind, level, row_count, years, meta, run_id, storage, "
                        "missing_reasons) VALUES (?,?,?,?,?,?,?,?,?)");
@@ -483,12 +594,111 @@ void write_dataset(sqlite3* db, const Dataset& ds, std::int64_t run_id, const St
     bind_text(cat.get(), 2, ds.kind);
     if (ds.level) bind_text(cat.get(), 3, std::string(level_name(*ds.level)));
     sqlite3_bind_int64(cat.get(), 4, static_cast<sqlite3_int64>(rows));
-    bind_text(cat.get(), 5, years.dump());
+    bind_text(cat.get(), 5, nlohmann::json(years).dump());
     bind_text(cat.get(), 6, ds.meta.dump());
     sqlite3_bind_int64(cat.get(), 7, run_id);
     bind_text(cat.get(), 8, blocks ? "blocks" : "rows");
     if (blocks) bind_text(cat.get(), 9, reasons.dump());
     step_done(db, cat.get());
+}
+
+// A streamed dataset: its rows come block by block from its source (on a thread of its own) and go
+// straight into wz_blocks, re-cut to blocks of `block_rows`; a dataset that ends up no larger than the
+// threshold is written as rows like any other.
+void write_streamed_dataset(sqlite3* db, const Dataset& ds, std::int64_t run_id, const StoreOptions& options,
+                            ProgressStep& progress) {
+    drop_dataset(db, ds.name);
+    const std::size_t block_rows = std::max<std::size_t>(options.block_rows, 1);
+    Table staging = ds.table;  // rows not yet written
+    staging.clear_rows();
+    StreamStats stats;
+    bool blocks = false;
+    std::int64_t block = 0;
+    Stmt ins;
+    std::vector<unsigned char> buf;
+    const auto write = [&](const Table& t, std::size_t r0, std::size_t n) {
+        if (!ins) ins = prepare(db, kInsertBlock);
+        write_column_blocks(ins.get(), db, ds.name, t, r0, n, block++, buf);
+        stats.add(t, r0, n);
+    };
+    // Writes the staged rows in whole blocks (all of them when `last`), keeping the rest staged.
+    const auto flush = [&](bool last) {
+        const std::size_t n = staging.row_count();
+        std::size_t r0 = 0;
+        for (; r0 + block_rows <= n || (last && r0 < n); r0 += block_rows)
+            write(staging, r0, std::min(block_rows, n - r0));
+        if (r0 == 0) return;
+        if (r0 >= n) {
+            staging.clear_rows();
+            return;
+        }
+        Table rest = ds.table;
+        rest.clear_rows();
+        append_rows(rest, staging, r0, n - r0);
+        staging = std::move(rest);
+    };
+    {
+        PrefetchedBlocks source(*ds.rows, ds.table, block_rows);
+        while (const Table* b = source.next()) {
+            b->check_shape();
+            const std::size_t n = b->row_count();
+            if (blocks && staging.row_count() == 0 && n == block_rows) {
+                write(*b, 0, n);  // the common case: a whole block, written without a copy
+            } else {
+                append_rows(staging, *b, 0, n);
+                if (!blocks && staging.row_count() > options.block_threshold_rows) blocks = true;
+                if (blocks) flush(false);
+            }
+            progress.check();
+        }
+    }
+    Dataset info{ds.name, ds.kind, ds.level, Table(), ds.meta, nullptr};
+    ds.rows->finish(info);
+    if (blocks) {
+        flush(true);
+    } else {
+        info.table = std::move(staging);
+        write_rows(db, info, progress);
+        stats.add(info.table, 0, info.table.row_count());
+    }
+    info.table = ds.table;  // the columns, with their units and descriptions, for the catalogue
+    info.table.clear_rows();
+    stats.missing.resize(info.table.column_count());
+    std::vector<std::size_t> missing(info.table.column_count(), 0);
+    std::array<std::size_t, kMissingKinds> reasons{};
+    for (std::size_t c = 0; c < stats.missing.size(); ++c) {
+        for (std::size_t k = 1; k < kMissingKinds; ++k) {
+            missing[c] += stats.missing[c][k];
+            reasons[k] += stats.missing[c][k];
+        }
+    }
+    write_catalogue(db, info, run_id, stats.rows, missing, {stats.years.begin(), stats.years.end()}, blocks,
+                    reasons);
+}
+
+void write_dataset(sqlite3* db, const Dataset& ds, std::int64_t run_id, const StoreOptions& options,
+                   ProgressStep& progress) {
+    if (ds.rows) {
+        write_streamed_dataset(db, ds, run_id, options, progress);
+        return;
+    }
+    drop_dataset(db, ds.name);
+    const Table& t = ds.table;
+    t.check_shape();
+    const std::size_t rows = t.row_count();
+    const bool blocks = rows > options.block_threshold_rows;
+    std::array<std::size_t, kMissingKinds> counts{};
+    if (blocks) {
+        write_blocks(db, ds, std::max<std::size_t>(options.block_rows, 1), progress);
+        for (const Column& col : t.columns()) {
+            for (std::uint8_t v : col.status()) ++counts[v < kMissingKinds ? v : 0];
+        }
+    } else {
+        write_rows(db, ds, progress);
+    }
+    std::vector<std::size_t> missing;
+    for (const Column& col : t.columns()) missing.push_back(col.missing_count());
+    write_catalogue(db, ds, run_id, rows, missing, dataset_years(t), blocks, counts);
 }
 
 void record_area_layer(sqlite3* db, const AreaLayer& layer, std::int64_t run_id) {
@@ -869,27 +1079,9 @@ std::string utc_now() {
 }
 
 InputFile describe_input(const std::string& path) {
-    if (sodium_init() < 0) throw std::runtime_error("libsodium failed to initialise");
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw IoError(fmt::format("cannot open '{}'", path));
-    crypto_hash_sha256_state state;
-    crypto_hash_sha256_init(&state);
-    std::vector<char> buf(1 << 20);
-    std::uint64_t total = 0;
-    while (in) {
-        check_cancelled();
-        in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
-        const auto n = in.gcount();
-        if (n <= 0) break;
-        crypto_hash_sha256_update(&state, reinterpret_cast<const unsigned char*>(buf.data()),
-                                  static_cast<unsigned long long>(n));
-        total += static_cast<std::uint64_t>(n);
-    }
-    unsigned char digest[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256_final(&state, digest);
-    std::string hex;
-    for (unsigned char b : digest) hex += fmt::format("{:02x}", b);
-    return InputFile{path, hex, total};
+    std::uint64_t bytes = 0;
+    std::string hex = sha256_of_file(path, &bytes);
+    return InputFile{path, std::move(hex), bytes};
 }
 
 namespace {
@@ -912,6 +1104,27 @@ std::int64_t write_update(sqlite3* db, const StoreUpdate& update, const StoreOpt
         values, "values");
     for (const auto& ds : update.datasets) write_dataset(db, ds, run_id, options, progress);
     progress.check();
+    // Inputs read by streaming sources were hashed on the way; any other input left without a hash
+    // (recorded with an empty one) is hashed now.
+    {
+        Stmt set =
+            prepare(db, "UPDATE wz_run_inputs SET sha256=?, bytes=? WHERE run_id=? AND path=? AND sha256=''");
+        const auto record = [&](const std::string& path, const std::string& sha, std::uint64_t bytes) {
+            bind_text(set.get(), 1, sha);
+            sqlite3_bind_int64(set.get(), 2, static_cast<sqlite3_int64>(bytes));
+            sqlite3_bind_int64(set.get(), 3, run_id);
+            bind_text(set.get(), 4, path);
+            step_done(db, set.get());
+        };
+        for (const auto& ds : update.datasets)
+            if (ds.rows)
+                for (const StreamedInput& in : ds.rows->inputs()) record(in.path, in.sha256, in.bytes);
+        for (const InputFile& f : update.run.inputs) {
+            if (!f.sha256.empty()) continue;
+            const InputFile d = describe_input(f.path);
+            record(d.path, d.sha256, d.bytes);
+        }
+    }
     write_map_layers(db, update.map_layers, run_id);
     return run_id;
 }

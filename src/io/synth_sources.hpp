@@ -21,6 +21,12 @@ struct IndicatorOptions {
 // one numeric column per indicator (ind001, ...). All files must have the same columns. Gives one dataset
 // (code, year, indicators...). Each code once per year.
 Dataset import_indicators(const std::vector<std::string>& paths, const IndicatorOptions& options);
+// The same as a streaming dataset (Dataset::rows): the files are read, checked and converted a chunk of
+// `chunk_bytes` at a time while the store writes the rows, so memory is bounded by a chunk and a block.
+// The columns come from the first file's header, read here (errors in it are thrown here); every other
+// error is thrown while the store writes, which then rolls back.
+Dataset stream_indicators(const std::vector<std::string>& paths, const IndicatorOptions& options,
+                          std::size_t chunk_bytes = std::size_t{8} << 20);
 
 // Indicator metadata: id, name, dimension_lbm2 (won, bev, vrz, vei, fys), dimension_lbm3 (won, fys, vrz,
 // soc, onv), transform (identity, log, logit, sqrt). Dataset "indicator_meta".

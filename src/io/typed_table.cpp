@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <optional>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -796,12 +797,19 @@ Table read_typed_records(csv::Reader& reader, const std::vector<std::string>& na
     FastRecordParser fast_parser(types, options.cells, reader.data(), reader.delimiter());
     std::vector<Column>& columns = builder.columns();
     // Progress in bytes of the text, reported (and cancellation checked) every 16,384 records.
-    ProgressStep progress(fmt::format("parsing {}", source), reader.data().size(), "bytes");
+    // (A streaming importer reports its file itself: then only cancellation is checked here.)
+    std::optional<ProgressStep> progress;
+    if (options.report_progress)
+        progress.emplace(fmt::format("parsing {}", source), reader.data().size(), "bytes");
     std::size_t reported = reader.offset();
     std::size_t records = 0;
     const auto report = [&](std::size_t offset) {
         if ((++records & 16383U) != 0) return;
-        progress.advance(offset - reported);
+        if (progress) {
+            progress->advance(offset - reported);
+        } else {
+            check_cancelled();
+        }
         reported = offset;
     };
     while (more) {
@@ -831,7 +839,7 @@ Table read_typed_records(csv::Reader& reader, const std::vector<std::string>& na
             reader.line(), fields.size(), [&](std::size_t c) { return fields[c].text; },
             [&](std::size_t c) -> long { return c < fields.size() ? fields[c].column : 0; });
     }
-    progress.advance(reader.data().size() - reported);
+    if (progress) progress->advance(reader.data().size() - reported);
     return builder.take();
 }
 

@@ -34,6 +34,7 @@ struct TableReadOptions {
     bool skip_single_field_rows = false;    // footers such as "Bron: CBS" in StatLine exports
     std::size_t sample_rows = 1000;         // rows used to decide which columns are numeric
     bool fast_path = true;                  // false: every record through the general path (tests)
+    bool report_progress = true;            // a "parsing SOURCE" step (false: the caller reports)
 };
 
 // Reads every remaining record of `reader` into a table with the given column names. Numeric columns

@@ -2,13 +2,20 @@
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
+#include <tbb/blocked_range.h>
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/parallel_for.h>
 
 #include <cmath>
+#include <memory>
 #include <optional>
+#include <set>
 
 #include "core/error.hpp"
 #include "core/progress.hpp"
+#include "io/store.hpp"
 #include "jobs/json.hpp"
+#include "jobs/stored_indicators.hpp"
 
 namespace wz::jobs {
 namespace {
@@ -60,6 +67,89 @@ nlohmann::json model_json(const liveability::ModelReport& m) {
             {"cv_path", cv}};
 }
 
+// The rows of the indicator dataset whose (code, year) has respondents or sales: all the calibration
+// uses. A dataset stored in column blocks is read a block at a time (both cores, each with its own
+// reader) and only those rows are kept, so calibrating never holds the whole indicator table.
+Table indicator_rows_used(const std::string& store, const std::string& dataset, const Table* survey,
+                          const Table* sales) {
+    if (!stored_in_blocks(store, dataset)) return read_dataset(store, dataset).table;
+    std::set<std::pair<std::string, std::int64_t>> wanted;
+    for (const Table* t : {survey, sales}) {
+        if (t == nullptr || t->find("code") == nullptr || t->find("year") == nullptr) continue;
+        const Column& code = t->column("code");
+        const Column& year = t->column("year");
+        for (std::size_t r = 0; r < t->row_count(); ++r)
+            if (!code.is_missing(r) && !year.is_missing(r))
+                wanted.emplace(code.to_text(r), std::llround(year.number_at(r)));
+    }
+    const Table keys = read_dataset(store, dataset, {"code", "year"}).table;
+    const Column& code = keys.column("code");
+    const Column& year = keys.column("year");
+    std::vector<std::size_t> rows;
+    std::set<std::pair<std::string, std::int64_t>> taken;  // the first row of a (code, year), as calibrate
+    for (std::size_t r = 0; r < keys.row_count(); ++r) {
+        if (code.is_missing(r) || year.is_missing(r)) continue;
+        std::pair<std::string, std::int64_t> k{code.to_text(r), std::llround(year.number_at(r))};
+        if (wanted.count(k) != 0 && taken.insert(std::move(k)).second) rows.push_back(r);
+    }
+    Table out;
+    {
+        std::vector<std::string> c(rows.size());
+        std::vector<std::int64_t> y(rows.size());
+        for (std::size_t i = 0; i < rows.size(); ++i) {
+            c[i] = code.to_text(rows[i]);
+            y[i] = std::llround(year.number_at(rows[i]));
+        }
+        out.add_column(Column::of_texts("code", std::move(c)));
+        out.add_column(Column::of_ints("year", std::move(y)));
+    }
+    const DatasetBlockReader probe(store, dataset);
+    std::vector<std::string> columns;
+    for (const auto& name : probe.column_names())
+        if (name != "code" && name != "year" && probe.column_type(name) == ColumnType::kReal)
+            columns.push_back(name);
+    const std::size_t block_rows = probe.block_rows(), blocks = probe.block_count();
+    // Per block: the selected rows in it, [first, last) into `rows`.
+    std::vector<std::size_t> first(blocks + 1, rows.size());
+    for (std::size_t i = rows.size(); i-- > 0;) first[rows[i] / block_rows] = i;
+    for (std::size_t b = blocks; b-- > 0;) first[b] = std::min(first[b], first[b + 1]);
+    std::vector<std::vector<double>> values(columns.size(), std::vector<double>(rows.size()));
+    std::vector<std::vector<std::uint8_t>> status(columns.size(), std::vector<std::uint8_t>(rows.size(), 0));
+    ProgressStep step("calibrate: reading the indicators of respondents and sales", columns.size(),
+                      "columns");
+    struct Buffers {
+        std::unique_ptr<DatasetBlockReader> reader;
+        std::vector<double> v;
+        std::vector<std::uint8_t> st;
+    };
+    tbb::enumerable_thread_specific<Buffers> local;
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, columns.size(), 1),
+                      [&](const tbb::blocked_range<std::size_t>& br) {
+                          Buffers& buf = local.local();
+                          if (!buf.reader) buf.reader = std::make_unique<DatasetBlockReader>(store, dataset);
+                          buf.v.resize(block_rows);
+                          buf.st.resize(block_rows);
+                          for (std::size_t c = br.begin(); c != br.end(); ++c) {
+                              for (std::size_t b = 0; b < blocks; ++b) {
+                                  if (first[b] == first[b + 1]) continue;
+                                  check_cancelled();
+                                  const bool some_missing =
+                                      buf.reader->read_real_block(columns[c], b, buf.v.data(), buf.st.data());
+                                  for (std::size_t i = first[b]; i < first[b + 1]; ++i) {
+                                      const std::size_t at = rows[i] - b * block_rows;
+                                      values[c][i] = buf.v[at];
+                                      if (some_missing) status[c][i] = buf.st[at];
+                                  }
+                              }
+                              step.advance();
+                          }
+                      });
+    local.clear();  // the readers' read locks end here
+    for (std::size_t c = 0; c < columns.size(); ++c)
+        out.add_column(Column::of_reals(columns[c], std::move(values[c]), std::move(status[c])));
+    return out;
+}
+
 }  // namespace
 
 CalibrateResult calibrate_from_store(const std::string& store, const CalibrateOptions& a) {
@@ -81,13 +171,15 @@ CalibrateResult calibrate_from_store(const std::string& store, const CalibrateOp
     std::optional<Dataset> survey, sales;
     if (use_survey) survey = read_dataset(store, a.survey);
     if (use_sales) sales = read_dataset(store, a.sales);
-    const Dataset indicators = read_dataset(store, a.indicators);
-    spdlog::info("calibrating from {} indicator rows{}{}", indicators.table.row_count(),
+    const Table used = indicator_rows_used(store, a.indicators, survey ? &survey->table : nullptr,
+                                           sales ? &sales->table : nullptr);
+    spdlog::info("calibrating from {} indicator rows (the cell-years with respondents or sales){}{}",
+                 used.row_count(),
                  survey ? fmt::format(", {} survey respondents", survey->table.row_count()) : "",
                  sales ? fmt::format(", {} sales", sales->table.row_count()) : "");
     const ProgressStep step("calibrate: fitting the models");
-    out.calibration = liveability::calibrate_weights(
-        indicators.table, meta.table, survey ? &survey->table : nullptr, sales ? &sales->table : nullptr, o);
+    out.calibration = liveability::calibrate_weights(used, meta.table, survey ? &survey->table : nullptr,
+                                                     sales ? &sales->table : nullptr, o);
     const liveability::Calibration& cal = out.calibration;
     nlohmann::json dims = nlohmann::json::array();
     for (const auto& d : cal.dimensions) {

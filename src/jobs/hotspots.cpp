@@ -327,7 +327,17 @@ StoreHotspotResult hotspots_of_store(const StoreHotspotOptions& s, HotspotOption
         throw UsageError(fmt::format("--name: letters, digits and '_' only, starting with a letter ('{}')",
                                      sanitize_dataset_name(out.name)));
     // The values: one per code for the year.
-    const auto found = find_dataset(s.store, dataset);
+    // Only the columns used: code, year and the variable where the dataset has them (a dataset of events
+    // can be large).
+    std::vector<std::string> wanted;
+    for (const auto& d : store_inventory(s.store).value("datasets", nlohmann::json::array())) {
+        if (d.value("name", "") != dataset) continue;
+        for (const auto& c : d.value("columns", nlohmann::json::array())) {
+            const std::string name = c.value("name", "");
+            if (name == "code" || name == "year" || name == s.variable) wanted.push_back(name);
+        }
+    }
+    const auto found = find_dataset(s.store, dataset, wanted);
     if (!found)
         throw NotFoundError(
             fmt::format("the store has no dataset '{}' (wijkzicht info lists them)", dataset));
@@ -336,7 +346,28 @@ StoreHotspotResult hotspots_of_store(const StoreHotspotOptions& s, HotspotOption
     const Column* year = t.find("year");
     const Column* value = t.find(s.variable);
     if (code == nullptr) throw UsageError(fmt::format("dataset '{}' has no column 'code'", dataset));
-    if (value == nullptr || value->type() == ColumnType::kText) {
+    std::unordered_map<std::string, double> by_code;
+    if (s.variable == "count" && value == nullptr) {
+        // Events (e.g. incidents, one row each): the number of rows per code in the year; on the grid the
+        // cells with residents that year count too, with zero events (grid_population, when imported).
+        if (s.level == Level::kGrid) {
+            if (const auto pop = find_dataset(s.store, "grid_population", {"code", "year", "INW"})) {
+                const Column& pc = pop->table.column("code");
+                const Column& py = pop->table.column("year");
+                const Column& inw = pop->table.column("INW");
+                for (std::size_t r = 0; r < pop->table.row_count(); ++r)
+                    if (!py.is_missing(r) && py.number_at(r) == s.year && !inw.is_missing(r) &&
+                        inw.number_at(r) > 0)
+                        by_code.emplace(pc.to_text(r), 0.0);
+            }
+        }
+        for (std::size_t r = 0; r < t.row_count(); ++r) {
+            if (code->is_missing(r) ||
+                (year != nullptr && (year->is_missing(r) || year->number_at(r) != s.year)))
+                continue;
+            by_code[code->to_text(r)] += 1;
+        }
+    } else if (value == nullptr || value->type() == ColumnType::kText) {
         std::string names;
         for (const auto& c : t.columns())
             if (c.type() != ColumnType::kText && c.name() != "year")
@@ -344,10 +375,11 @@ StoreHotspotResult hotspots_of_store(const StoreHotspotOptions& s, HotspotOption
         throw UsageError(fmt::format("--variable: dataset '{}' has no numeric column '{}'; it has {}",
                                      dataset, s.variable, names));
     }
-    std::unordered_map<std::string, double> by_code;
-    for (std::size_t r = 0; r < t.row_count(); ++r) {
-        if (year != nullptr && (year->is_missing(r) || year->number_at(r) != s.year)) continue;
-        by_code[code->to_text(r)] = value->is_missing(r) ? std::nan("") : value->number_at(r);
+    if (value != nullptr) {
+        for (std::size_t r = 0; r < t.row_count(); ++r) {
+            if (year != nullptr && (year->is_missing(r) || year->number_at(r) != s.year)) continue;
+            by_code[code->to_text(r)] = value->is_missing(r) ? std::nan("") : value->number_at(r);
+        }
     }
     if (by_code.empty()) {
         std::string years;

@@ -141,8 +141,10 @@ std::string readme(const Options& o, const Summary& s, const std::vector<ImportL
 }  // namespace
 
 Summary generate(const Options& o) {
-    if (!(o.scale > 0 && o.scale <= 1.5))
-        throw UsageError(fmt::format("--scale: expected a number in (0, 1.5], found {}", o.scale));
+    // Up to twice the country: the land grows with the scale around the Netherlands' centre, and at 2 it
+    // still lies within the RD bounds the importers accept (x 0-300 km, y 289-629 km).
+    if (!(o.scale > 0 && o.scale <= 2))
+        throw UsageError(fmt::format("--scale: expected a number in (0, 2], found {}", o.scale));
     if (!(o.tenure_breakpoint > 0.05 && o.tenure_breakpoint < 0.95))
         throw UsageError("--tenure-breakpoint: expected a share in (0.05, 0.95)");
     if (o.out_dir.empty()) throw UsageError("--out: an output folder is required");

@@ -83,9 +83,12 @@ int wait_for(const Child& c) {
     return WIFEXITED(raw) ? WEXITSTATUS(raw) : -WTERMSIG(raw);
 }
 
+// The files of a folder, but the store's lock file: the advisory lock every writing run creates and
+// leaves (docs/store.md), not a temporary file.
 std::vector<std::string> files_in(const std::string& dir) {
     std::vector<std::string> names;
-    for (const auto& e : fs::directory_iterator(dir)) names.push_back(e.path().filename().string());
+    for (const auto& e : fs::directory_iterator(dir))
+        if (e.path().extension() != ".lock") names.push_back(e.path().filename().string());
     std::sort(names.begin(), names.end());
     return names;
 }

@@ -1,0 +1,96 @@
+#include "io/csv_stream.hpp"
+
+#include <algorithm>
+
+#include "core/error.hpp"
+
+namespace wz {
+
+void CsvRowStream::start(const std::string& path, csv::Encoding encoding, std::size_t chunk_bytes,
+                         bool first_chunk_sets_types) {
+    path_ = path;
+    chunks_ = std::make_unique<TextChunks>(path, encoding, chunk_bytes);
+    if (!chunks_->next(text_, first_line_)) throw InputError(path, 1, 1, "a header row", "an empty file");
+    delim_ = csv::sniff_delimiter(text_);
+    csv::Reader reader(text_, delim_);
+    std::vector<csv::Field> fields;
+    if (!reader.next(fields)) throw InputError(path, 1, 1, "a header row", "an empty file");
+    for (const auto& f : fields) names_.emplace_back(trim(f.text));
+    try {
+        on_header(names_, fields);
+    } catch (const InputError& e) {
+        TextChunks::rethrow_in_file(e, first_line_);
+    }
+    text_ = text_.substr(reader.offset());
+    first_line_ += reader.next_line() - 1;
+    unparsed_ = true;
+    if (first_chunk_sets_types) {
+        first_ = true;
+        parse_chunk();
+        return;
+    }
+    converted_ = schema_;
+    converted_.clear_rows();
+}
+
+void CsvRowStream::parse_chunk() {
+    unparsed_ = false;
+    row_ = 0;
+    try {
+        csv::Reader reader(text_, delim_);
+        RecordPositions pos;
+        TableReadOptions read = read_options();
+        read.report_progress = false;  // this stream's own "parsing FILE" step
+        Table raw = read_typed_records(reader, names_, read, path_, &pos);
+        if (first_) {
+            first_ = false;
+            on_first_records(raw);
+            converted_ = schema_;
+        }
+        converted_.clear_rows();
+        convert(raw, pos, text_, converted_);
+    } catch (const InputError& e) {
+        TextChunks::rethrow_in_file(e, first_line_);
+    }
+    if (progress_) {
+        progress_->advance(chunks_->bytes_read() - reported_);
+        reported_ = chunks_->bytes_read();
+    }
+}
+
+bool CsvRowStream::next_chunk() {
+    for (;;) {
+        if (unparsed_) {
+            parse_chunk();
+            if (converted_.row_count() > 0) return true;
+        }
+        if (!chunks_) return false;
+        if (chunks_->next(text_, first_line_)) {
+            unparsed_ = true;
+            continue;
+        }
+        inputs_.push_back({path_, chunks_->sha256(), chunks_->bytes_read()});
+        encoding_ = chunks_->encoding_used();
+        chunks_.reset();
+        if (progress_) progress_->finish();
+        return false;
+    }
+}
+
+bool CsvRowStream::next(Table& block, std::size_t max_rows) {
+    if (!progress_ && chunks_)
+        progress_ = std::make_unique<ProgressStep>("parsing " + path_, chunks_->file_bytes(), "bytes");
+    while (block.row_count() < max_rows) {
+        if (row_ >= converted_.row_count() && !next_chunk()) break;
+        const std::size_t take = std::min(max_rows - block.row_count(), converted_.row_count() - row_);
+        append_rows(block, converted_, row_, take);
+        row_ += take;
+    }
+    return block.row_count() > 0;
+}
+
+std::vector<StreamedInput> CsvRowStream::inputs() const {
+    return inputs_;
+}
+
+}  // namespace wz

@@ -1,0 +1,67 @@
+#pragma once
+// A streaming source over one delimited file (a RowBlocks for Dataset::rows): the file is read a chunk of
+// whole records at a time (io/text_chunks.hpp), each chunk parsed into typed columns and converted into
+// rows of the dataset by the importer, and the rows handed to the store a block at a time. Memory is
+// bounded by a chunk and a block, not by the file. Errors carry the line in the file.
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/progress.hpp"
+#include "io/dataset.hpp"
+#include "io/text_chunks.hpp"
+#include "io/typed_table.hpp"
+
+namespace wz {
+
+class CsvRowStream : public RowBlocks {
+  public:
+    bool next(Table& block, std::size_t max_rows) final;
+    std::vector<StreamedInput> inputs() const final;
+    // The dataset's columns (set by the importer in on_header).
+    const Table& schema() const { return schema_; }
+
+  protected:
+    // Opens the file and reads its header record; calls on_header with it. Call from the importer's
+    // constructor. With `first_chunk_sets_types`, the first chunk of records is parsed here too and
+    // on_first_records is called with it before it is converted (for columns whose type the data decides).
+    // Progress: a step "parsing FILE" in bytes.
+    void start(const std::string& path, csv::Encoding encoding, std::size_t chunk_bytes,
+               bool first_chunk_sets_types = false);
+    // The first chunk's parsed records (only with first_chunk_sets_types): complete schema_ here.
+    virtual void on_first_records(const Table& raw) { (void)raw; }
+    // The header's fields: check them, fill schema_.
+    virtual void on_header(const std::vector<std::string>& names, const std::vector<csv::Field>& fields) = 0;
+    // How the records are parsed (read_typed_records).
+    virtual TableReadOptions read_options() const = 0;
+    // One chunk's records (`raw`, with their positions in `text`) converted into rows appended to `out`
+    // (which has the schema's columns). Field errors: field_error(path(), text, delimiter(), ...).
+    virtual void convert(Table& raw, const RecordPositions& pos, std::string_view text, Table& out) = 0;
+
+    const std::string& path() const { return path_; }
+    char delimiter() const { return delim_; }
+    const std::vector<std::string>& header() const { return names_; }
+    std::string encoding_used() const { return chunks_ ? chunks_->encoding_used() : encoding_; }
+
+    Table schema_;
+
+  private:
+    bool next_chunk();
+    void parse_chunk();
+
+    std::string path_, encoding_ = "utf-8";
+    std::unique_ptr<TextChunks> chunks_;
+    std::unique_ptr<ProgressStep> progress_;
+    std::vector<std::string> names_;
+    char delim_ = ',';
+    std::string_view text_;
+    long first_line_ = 1;
+    bool unparsed_ = false, first_ = false;
+    Table converted_;
+    std::size_t row_ = 0;
+    std::uint64_t reported_ = 0;
+    std::vector<StreamedInput> inputs_;
+};
+
+}  // namespace wz
