@@ -20,7 +20,7 @@ class ImportSales final : public ImportCommand {
     }
     Imported import() override {
         Imported i{{"import sales", {{"file", file_}, {"name", name_}}, {file_}}, {}, {}};
-        i.datasets.push_back(import_sales(file_, name_, encoding()));
+        i.datasets.push_back(stream_sales(file_, name_, encoding()));
         return i;
     }
 

@@ -19,7 +19,7 @@ class ImportSurvey final : public ImportCommand {
     }
     Imported import() override {
         Imported i{{"import survey", {{"file", file_}, {"name", name_}}, {file_}}, {}, {}};
-        i.datasets.push_back(import_survey(file_, name_, encoding()));
+        i.datasets.push_back(stream_survey(file_, name_, encoding()));
         return i;
     }
 

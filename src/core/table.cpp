@@ -115,6 +115,13 @@ void Column::push_text(std::string v) {
     status_.push_back(0);
 }
 
+void Column::push_text_taken(Column& from, std::size_t row) {
+    if (type_ != ColumnType::kText || from.type_ != ColumnType::kText)
+        throw InternalError("push_text_taken on column " + name_);
+    texts_.push_back(std::move(from.texts_[row]));
+    status_.push_back(from.status_[row]);
+}
+
 void Column::push_missing(Missing why) {
     if (why == Missing::kNone) throw InternalError("push_missing without a reason on column " + name_);
     switch (type_) {
@@ -233,6 +240,34 @@ Table take_rows(const Table& table, const std::vector<std::size_t>& rows) {
         out.add_column(std::move(col));
     }
     return out;
+}
+
+void move_rows(Table& to, Table& from, std::size_t first, std::size_t n) {
+    if (to.column_count() != from.column_count()) throw std::logic_error("move_rows: the columns differ");
+    for (std::size_t c = 0; c < to.column_count(); ++c) {
+        Column& dst = to.columns()[c];
+        Column& src = from.columns()[c];
+        if (src.type() != ColumnType::kText || dst.type() != ColumnType::kText) continue;
+        for (std::size_t i = first; i < first + n; ++i) dst.push_text_taken(src, i);
+    }
+    // The other columns as append_rows does (their values are copied, which is all a move would do).
+    for (std::size_t c = 0; c < to.column_count(); ++c) {
+        Column& dst = to.columns()[c];
+        const Column& src = from.columns()[c];
+        if (src.type() != dst.type())
+            throw std::logic_error("move_rows: column '" + dst.name() + "' has another type");
+        if (src.type() == ColumnType::kReal) {
+            dst.append_block(src.reals().data() + first, src.status().data() + first, n);
+        } else if (src.type() == ColumnType::kInt) {
+            for (std::size_t i = first; i < first + n; ++i) {
+                if (src.is_missing(i)) {
+                    dst.push_missing(src.missing_reason(i));
+                } else {
+                    dst.push_int(src.int_at(i));
+                }
+            }
+        }
+    }
 }
 
 void append_rows(Table& to, const Table& from, std::size_t first, std::size_t n) {

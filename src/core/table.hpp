@@ -60,6 +60,9 @@ class Column {
         status_.push_back(0);
     }
     void push_text(std::string v);
+    // Appends row `row` of the text column `from`, taking its string (left empty there) or its missing
+    // reason: for rows handed on without a copy.
+    void push_text_taken(Column& from, std::size_t row);
     // Appends n values of an int or real column with their status bytes (0 = present) in one step.
     void append_block(const double* values, const std::uint8_t* status, std::size_t n);
     void push_missing(Missing why);
@@ -150,5 +153,7 @@ Table take_rows(const Table& table, const std::vector<std::size_t>& rows);
 // Appends rows [first, first + n) of `from` to `to`, which has the same columns (names and types; a
 // different type is a std::logic_error).
 void append_rows(Table& to, const Table& from, std::size_t first, std::size_t n);
+// The same, taking the strings of `from`'s text columns instead of copying them (they are left empty).
+void move_rows(Table& to, Table& from, std::size_t first, std::size_t n);
 
 }  // namespace wz

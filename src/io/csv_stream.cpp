@@ -83,7 +83,7 @@ bool CsvRowStream::next(Table& block, std::size_t max_rows) {
     while (block.row_count() < max_rows) {
         if (row_ >= converted_.row_count() && !next_chunk()) break;
         const std::size_t take = std::min(max_rows - block.row_count(), converted_.row_count() - row_);
-        append_rows(block, converted_, row_, take);
+        move_rows(block, converted_, row_, take);  // the converted rows are this stream's: taken, not copied
         row_ += take;
     }
     return block.row_count() > 0;

@@ -1,10 +1,13 @@
-// A geocoded resident survey and house sales (cell code, year and values), checked row by row.
+// A geocoded resident survey and house sales (cell code, year and values), checked row by row and
+// streamed to the store a chunk at a time (io/csv_stream.hpp).
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <unordered_set>
 
 #include "core/error.hpp"
+#include "io/csv_stream.hpp"
 #include "io/importers.hpp"
 #include "io/synth_sources.hpp"
 #include "io/typed_table.hpp"
@@ -19,110 +22,201 @@ struct Spec {
     double lo, hi;  // allowed range for numbers
 };
 
-Dataset read_records(const std::string& path, const std::string& name, const std::string& kind, const std::string& id_column,
-                     const std::vector<Spec>& specs, csv::Encoding encoding) {
-    const std::string data = load_text(path, encoding);
-    const char delim = csv::sniff_delimiter(data);
-    csv::Reader reader(data, delim);
-    std::vector<csv::Field> fields;
-    if (!reader.next(fields)) throw InputError(path, 1, 1, "a header row", "an empty file");
-    std::vector<std::string> header;
-    for (const auto& f : fields) header.emplace_back(trim(f.text));
-    auto index = [&](const std::string& n) -> std::optional<std::size_t> {
-        auto it = std::find(header.begin(), header.end(), n);
-        if (it == header.end()) return std::nullopt;
-        return static_cast<std::size_t>(it - header.begin());
-    };
-    for (const char* req : {"code", "year"}) {
-        if (!index(req)) throw InputError(path, 1, 0, fmt::format("a column '{}'", req), fmt::format("columns {}", fmt::join(header, ",")));
+class RecordRows final : public CsvRowStream {
+  public:
+    RecordRows(const std::string& path, std::string id_column, std::vector<Spec> specs,
+               csv::Encoding encoding, std::size_t chunk_bytes)
+        : id_column_(std::move(id_column)), specs_(std::move(specs)) {
+        start(path, encoding, chunk_bytes, true);
     }
-    if (!index(id_column)) throw InputError(path, 1, 0, fmt::format("a column '{}'", id_column), fmt::format("columns {}", fmt::join(header, ",")));
-    TableReadOptions read;
-    read.cells = CellRules{delim == ';', false, false};
-    for (const auto& h : header) {
-        auto sp = std::find_if(specs.begin(), specs.end(), [&](const Spec& s) { return s.name == h; });
-        if (h == "code" || h == id_column || (sp != specs.end() && sp->type == ColumnType::kText)) read.text_columns.push_back(h);
-        if (h == "year" || (sp != specs.end() && sp->type == ColumnType::kInt)) read.int_columns.push_back(h);
+
+    void finish(Dataset& ds) override {
+        ds.meta["source"] = path();
+        ds.meta["rows"] = rows_;
     }
-    for (const auto& s : specs) {
-        if (s.required && !index(s.name)) {
-            throw InputError(path, 1, 0, fmt::format("a column '{}'", s.name), fmt::format("columns {}", fmt::join(header, ",")));
+
+  protected:
+    void on_header(const std::vector<std::string>& header, const std::vector<csv::Field>&) override {
+        const auto missing = [&](const std::string& n) {
+            return InputError(path(), 1, 0, fmt::format("a column '{}'", n),
+                              fmt::format("columns {}", fmt::join(header, ",")));
+        };
+        for (const std::string& req : {std::string("code"), std::string("year"), id_column_}) {
+            const auto at = index(req);
+            if (!at) throw missing(req);
+        }
+        ci_ = *index("code");
+        yi_ = *index("year");
+        ii_ = *index(id_column_);
+        read_.cells = CellRules{delimiter() == ';', false, false};
+        for (const auto& h : header) {
+            auto sp = std::find_if(specs_.begin(), specs_.end(), [&](const Spec& s) { return s.name == h; });
+            if (h == "code" || h == id_column_ || (sp != specs_.end() && sp->type == ColumnType::kText))
+                read_.text_columns.push_back(h);
+            if (h == "year" || (sp != specs_.end() && sp->type == ColumnType::kInt))
+                read_.int_columns.push_back(h);
+        }
+        for (const auto& s : specs_)
+            if (s.required && !index(s.name)) throw missing(s.name);
+    }
+
+    TableReadOptions read_options() const override { return read_; }
+
+    // code and year first, then the file's other columns with the types of its first records.
+    void on_first_records(const Table& raw) override {
+        schema_.add_column("code", ColumnType::kText);
+        schema_.add_column("year", ColumnType::kInt);
+        for (std::size_t c = 0; c < header().size(); ++c) {
+            if (c == ci_ || c == yi_) continue;
+            schema_.add_column(header()[c], raw.columns()[c].type());
+            out_of_.push_back(c);
         }
     }
-    RecordPositions pos;
-    Table raw = read_typed_records(reader, header, read, path, &pos);
-    const std::size_t n = raw.row_count();
+
+    void convert(Table& raw, const RecordPositions& pos, std::string_view text, Table& out) override {
+        const std::size_t n = raw.row_count();
+        const char delim = delimiter();
+        const auto fail = [&](std::size_t r, std::size_t col, std::string expected, std::string found) {
+            return field_error(path(), text, delim, pos.offsets[r], col, std::move(expected),
+                               std::move(found));
+        };
+        std::vector<Column>& o = out.columns();
+        for (std::size_t r = 0; r < n; ++r) {
+            const Column& cc = raw.columns()[ci_];
+            auto cell = cc.is_missing(r) ? std::nullopt : parse_grid_cell(trim(cc.text_at(r)));
+            if (!cell)
+                throw fail(r, ci_, "a 100 m cell code like E1993N3660",
+                           quote_found(cc.is_missing(r) ? "" : cc.text_at(r)));
+            const Column& yc = raw.columns()[yi_];
+            if (yc.is_missing(r) || yc.type() != ColumnType::kInt ||
+                !is_plausible_year(static_cast<long>(yc.int_at(r))))
+                throw fail(r, yi_, "a year such as 2018", quote_found(yc.is_missing(r) ? "" : yc.to_text(r)));
+            const Column& idc = raw.columns()[ii_];
+            if (idc.is_missing(r) || !ids_.insert(idc.text_at(r)).second) {
+                throw fail(r, ii_, fmt::format("a unique '{}'", id_column_),
+                           idc.is_missing(r) ? std::string("an empty field")
+                                             : quote_found(idc.text_at(r)) + " again");
+            }
+            for (const auto& s : specs_) {
+                const auto at = index(s.name);
+                if (!at || s.type == ColumnType::kText) continue;
+                const Column& col = raw.columns()[*at];
+                if (col.is_missing(r)) {
+                    if (s.required)
+                        throw fail(r, *at, fmt::format("a value for '{}'", s.name), "an empty field");
+                    continue;
+                }
+                const double v = col.number_at(r);
+                if (col.type() == ColumnType::kText || !(v >= s.lo && v <= s.hi))
+                    throw fail(r, *at, fmt::format("'{}' between {} and {}", s.name, s.lo, s.hi),
+                               quote_found(col.to_text(r)));
+            }
+            o[0].push_text(cell->code());
+            o[1].push_int(yc.int_at(r));
+            for (std::size_t k = 0; k < out_of_.size(); ++k)
+                push_value(raw.columns()[out_of_[k]], r, o[k + 2], fail, out_of_[k]);
+        }
+        rows_ += n;
+    }
+
+  private:
+    std::optional<std::size_t> index(const std::string& n) const {
+        const auto& h = header();
+        auto it = std::find(h.begin(), h.end(), n);
+        if (it == h.end()) return std::nullopt;
+        return static_cast<std::size_t>(it - h.begin());
+    }
+
+    // One value into its column of the schema (whose type the first records decided).
+    template <class Fail>
+    static void push_value(Column& src, std::size_t r, Column& dst, const Fail& fail, std::size_t at) {
+        if (src.is_missing(r)) {
+            dst.push_missing(src.missing_reason(r));
+            return;
+        }
+        switch (dst.type()) {
+            case ColumnType::kText:
+                if (src.type() == ColumnType::kText) {
+                    dst.push_text_taken(src, r);
+                } else {
+                    dst.push_text(src.to_text(r));
+                }
+                return;
+            case ColumnType::kReal:
+                if (src.type() == ColumnType::kText)
+                    throw fail(r, at,
+                               fmt::format("a number in column '{}' (as in the rows before)", dst.name()),
+                               quote_found(src.text_at(r)));
+                dst.push_real(src.number_at(r));
+                return;
+            case ColumnType::kInt: {
+                const double v = src.type() == ColumnType::kText ? std::nan("") : src.number_at(r);
+                if (!(std::isfinite(v) && v == std::round(v)))
+                    throw fail(
+                        r, at,
+                        fmt::format("a whole number in column '{}' (as in the rows before)", dst.name()),
+                        quote_found(src.to_text(r)));
+                dst.push_int(static_cast<std::int64_t>(v));
+                return;
+            }
+        }
+    }
+
+    std::string id_column_;
+    std::vector<Spec> specs_;
+    std::size_t ci_ = 0, yi_ = 0, ii_ = 0;
+    std::vector<std::size_t> out_of_;  // per schema column after code and year: its column in the file
+    TableReadOptions read_;
+    std::unordered_set<std::string> ids_;
+    std::size_t rows_ = 0;
+};
+
+Dataset stream_records(const std::string& path, const std::string& name, const std::string& kind,
+                       const std::string& id_column, std::vector<Spec> specs, csv::Encoding encoding,
+                       std::size_t chunk_bytes) {
+    auto rows = std::make_shared<RecordRows>(path, id_column, std::move(specs), encoding, chunk_bytes);
     Dataset ds;
     ds.kind = kind;
     ds.name = sanitize_dataset_name(name);
     ds.level = Level::kGrid;
-    Column code("code", ColumnType::kText);
-    Column year("year", ColumnType::kInt);
-    const std::size_t ci = *index("code"), yi = *index("year"), ii = *index(id_column);
-    std::unordered_set<std::string> ids;
-    for (std::size_t r = 0; r < n; ++r) {
-        const Column& cc = raw.columns()[ci];
-        auto cell = cc.is_missing(r) ? std::nullopt : parse_grid_cell(trim(cc.text_at(r)));
-        if (!cell) {
-            throw field_error(path, data, delim, pos.offsets[r], ci, "a 100 m cell code like E1993N3660",
-                              quote_found(cc.is_missing(r) ? "" : cc.text_at(r)));
-        }
-        code.push_text(cell->code());
-        const Column& yc = raw.columns()[yi];
-        if (yc.is_missing(r) || yc.type() != ColumnType::kInt || !is_plausible_year(static_cast<long>(yc.int_at(r)))) {
-            throw field_error(path, data, delim, pos.offsets[r], yi, "a year such as 2018", quote_found(yc.is_missing(r) ? "" : yc.to_text(r)));
-        }
-        year.push_int(yc.int_at(r));
-        const Column& idc = raw.columns()[ii];
-        if (idc.is_missing(r) || !ids.insert(idc.text_at(r)).second) {
-            throw field_error(path, data, delim, pos.offsets[r], ii, fmt::format("a unique '{}'", id_column),
-                              idc.is_missing(r) ? std::string("an empty field") : quote_found(idc.text_at(r)) + " again");
-        }
-    }
-    for (const auto& s : specs) {
-        auto at = index(s.name);
-        if (!at || s.type == ColumnType::kText) continue;
-        const Column& col = raw.columns()[*at];
-        for (std::size_t r = 0; r < n; ++r) {
-            if (col.is_missing(r)) {
-                if (s.required) throw field_error(path, data, delim, pos.offsets[r], *at, fmt::format("a value for '{}'", s.name), "an empty field");
-                continue;
-            }
-            const double v = col.number_at(r);
-            if (col.type() == ColumnType::kText || !(v >= s.lo && v <= s.hi)) {
-                throw field_error(path, data, delim, pos.offsets[r], *at, fmt::format("'{}' between {} and {}", s.name, s.lo, s.hi),
-                                  quote_found(col.to_text(r)));
-            }
-        }
-    }
-    ds.table.add_column(std::move(code));
-    ds.table.add_column(std::move(year));
-    for (std::size_t c = 0; c < header.size(); ++c) {
-        if (c == ci || c == yi) continue;
-        ds.table.add_column(std::move(raw.columns()[c]));
-    }
-    ds.meta["source"] = path;
-    ds.meta["rows"] = n;
+    ds.table = rows->schema();
+    ds.rows = std::move(rows);
     return ds;
+}
+
+std::vector<Spec> survey_specs() {
+    return {{"rating", ColumnType::kInt, true, 1, 10},
+            {"age", ColumnType::kInt, false, 0, 120},
+            {"owner", ColumnType::kInt, false, 0, 1}};
+}
+
+std::vector<Spec> sales_specs() {
+    return {{"price", ColumnType::kReal, true, 1, 1e9},
+            {"month", ColumnType::kInt, false, 1, 12},
+            {"floor_area", ColumnType::kReal, false, 1, 100000},
+            {"rooms", ColumnType::kInt, false, 0, 1000},
+            {"dwelling_type", ColumnType::kText, false, 0, 0},
+            {"build_year", ColumnType::kInt, false, 1000, 2100}};
 }
 
 }  // namespace
 
+Dataset stream_survey(const std::string& path, const std::string& name, csv::Encoding encoding,
+                      std::size_t chunk_bytes) {
+    return stream_records(path, name, "survey", "respondent", survey_specs(), encoding, chunk_bytes);
+}
+
+Dataset stream_sales(const std::string& path, const std::string& name, csv::Encoding encoding,
+                     std::size_t chunk_bytes) {
+    return stream_records(path, name, "sales", "sale", sales_specs(), encoding, chunk_bytes);
+}
+
 Dataset import_survey(const std::string& path, const std::string& name, csv::Encoding encoding) {
-    return read_records(path, name, "survey", "respondent",
-                        {{"rating", ColumnType::kInt, true, 1, 10}, {"age", ColumnType::kInt, false, 0, 120}, {"owner", ColumnType::kInt, false, 0, 1}},
-                        encoding);
+    return collect_rows(stream_survey(path, name, encoding));
 }
 
 Dataset import_sales(const std::string& path, const std::string& name, csv::Encoding encoding) {
-    return read_records(path, name, "sales", "sale",
-                        {{"price", ColumnType::kReal, true, 1, 1e9},
-                         {"month", ColumnType::kInt, false, 1, 12},
-                         {"floor_area", ColumnType::kReal, false, 1, 100000},
-                         {"rooms", ColumnType::kInt, false, 0, 1000},
-                         {"dwelling_type", ColumnType::kText, false, 0, 0},
-                         {"build_year", ColumnType::kInt, false, 1000, 2100}},
-                        encoding);
+    return collect_rows(stream_sales(path, name, encoding));
 }
 
 }  // namespace wz

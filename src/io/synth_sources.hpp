@@ -41,6 +41,13 @@ Dataset import_survey(const std::string& path, const std::string& name = "survey
 // dwelling_type, build_year. Dataset "sales" (code, year first).
 Dataset import_sales(const std::string& path, const std::string& name = "sales",
                      csv::Encoding encoding = csv::Encoding::kAuto);
+// Survey and sales as streaming datasets (Dataset::rows, io/csv_stream.hpp): read, checked and stored a
+// chunk at a time. Columns beyond the named ones take the type of the file's first records; a later value
+// of another type is an InputError at its field.
+Dataset stream_survey(const std::string& path, const std::string& name = "survey",
+                      csv::Encoding encoding = csv::Encoding::kAuto, std::size_t chunk_bytes = std::size_t{8} << 20);
+Dataset stream_sales(const std::string& path, const std::string& name = "sales",
+                     csv::Encoding encoding = csv::Encoding::kAuto, std::size_t chunk_bytes = std::size_t{8} << 20);
 
 // The undermining micro-data are not imported into the results store: io/protected_zone.hpp.
 

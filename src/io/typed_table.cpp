@@ -430,8 +430,9 @@ class FastRecordParser {
     static constexpr std::size_t kWindow = 64 * 1024;  // bytes indexed at a time
 
     FastRecordParser(const std::vector<ColumnType>& types, const CellRules& rules, std::string_view data,
-                     char delimiter)
+                     char delimiter, std::vector<bool> skip = {})
         : types_(types),
+          skip_(std::move(skip)),
           rules_(rules),
           d_(data.data()),
           n_(data.size()),
@@ -441,6 +442,7 @@ class FastRecordParser {
           values_(types.size() * kValueStride),
           status_(types.size() * kStatusStride),
           texts_(types.size()),
+          text_missing_(types.size(), 0),
           seps_(kWindow + detail::kSeparatorSlack) {
         for (std::size_t c = 0; c < types.size(); ++c) {
             if (types[c] == ColumnType::kText) text_columns_.push_back(c);
@@ -512,7 +514,15 @@ class FastRecordParser {
 
     // Keeps the parsed record: text fields go to their columns now, numbers when the block is flushed.
     void accept(std::vector<Column>& cols) {
-        for (const std::size_t c : text_columns_) cols[c].push_text(std::string(texts_[c]));
+        for (const std::size_t c : text_columns_) {
+            if (c < skip_.size() && skip_[c]) {
+                cols[c].push_missing(Missing::kEmpty);  // read past, not kept
+            } else if (text_missing_[c] != 0) {
+                cols[c].push_missing(static_cast<Missing>(text_missing_[c]));
+            } else {
+                cols[c].push_text(std::string(texts_[c]));
+            }
+        }
         if (++rows_ == kBlock) flush(cols);
     }
 
@@ -551,18 +561,26 @@ class FastRecordParser {
     }
 
     // A text field [s, e) of column c: kept as a view until the record is accepted.
+    // A text field: empty, or a CBS secrecy value, is missing with its reason, as on the general path.
     [[gnu::always_inline]] bool text_field(std::size_t c, const char* s, const char* e) {
         const auto length = static_cast<std::size_t>(e - s);
-        if (length == 0) return false;  // empty: general path (missing reason)
+        if (length == 0) {
+            if (types_.size() == 1) return false;  // a blank line: the general path skips it
+            text_missing_[c] = static_cast<std::uint8_t>(Missing::kEmpty);
+            return true;
+        }
         const std::string_view text(s, length);
-        // Text columns keep the CBS secrecy values as missing (the general path decides).
         if (length <= 7) {
             const Missing why = classify_cell(text, rules_).missing;
+            if (why == Missing::kEmpty && types_.size() == 1) return false;  // a blank line, as above
             if (why == Missing::kEmpty || why == Missing::kSecret99997 || why == Missing::kSecret99998 ||
-                why == Missing::kGeheim)
-                return false;
+                why == Missing::kGeheim) {
+                text_missing_[c] = static_cast<std::uint8_t>(why);
+                return true;
+            }
         }
         texts_[c] = text;
+        text_missing_[c] = 0;
         return true;
     }
 
@@ -706,6 +724,7 @@ class FastRecordParser {
     }
 
     const std::vector<ColumnType>& types_;
+    std::vector<bool> skip_;  // text columns whose values are not kept
     CellRules rules_;
     const char* d_;
     std::size_t n_;
@@ -716,6 +735,8 @@ class FastRecordParser {
     std::vector<double> values_;  // column-major blocks: column c at c * kValueStride
     std::vector<std::uint8_t> status_;
     std::vector<std::string_view> texts_;
+    std::vector<std::uint8_t>
+        text_missing_;  // per text column: the missing reason of this record (0: a value)
     std::vector<std::size_t> text_columns_;
     std::vector<Kind> kinds_;
     std::vector<Run> runs_;
@@ -794,7 +815,10 @@ Table read_typed_records(csv::Reader& reader, const std::vector<std::string>& na
         for (auto& col : builder.columns()) col.reserve(estimate);
         advise_huge_pages(builder.columns());
     }
-    FastRecordParser fast_parser(types, options.cells, reader.data(), reader.delimiter());
+    std::vector<bool> skip(names.size(), false);
+    for (std::size_t c = 0; c < names.size(); ++c)
+        skip[c] = types[c] == ColumnType::kText && contains(options.skip_columns, names[c]);
+    FastRecordParser fast_parser(types, options.cells, reader.data(), reader.delimiter(), std::move(skip));
     std::vector<Column>& columns = builder.columns();
     // Progress in bytes of the text, reported (and cancellation checked) every 16,384 records.
     // (A streaming importer reports its file itself: then only cancellation is checked here.)

@@ -30,11 +30,14 @@ struct TableReadOptions {
     CellRules cells;
     std::vector<std::string> text_columns;  // always text
     std::vector<std::string> int_columns;   // integer columns
-    bool allow_short_rows = false;          // ragged rows: missing trailing fields are empty
-    bool skip_single_field_rows = false;    // footers such as "Bron: CBS" in StatLine exports
-    std::size_t sample_rows = 1000;         // rows used to decide which columns are numeric
-    bool fast_path = true;                  // false: every record through the general path (tests)
-    bool report_progress = true;            // a "parsing SOURCE" step (false: the caller reports)
+    // Text columns the caller drops: the fast path reads past their values and leaves them empty (no
+    // string is made); records on the general path may still hold them.
+    std::vector<std::string> skip_columns;
+    bool allow_short_rows = false;        // ragged rows: missing trailing fields are empty
+    bool skip_single_field_rows = false;  // footers such as "Bron: CBS" in StatLine exports
+    std::size_t sample_rows = 1000;       // rows used to decide which columns are numeric
+    bool fast_path = true;                // false: every record through the general path (tests)
+    bool report_progress = true;          // a "parsing SOURCE" step (false: the caller reports)
 };
 
 // Reads every remaining record of `reader` into a table with the given column names. Numeric columns

@@ -7,9 +7,11 @@
 #include <tbb/parallel_for.h>
 
 #include <cmath>
+#include <deque>
 #include <memory>
 #include <optional>
-#include <set>
+#include <string_view>
+#include <unordered_set>
 
 #include "core/error.hpp"
 #include "core/progress.hpp"
@@ -73,24 +75,54 @@ nlohmann::json model_json(const liveability::ModelReport& m) {
 Table indicator_rows_used(const std::string& store, const std::string& dataset, const Table* survey,
                           const Table* sales) {
     if (!stored_in_blocks(store, dataset)) return read_dataset(store, dataset).table;
-    std::set<std::pair<std::string, std::int64_t>> wanted;
+    // (code, year) keys as views into the tables, which outlive the sets.
+    using Key = std::pair<std::string_view, std::int64_t>;
+    struct KeyHash {
+        std::size_t operator()(const Key& k) const noexcept {
+            return std::hash<std::string_view>()(k.first) ^
+                   (static_cast<std::size_t>(k.second) * 0x9e3779b97f4a7c15ULL);
+        }
+    };
+    const auto key_of = [](const Column& code, const Column& year, std::size_t r,
+                           std::string& scratch) -> Key {
+        if (code.type() == ColumnType::kText) return {code.text_at(r), std::llround(year.number_at(r))};
+        scratch = code.to_text(r);
+        return {scratch, std::llround(year.number_at(r))};
+    };
+    std::unordered_set<Key, KeyHash> wanted;
+    std::deque<std::string> owned;  // codes stored as numbers: their text (a deque keeps the views valid)
     for (const Table* t : {survey, sales}) {
         if (t == nullptr || t->find("code") == nullptr || t->find("year") == nullptr) continue;
         const Column& code = t->column("code");
         const Column& year = t->column("year");
-        for (std::size_t r = 0; r < t->row_count(); ++r)
-            if (!code.is_missing(r) && !year.is_missing(r))
-                wanted.emplace(code.to_text(r), std::llround(year.number_at(r)));
+        wanted.reserve(wanted.size() + t->row_count());
+        for (std::size_t r = 0; r < t->row_count(); ++r) {
+            if (code.is_missing(r) || year.is_missing(r)) continue;
+            if (code.type() == ColumnType::kText) {
+                wanted.emplace(code.text_at(r), std::llround(year.number_at(r)));
+            } else {
+                owned.push_back(code.to_text(r));
+                wanted.emplace(owned.back(), std::llround(year.number_at(r)));
+            }
+        }
     }
     const Table keys = read_dataset(store, dataset, {"code", "year"}).table;
     const Column& code = keys.column("code");
     const Column& year = keys.column("year");
     std::vector<std::size_t> rows;
-    std::set<std::pair<std::string, std::int64_t>> taken;  // the first row of a (code, year), as calibrate
+    std::unordered_set<Key, KeyHash> taken;  // the first row of a (code, year), as calibrate takes it
+    taken.reserve(wanted.size());
+    std::string scratch;
     for (std::size_t r = 0; r < keys.row_count(); ++r) {
         if (code.is_missing(r) || year.is_missing(r)) continue;
-        std::pair<std::string, std::int64_t> k{code.to_text(r), std::llround(year.number_at(r))};
-        if (wanted.count(k) != 0 && taken.insert(std::move(k)).second) rows.push_back(r);
+        const Key k = key_of(code, year, r, scratch);
+        if (wanted.count(k) == 0) continue;
+        if (code.type() != ColumnType::kText) {
+            owned.push_back(std::string(k.first));
+            if (taken.emplace(owned.back(), k.second).second) rows.push_back(r);
+        } else if (taken.insert(k).second) {
+            rows.push_back(r);
+        }
     }
     Table out;
     {

@@ -143,7 +143,7 @@ Eigen::VectorXd fit_glm(const Eigen::MatrixXd& d, const Eigen::VectorXd& y, bool
     const Eigen::Index k = d.cols();
     const auto n = static_cast<double>(d.rows());
     Eigen::VectorXd pen = Eigen::VectorXd::Constant(k, n * lambda);
-    pen(0) = 0;
+    if (k > 0) pen(0) = 0;  // the intercept is not penalised
     auto objective = [&](const Eigen::VectorXd& b) {
         const Eigen::VectorXd eta = d * b;
         double ll = 0;

@@ -178,5 +178,47 @@ TEST(HotspotsStore, GridLevelAndBadRequestsLeaveTheStore) {
     EXPECT_EQ(test::file_fingerprint(c.store), before);
 }
 
+// Events per cell (--variable count on a dataset without such a column): the incidents of the year per
+// cell, and the populated cells of that year (grid_population) with none at 0.
+TEST(HotspotsStore, IncidentsAreCountedPerCellWithPopulatedCellsAtZero) {
+    test::TempDir tmp;
+    // A 6 x 6 block of populated cells (E2000N4000 ... E2005N4005) in 2022.
+    std::string grid = "crs28992res100m,INW2022\n";
+    for (int y = 0; y < 6; ++y)
+        for (int x = 0; x < 6; ++x)
+            grid += "E" + std::to_string(2000 + x) + "N" + std::to_string(4000 + y) + ",50\n";
+    test::write_file(tmp.file("grid.csv"), grid);
+    // Incidents: 3 in E2001N4001 and 1 in E2004N4004 in 2022, 5 in E2001N4001 in 2021, 1 outside the block.
+    std::string inc = "Begin-pleegdatum/tijd;X;Y\n";
+    const auto add = [&](int n, const char* date, int x, int y) {
+        for (int i = 0; i < n; ++i)
+            inc += std::string(date) + ";" + std::to_string(x) + ";" + std::to_string(y) + "\n";
+    };
+    add(3, "1-3-2022 10:00", 200150, 400150);
+    add(1, "2-3-2022 11:00", 200450, 400420);
+    add(5, "1-3-2021 10:00", 200150, 400150);
+    add(1, "5-5-2022 12:00", 200650, 400550);  // E2006N4005: not populated, counted all the same
+    test::write_file(tmp.file("inc.csv"), inc);
+    const std::string store = tmp.file("s.gpkg");
+    ASSERT_EQ(test::run_wijkzicht("import grid-stats " + tmp.file("grid.csv") +
+                                  " --name grid_population --store " + store)
+                  .status,
+              0);
+    ASSERT_EQ(test::run_wijkzicht("import incidents " + tmp.file("inc.csv") + " --store " + store).status, 0);
+    const auto r = test::run_wijkzicht("hotspots --store " + store +
+                                       " --level grid --year 2022 --dataset incidents --variable count "
+                                       "--permutations 99 --seed 1 --name inc_hot");
+    ASSERT_EQ(r.status, 0) << r.err;
+    const Table h = read_dataset(store, "inc_hot").table;
+    std::map<std::string, double> value;
+    for (std::size_t i = 0; i < h.row_count(); ++i)
+        value[h.column("code").text_at(i)] = h.column("value").number_at(i);
+    EXPECT_EQ(value.size(), 37U);                 // 36 populated cells and the one outside the block
+    EXPECT_DOUBLE_EQ(value.at("E2001N4001"), 3);  // 2022 only
+    EXPECT_DOUBLE_EQ(value.at("E2004N4004"), 1);
+    EXPECT_DOUBLE_EQ(value.at("E2006N4005"), 1);
+    EXPECT_DOUBLE_EQ(value.at("E2003N4002"), 0);
+}
+
 }  // namespace
 }  // namespace wz
