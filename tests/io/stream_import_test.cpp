@@ -352,5 +352,52 @@ TEST(StreamImport, GridStatisticsTypesComeFromTheFirstChunkAndALaterTextIsAnErro
     EXPECT_EQ(test::file_fingerprint(tmp.file("one.gpkg")), before);
 }
 
+TEST(StreamImport, SalesStoreTheSameFromOneChunkAndFromManyAndADuplicateLateIsAnError) {
+    test::TempDir tmp;
+    std::string csv = "sale,year,month,code,price,dwelling_type,garden\n";
+    for (int i = 0; i < 500; ++i)
+        csv += fmt::format("S{},{},{},E{:04d}N{:04d},{},{},{}\n", i, 2014 + 2 * (i % 5), 1 + i % 12,
+                           1500 + i % 40, 4200 + i / 40, 150000 + 1000 * i,
+                           i % 3 == 0 ? "\"rij, hoek\"" : "appartement",
+                           i % 4 == 0 ? "" : std::to_string(i % 50));
+    test::write_file(tmp.file("sales.csv"), csv);
+    StoreOptions small;
+    small.block_threshold_rows = 60;
+    small.block_rows = 32;
+    apply_to_store(tmp.file("one.gpkg"), import_update(stream_sales(tmp.file("sales.csv"), "sales",
+                                                                    csv::Encoding::kAuto, 1 << 24)));
+    apply_to_store(tmp.file("many.gpkg"),
+                   import_update(stream_sales(tmp.file("sales.csv"), "sales", csv::Encoding::kAuto, 300)),
+                   small);
+    const Table a = read_dataset(tmp.file("one.gpkg"), "sales").table;
+    const Table b = read_dataset(tmp.file("many.gpkg"), "sales").table;
+    expect_same_values(a, b);
+    ASSERT_EQ(b.row_count(), 500U);
+    // code and year first, then the file's other columns in its order, typed by its first records.
+    std::vector<std::string> names;
+    for (const Column& c : b.columns()) names.push_back(c.name());
+    EXPECT_EQ(names, (std::vector<std::string>{"code", "year", "sale", "month", "price", "dwelling_type",
+                                               "garden"}));
+    EXPECT_EQ(b.column("garden").type(), ColumnType::kReal);  // numbers not named as integers are decimals
+    EXPECT_EQ(b.column("dwelling_type").text_at(3), "rij, hoek");
+    EXPECT_EQ(b.column("code").text_at(41), "E1501N4201");
+    EXPECT_EQ(b.column("year").int_at(41), 2016);
+    EXPECT_TRUE(b.column("garden").is_missing(40));
+    // A sale again in the last line (502): an error at its field, the store as it was.
+    test::write_file(tmp.file("dup.csv"), csv + "S7,2020,5,E1500N4200,1,appartement,3\n");
+    const std::string before = test::file_fingerprint(tmp.file("many.gpkg"));
+    try {
+        apply_to_store(tmp.file("many.gpkg"),
+                       import_update(stream_sales(tmp.file("dup.csv"), "sales", csv::Encoding::kAuto, 300)),
+                       small);
+        FAIL() << "no error";
+    } catch (const InputError& e) {
+        EXPECT_EQ(e.line(), 502);
+        EXPECT_EQ(e.column(), 1);
+        EXPECT_NE(std::string(e.what()).find("a unique 'sale'"), std::string::npos) << e.what();
+    }
+    EXPECT_EQ(test::file_fingerprint(tmp.file("many.gpkg")), before);
+}
+
 }  // namespace
 }  // namespace wz
