@@ -12,6 +12,7 @@
 #include <limits>
 #include <memory>
 #include <mutex>
+#include <string_view>
 
 #include "core/codes.hpp"
 #include "core/error.hpp"
@@ -102,9 +103,16 @@ std::vector<int> overview_factors(int width, int height) {
 void build_overviews(GDALDataset& ds, const char* resampling, int width, int height) {
     std::vector<int> factors = overview_factors(width, height);
     if (factors.empty()) return;
-    if (ds.BuildOverviews(resampling, static_cast<int>(factors.size()), factors.data(), 0, nullptr, nullptr,
-                          nullptr) != CE_None)
-        throw IoError(fmt::format("cannot build overviews: {}", CPLGetLastErrorMsg()));
+    // The class rasters (MODE): GDAL computes each overview level from the one before, whose band reads as
+    // a palette index without a colour table, and warns that this "will probably lead to unexpected
+    // results". For the mode of class numbers it does not (the palette plays no part), so that warning is
+    // not passed on; a failure still is, through the return value and CPLGetLastErrorMsg.
+    const bool quiet = std::string_view(resampling) == "MODE";
+    if (quiet) CPLPushErrorHandler(CPLQuietErrorHandler);
+    const CPLErr err = ds.BuildOverviews(resampling, static_cast<int>(factors.size()), factors.data(), 0,
+                                         nullptr, nullptr, nullptr);
+    if (quiet) CPLPopErrorHandler();
+    if (err != CE_None) throw IoError(fmt::format("cannot build overviews: {}", CPLGetLastErrorMsg()));
 }
 
 std::string color_table_xml(const GridRasterSpec& spec) {

@@ -194,6 +194,8 @@ TEST(GridRaster, ExportedScoreGridEqualsTheStore) {
     auto r = test::run_wijkzicht("export --store " + k.store + " --dataset score_grid --out " + tif);
     ASSERT_EQ(r.status, 0) << r.err;
     EXPECT_NE(r.err.find("class rasters with the"), std::string::npos) << r.err;
+    EXPECT_EQ(r.err.find("Warning"), std::string::npos) << "GDAL's overview warning reached the user:\n"
+                                                        << r.err;
     r = test::run_wijkzicht("export --store " + k.store + " --dataset score_grid --out " + csv);
     ASSERT_EQ(r.status, 0) << r.err;
     r = test::run_wijkzicht("export --store " + k.store + " --dataset score_buurt --format gtiff --out " +
