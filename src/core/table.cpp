@@ -242,41 +242,19 @@ Table take_rows(const Table& table, const std::vector<std::size_t>& rows) {
     return out;
 }
 
-void move_rows(Table& to, Table& from, std::size_t first, std::size_t n) {
-    if (to.column_count() != from.column_count()) throw std::logic_error("move_rows: the columns differ");
-    for (std::size_t c = 0; c < to.column_count(); ++c) {
-        Column& dst = to.columns()[c];
-        Column& src = from.columns()[c];
-        if (src.type() != ColumnType::kText || dst.type() != ColumnType::kText) continue;
-        for (std::size_t i = first; i < first + n; ++i) dst.push_text_taken(src, i);
-    }
-    // The other columns as append_rows does (their values are copied, which is all a move would do).
-    for (std::size_t c = 0; c < to.column_count(); ++c) {
-        Column& dst = to.columns()[c];
-        const Column& src = from.columns()[c];
-        if (src.type() != dst.type())
-            throw std::logic_error("move_rows: column '" + dst.name() + "' has another type");
-        if (src.type() == ColumnType::kReal) {
-            dst.append_block(src.reals().data() + first, src.status().data() + first, n);
-        } else if (src.type() == ColumnType::kInt) {
-            for (std::size_t i = first; i < first + n; ++i) {
-                if (src.is_missing(i)) {
-                    dst.push_missing(src.missing_reason(i));
-                } else {
-                    dst.push_int(src.int_at(i));
-                }
-            }
-        }
-    }
-}
+namespace {
 
-void append_rows(Table& to, const Table& from, std::size_t first, std::size_t n) {
-    if (to.column_count() != from.column_count()) throw std::logic_error("append_rows: the columns differ");
+// Rows [first, first + n) of `from` appended to `to` (the same columns); with kTake the strings of text
+// columns are taken from `from` (left empty there) instead of copied.
+template <bool kTake, class From>
+void append_table_rows(Table& to, From& from, std::size_t first, std::size_t n, const char* who) {
+    if (to.column_count() != from.column_count())
+        throw std::logic_error(std::string(who) + ": the columns differ");
     for (std::size_t c = 0; c < to.column_count(); ++c) {
         Column& dst = to.columns()[c];
-        const Column& src = from.columns()[c];
+        auto& src = from.columns()[c];
         if (src.type() != dst.type())
-            throw std::logic_error("append_rows: column '" + dst.name() + "' has another type");
+            throw std::logic_error(std::string(who) + ": column '" + dst.name() + "' has another type");
         switch (src.type()) {
             case ColumnType::kReal:
                 dst.append_block(src.reals().data() + first, src.status().data() + first, n);
@@ -292,7 +270,9 @@ void append_rows(Table& to, const Table& from, std::size_t first, std::size_t n)
                 break;
             case ColumnType::kText:
                 for (std::size_t i = first; i < first + n; ++i) {
-                    if (src.is_missing(i)) {
+                    if constexpr (kTake) {
+                        dst.push_text_taken(src, i);
+                    } else if (src.is_missing(i)) {
                         dst.push_missing(src.missing_reason(i));
                     } else {
                         dst.push_text(src.text_at(i));
@@ -301,6 +281,16 @@ void append_rows(Table& to, const Table& from, std::size_t first, std::size_t n)
                 break;
         }
     }
+}
+
+}  // namespace
+
+void move_rows(Table& to, Table& from, std::size_t first, std::size_t n) {
+    append_table_rows<true>(to, from, first, n, "move_rows");
+}
+
+void append_rows(Table& to, const Table& from, std::size_t first, std::size_t n) {
+    append_table_rows<false>(to, from, first, n, "append_rows");
 }
 
 }  // namespace wz

@@ -6,6 +6,17 @@
 
 namespace wz {
 
+Dataset streamed_dataset(std::shared_ptr<RowBlocks> rows, Table schema, std::string kind,
+                         std::string_view name, std::optional<Level> level) {
+    Dataset ds;
+    ds.name = sanitize_dataset_name(name);
+    ds.kind = std::move(kind);
+    ds.level = level;
+    ds.table = std::move(schema);
+    ds.rows = std::move(rows);
+    return ds;
+}
+
 void CsvRowStream::start(const std::string& path, csv::Encoding encoding, std::size_t chunk_bytes,
                          bool first_chunk_sets_types) {
     path_ = path;
@@ -87,6 +98,12 @@ bool CsvRowStream::next(Table& block, std::size_t max_rows) {
         row_ += take;
     }
     return block.row_count() > 0;
+}
+
+std::optional<std::size_t> CsvRowStream::column_index(std::string_view name) const {
+    const auto it = std::find(names_.begin(), names_.end(), name);
+    if (it == names_.end()) return std::nullopt;
+    return static_cast<std::size_t>(it - names_.begin());
 }
 
 std::vector<StreamedInput> CsvRowStream::inputs() const {

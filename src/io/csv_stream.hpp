@@ -4,6 +4,7 @@
 // rows of the dataset by the importer, and the rows handed to the store a block at a time. Memory is
 // bounded by a chunk and a block, not by the file. Errors carry the line in the file.
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,6 +15,11 @@
 #include "io/typed_table.hpp"
 
 namespace wz {
+
+// A streaming dataset: `rows` supplies the rows, `schema` holds the columns (no rows); the name is
+// sanitised.
+Dataset streamed_dataset(std::shared_ptr<RowBlocks> rows, Table schema, std::string kind,
+                         std::string_view name, std::optional<Level> level);
 
 class CsvRowStream : public RowBlocks {
   public:
@@ -42,6 +48,8 @@ class CsvRowStream : public RowBlocks {
     const std::string& path() const { return path_; }
     char delimiter() const { return delim_; }
     const std::vector<std::string>& header() const { return names_; }
+    // The position of a header field, nullopt when the file has no such column.
+    std::optional<std::size_t> column_index(std::string_view name) const;
     std::string encoding_used() const { return chunks_ ? chunks_->encoding_used() : encoding_; }
 
     Table schema_;

@@ -240,13 +240,8 @@ class GridStatsRows final : public CsvRowStream {
 
 Dataset stream_grid_stats(const std::string& path, const GridStatsOptions& options, std::size_t chunk_bytes) {
     auto rows = std::make_shared<GridStatsRows>(path, options, chunk_bytes);
-    Dataset ds;
-    ds.kind = "grid-stats";
-    ds.name = sanitize_dataset_name(options.name);
-    ds.level = Level::kGrid;
-    ds.table = rows->schema();
-    ds.rows = std::move(rows);
-    return ds;
+    Table schema = rows->schema();
+    return streamed_dataset(std::move(rows), std::move(schema), "grid-stats", options.name, Level::kGrid);
 }
 
 Dataset import_grid_stats(const std::string& path, const GridStatsOptions& options) {

@@ -139,7 +139,7 @@ class IncidentRows final : public CsvRowStream {
   protected:
     void on_header(const std::vector<std::string>& names, const std::vector<csv::Field>&) override {
         auto require = [&](const std::string& n) {
-            auto i = index(n);
+            auto i = column_index(n);
             if (!i) {
                 throw InputError(path(), 1, 0, fmt::format("a column '{}' (police incident export)", n),
                                  fmt::format("columns {}", fmt::join(names, "; ")));
@@ -149,8 +149,8 @@ class IncidentRows final : public CsvRowStream {
         begin_col_ = require("Begin-pleegdatum/tijd");
         x_col_ = require("X");
         y_col_ = require("Y");
-        end_col_ = index("Eind-pleegdatum/tijd");
-        known_col_ = index("Kennisnamedatum/tijd");
+        end_col_ = column_index("Eind-pleegdatum/tijd");
+        known_col_ = column_index("Kennisnamedatum/tijd");
         read_.cells = CellRules{false, false, delimiter() != ','};
         for (const auto& n : names) {
             if (n == "X" || n == "Y") continue;
@@ -172,7 +172,7 @@ class IncidentRows final : public CsvRowStream {
         schema_ = Table();
         for (Column& c : ordered) schema_.add_column(std::move(c));
         for (const auto& [from, to] : kKept) {
-            if (auto i = index(from)) {
+            if (auto i = column_index(from)) {
                 kept_.emplace_back(*i, schema_.column_count());
                 schema_.add_column(to, ColumnType::kText);
             }
@@ -240,13 +240,6 @@ class IncidentRows final : public CsvRowStream {
     }
 
   private:
-    std::optional<std::size_t> index(const std::string& n) const {
-        const auto& names = header();
-        auto it = std::find(names.begin(), names.end(), n);
-        if (it == names.end()) return std::nullopt;
-        return static_cast<std::size_t>(it - names.begin());
-    }
-
     std::size_t begin_col_ = 0, x_col_ = 0, y_col_ = 0;
     std::optional<std::size_t> end_col_, known_col_;
     std::vector<std::pair<std::size_t, std::size_t>> kept_;  // raw column -> output column
@@ -258,13 +251,10 @@ class IncidentRows final : public CsvRowStream {
 
 Dataset stream_incidents(const std::string& path, const IncidentOptions& options, std::size_t chunk_bytes) {
     auto rows = std::make_shared<IncidentRows>(path, options, chunk_bytes);
-    Dataset ds;
-    ds.kind = "incidents";
-    ds.name = sanitize_dataset_name(options.name);
-    ds.level = Level::kGrid;
+    Table schema = rows->schema();
+    Dataset ds =
+        streamed_dataset(std::move(rows), std::move(schema), "incidents", options.name, Level::kGrid);
     ds.meta["protected_columns_dropped"] = kProtected;  // known before a row is read
-    ds.table = rows->schema();
-    ds.rows = std::move(rows);
     return ds;
 }
 

@@ -8,6 +8,7 @@
 #include "core/error.hpp"
 #include "core/progress.hpp"
 #include "io/importers.hpp"
+#include "io/csv_stream.hpp"
 #include "io/synth_sources.hpp"
 #include "io/text_chunks.hpp"
 #include "io/typed_table.hpp"
@@ -264,12 +265,8 @@ class IndicatorRows final : public RowBlocks {
 Dataset stream_indicators(const std::vector<std::string>& paths, const IndicatorOptions& options,
                           std::size_t chunk_bytes) {
     auto rows = std::make_shared<IndicatorRows>(paths, options, chunk_bytes);
-    Dataset ds;
-    ds.kind = "indicators";
-    ds.name = sanitize_dataset_name(options.name);
-    ds.table = rows->schema();
-    ds.rows = std::move(rows);
-    return ds;
+    Table schema = rows->schema();
+    return streamed_dataset(std::move(rows), std::move(schema), "indicators", options.name, std::nullopt);
 }
 
 Dataset import_indicators(const std::vector<std::string>& paths, const IndicatorOptions& options) {

@@ -42,12 +42,12 @@ class RecordRows final : public CsvRowStream {
                               fmt::format("columns {}", fmt::join(header, ",")));
         };
         for (const std::string& req : {std::string("code"), std::string("year"), id_column_}) {
-            const auto at = index(req);
+            const auto at = column_index(req);
             if (!at) throw missing(req);
         }
-        ci_ = *index("code");
-        yi_ = *index("year");
-        ii_ = *index(id_column_);
+        ci_ = *column_index("code");
+        yi_ = *column_index("year");
+        ii_ = *column_index(id_column_);
         read_.cells = CellRules{delimiter() == ';', false, false};
         for (const auto& h : header) {
             auto sp = std::find_if(specs_.begin(), specs_.end(), [&](const Spec& s) { return s.name == h; });
@@ -57,7 +57,7 @@ class RecordRows final : public CsvRowStream {
                 read_.int_columns.push_back(h);
         }
         for (const auto& s : specs_)
-            if (s.required && !index(s.name)) throw missing(s.name);
+            if (s.required && !column_index(s.name)) throw missing(s.name);
     }
 
     TableReadOptions read_options() const override { return read_; }
@@ -98,7 +98,7 @@ class RecordRows final : public CsvRowStream {
                                              : quote_found(idc.text_at(r)) + " again");
             }
             for (const auto& s : specs_) {
-                const auto at = index(s.name);
+                const auto at = column_index(s.name);
                 if (!at || s.type == ColumnType::kText) continue;
                 const Column& col = raw.columns()[*at];
                 if (col.is_missing(r)) {
@@ -120,13 +120,6 @@ class RecordRows final : public CsvRowStream {
     }
 
   private:
-    std::optional<std::size_t> index(const std::string& n) const {
-        const auto& h = header();
-        auto it = std::find(h.begin(), h.end(), n);
-        if (it == h.end()) return std::nullopt;
-        return static_cast<std::size_t>(it - h.begin());
-    }
-
     // One value into its column of the schema (whose type the first records decided).
     template <class Fail>
     static void push_value(Column& src, std::size_t r, Column& dst, const Fail& fail, std::size_t at) {
@@ -175,13 +168,8 @@ Dataset stream_records(const std::string& path, const std::string& name, const s
                        const std::string& id_column, std::vector<Spec> specs, csv::Encoding encoding,
                        std::size_t chunk_bytes) {
     auto rows = std::make_shared<RecordRows>(path, id_column, std::move(specs), encoding, chunk_bytes);
-    Dataset ds;
-    ds.kind = kind;
-    ds.name = sanitize_dataset_name(name);
-    ds.level = Level::kGrid;
-    ds.table = rows->schema();
-    ds.rows = std::move(rows);
-    return ds;
+    Table schema = rows->schema();
+    return streamed_dataset(std::move(rows), std::move(schema), kind, name, Level::kGrid);
 }
 
 std::vector<Spec> survey_specs() {
