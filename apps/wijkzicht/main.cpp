@@ -14,9 +14,12 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <filesystem>
 #include <iostream>
 #include <map>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "command.hpp"
 #include "core/error.hpp"
@@ -30,14 +33,40 @@ namespace {
 // virtual machines we measure on (docs/bench-score.md), and `score` at --scale 1 touches 1 GB. glibc's
 // malloc asks for huge pages when its tunable glibc.malloc.hugetlb=1 is set before the process starts,
 // so the program re-executes itself once with it set — not under the sanitizers (their allocator
-// ignores it), not when GLIBC_TUNABLES already names it, not with WIJKZICHT_HUGEPAGES=0. If the
-// re-execution fails the program simply goes on.
-void use_huge_pages(char** argv) {
+// ignores it), not when GLIBC_TUNABLES already names it, not with WIJKZICHT_HUGEPAGES=0, and not for
+// a run too small to gain from it (see worth_huge_pages). If the re-execution fails the program simply
+// goes on.
+//
+// Starting the program costs about 50 ms on these machines (GDAL's ~120 shared libraries are loaded and
+// relocated), so re-executing doubles that: for `--help`, `info`, `users` and an import of small files
+// (survey, statline, a boundary file) the start is most of the run.
+constexpr std::uintmax_t kSmallImportBytes = std::uintmax_t{64} << 20;
+
+[[maybe_unused]] bool worth_huge_pages(int argc, char** argv) {
+    std::vector<std::string_view> words;  // the command words before the first option
+    std::uintmax_t file_bytes = 0;
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view a = argv[i];
+        if (a == "--help" || a == "-h" || a == "--version") return false;
+        if (!a.empty() && a.front() == '-') continue;
+        if (words.size() < 2) words.push_back(a);
+        std::error_code ec;
+        if (std::filesystem::is_regular_file(argv[i], ec)) {
+            const std::uintmax_t size = std::filesystem::file_size(argv[i], ec);
+            if (!ec) file_bytes += size;
+        }
+    }
+    if (words.empty() || words.front() == "info" || words.front() == "users") return false;
+    if (words.front() == "import") return file_bytes >= kSmallImportBytes;
+    return true;
+}
+
+void use_huge_pages(int argc, char** argv) {
 #if defined(__GLIBC__) && !defined(__SANITIZE_ADDRESS__)
     const char* tunables = std::getenv("GLIBC_TUNABLES");     // NOLINT(concurrency-mt-unsafe): single thread
     const char* wanted = std::getenv("WIJKZICHT_HUGEPAGES");  // NOLINT(concurrency-mt-unsafe)
     if ((tunables != nullptr && std::strstr(tunables, "glibc.malloc.hugetlb") != nullptr) ||
-        (wanted != nullptr && std::strcmp(wanted, "0") == 0)) {
+        (wanted != nullptr && std::strcmp(wanted, "0") == 0) || !worth_huge_pages(argc, argv)) {
         return;
     }
     const std::string value = tunables != nullptr && *tunables != '\0'
@@ -46,6 +75,7 @@ void use_huge_pages(char** argv) {
     if (::setenv("GLIBC_TUNABLES", value.c_str(), 1) != 0) return;  // NOLINT(concurrency-mt-unsafe)
     ::execv("/proc/self/exe", argv);
 #else
+    (void)argc;
     (void)argv;
 #endif
 }
@@ -101,7 +131,7 @@ Command* selected_command(const std::vector<std::unique_ptr<Command>>& commands,
 }  // namespace wz::app
 
 int main(int argc, char** argv) {
-    wz::app::use_huge_pages(argv);
+    wz::app::use_huge_pages(argc, argv);
     wz::app::seconds_since_start();  // the clock starts here
     CLI::App app{
         "wijkzicht - liveability (Leefbaarometer) and safety analysis of Dutch areas.\n\n"

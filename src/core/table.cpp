@@ -109,16 +109,38 @@ Column Column::of_texts(std::string name, std::vector<std::string> values, std::
     return c;
 }
 
-void Column::push_text(std::string v) {
+void Column::push_text(std::string_view v) {
     if (type_ != ColumnType::kText) throw InternalError("push_text on column " + name_);
-    texts_.push_back(std::move(v));
+    const std::size_t n = status_.size();
+    if (n < texts_.size()) {
+        texts_[n].assign(v);
+    } else {
+        texts_.emplace_back(v);
+    }
+    status_.push_back(0);
+}
+
+void Column::push_text(std::string&& v) {
+    if (type_ != ColumnType::kText) throw InternalError("push_text on column " + name_);
+    const std::size_t n = status_.size();
+    if (n < texts_.size()) {
+        texts_[n] = std::move(v);
+    } else {
+        texts_.push_back(std::move(v));
+    }
     status_.push_back(0);
 }
 
 void Column::push_text_taken(Column& from, std::size_t row) {
     if (type_ != ColumnType::kText || from.type_ != ColumnType::kText)
         throw InternalError("push_text_taken on column " + name_);
-    texts_.push_back(std::move(from.texts_[row]));
+    const std::size_t n = status_.size();
+    if (n < texts_.size()) {
+        texts_[n].swap(from.texts_[row]);
+        from.texts_[row].clear();
+    } else {
+        texts_.push_back(std::move(from.texts_[row]));
+    }
     status_.push_back(from.status_[row]);
 }
 
@@ -132,7 +154,11 @@ void Column::push_missing(Missing why) {
             reals_.push_back(std::numeric_limits<double>::quiet_NaN());
             break;
         case ColumnType::kText:
-            texts_.emplace_back();
+            if (status_.size() < texts_.size()) {
+                texts_[status_.size()].clear();
+            } else {
+                texts_.emplace_back();
+            }
             break;
     }
     status_.push_back(static_cast<std::uint8_t>(why));

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -38,11 +39,12 @@ class Column {
     ColumnType type() const { return type_; }
     std::size_t size() const { return status_.size(); }
     void reserve(std::size_t n);
-    // Removes every value, keeping name, type and memory (for a block refilled in a loop).
+    // Removes every value, keeping name, type and memory (for a block refilled in a loop). A text
+    // column keeps its strings too: the next values are assigned into them, so a block refilled with
+    // texts of similar length allocates nothing.
     void clear() {
         ints_.clear();
         reals_.clear();
-        texts_.clear();
         status_.clear();
     }
 
@@ -59,9 +61,13 @@ class Column {
         reals_.push_back(v);
         status_.push_back(0);
     }
-    void push_text(std::string v);
-    // Appends row `row` of the text column `from`, taking its string (left empty there) or its missing
-    // reason: for rows handed on without a copy.
+    // Appends a text value. The view is copied into a string slot kept from before a clear() when there
+    // is one (no allocation once the slot is long enough); a string rvalue is moved in.
+    void push_text(std::string_view v);
+    void push_text(std::string&& v);
+    void push_text(const char* v) { push_text(std::string_view(v)); }
+    // Appends row `row` of the text column `from`, taking its string (swapped with this column's spare
+    // slot, so both keep their memory) or its missing reason: for rows handed on without a copy.
     void push_text_taken(Column& from, std::size_t row);
     // Appends n values of an int or real column with their status bytes (0 = present) in one step.
     void append_block(const double* values, const std::uint8_t* status, std::size_t n);
@@ -92,7 +98,9 @@ class Column {
     // Contiguous storage for hot loops (only the vector of the column's type is filled).
     const std::vector<std::int64_t>& ints() const { return ints_; }
     const std::vector<double>& reals() const { return reals_; }
-    const std::vector<std::string>& texts() const { return texts_; }
+    std::span<const std::string> texts() const {
+        return {texts_.data(), type_ == ColumnType::kText ? size() : 0};
+    }
     const std::vector<std::uint8_t>& status() const { return status_; }
 
     // Optional metadata: unit ("aantal", "%") and description as published.
@@ -110,6 +118,7 @@ class Column {
     ColumnType type_;
     std::vector<std::int64_t> ints_;
     std::vector<double> reals_;
+    // A text column's strings: the first size() are its values; any after them are slots kept by clear().
     std::vector<std::string> texts_;
     std::vector<std::uint8_t> status_;
 };

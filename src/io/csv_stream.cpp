@@ -49,17 +49,20 @@ void CsvRowStream::parse_chunk() {
     row_ = 0;
     try {
         csv::Reader reader(text_, delim_);
-        RecordPositions pos;
+        pos_.offsets.clear();
+        pos_.lines.clear();
+        pos_.fast_records = 0;
         TableReadOptions read = read_options();
         read.report_progress = false;  // this stream's own "parsing FILE" step
-        Table raw = read_typed_records(reader, names_, read, path_, &pos);
+        // The chunk before's table is refilled (its columns and strings reused: no memory per chunk).
+        raw_ = read_typed_records(reader, names_, read, path_, &pos_, &raw_);
         if (first_) {
             first_ = false;
-            on_first_records(raw);
+            on_first_records(raw_);
             converted_ = schema_;
         }
         converted_.clear_rows();
-        convert(raw, pos, text_, converted_);
+        convert(raw_, pos_, text_, converted_);
     } catch (const InputError& e) {
         TextChunks::rethrow_in_file(e, first_line_);
     }

@@ -66,7 +66,8 @@ class CsvRowStream : public RowBlocks {
     std::string_view text_;
     long first_line_ = 1;
     bool unparsed_ = false, first_ = false;
-    Table converted_;
+    Table raw_, converted_;  // the chunk's records as parsed and as converted (both reused)
+    RecordPositions pos_;
     std::size_t row_ = 0;
     std::uint64_t reported_ = 0;
     std::vector<StreamedInput> inputs_;

@@ -192,8 +192,8 @@ class GridStatsRows final : public CsvRowStream {
                 throw field_error(path(), text, delimiter(), pos.offsets[r], code_col_,
                                   "a 100 m cell code like E2269N5800", quote_found(t));
             }
-            std::string code = cell->code();
-            if (!seen_.insert(code).second) {
+            const std::string code = cell->code();
+            if (!seen_.insert(cell->key()).second) {
                 throw field_error(path(), text, delimiter(), pos.offsets[r], code_col_, "each cell once",
                                   quote_found(t) + " again");
             }
@@ -231,7 +231,7 @@ class GridStatsRows final : public CsvRowStream {
     std::size_t code_col_ = 0;
     int static_year_ = 0;
     TableReadOptions read_;
-    std::unordered_set<std::string> seen_;
+    std::unordered_set<std::int64_t> seen_;  // the cells read (GridCell::key)
     std::size_t cells_ = 0;
     std::array<std::size_t, kMissingKinds> missing_{};
 };

@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 
 #include "core/error.hpp"
 #include "io/csv_stream.hpp"
@@ -63,9 +64,16 @@ std::optional<DateTime> parse_dutch_datetime(std::string_view text) {
     return dt;
 }
 
-// "2017-09-20T17:30" (written by hand: three per incident, millions of incidents).
-std::string iso(const DateTime& dt) {
-    char b[16];
+// "2017-09-20T17:30" (written by hand: three per incident, millions of incidents), as characters that
+// the column copies into a string it keeps from block to block.
+struct IsoText {
+    std::array<char, 16> b;
+    std::string_view view() const { return {b.data(), b.size()}; }
+};
+
+IsoText iso(const DateTime& dt) {
+    IsoText out{};
+    auto& b = out.b;
     const auto two = [&](int at, int v) {
         b[at] = static_cast<char>('0' + v / 10 % 10);
         b[at + 1] = static_cast<char>('0' + v % 10);
@@ -80,7 +88,7 @@ std::string iso(const DateTime& dt) {
     two(11, dt.hour);
     b[13] = ':';
     two(14, dt.minute);
-    return std::string(b, sizeof(b));
+    return out;
 }
 
 // Columns kept (published name -> our name). Everything else is dropped; see kProtected.
@@ -203,16 +211,16 @@ class IncidentRows final : public CsvRowStream {
             const DateTime b = *date_of(begin_col_, true);
             o[1].push_int(b.year);
             o[2].push_int(b.month);
-            o[3].push_text(iso(b));
+            o[3].push_text(iso(b).view());
             auto e = end_col_ ? date_of(*end_col_, false) : std::nullopt;
             if (e) {
-                o[4].push_text(iso(*e));
+                o[4].push_text(iso(*e).view());
             } else {
                 o[4].push_missing(Missing::kEmpty);
             }
             auto k = known_col_ ? date_of(*known_col_, false) : std::nullopt;
             if (k) {
-                o[5].push_text(iso(*k));
+                o[5].push_text(iso(*k).view());
             } else {
                 o[5].push_missing(Missing::kEmpty);
             }

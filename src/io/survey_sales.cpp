@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <unordered_set>
 
 #include "core/error.hpp"
@@ -56,8 +57,10 @@ class RecordRows final : public CsvRowStream {
             if (h == "year" || (sp != specs_.end() && sp->type == ColumnType::kInt))
                 read_.int_columns.push_back(h);
         }
-        for (const auto& s : specs_)
+        for (const auto& s : specs_) {
             if (s.required && !column_index(s.name)) throw missing(s.name);
+            spec_at_.push_back(column_index(s.name));
+        }
     }
 
     TableReadOptions read_options() const override { return read_; }
@@ -81,6 +84,13 @@ class RecordRows final : public CsvRowStream {
                                std::move(found));
         };
         std::vector<Column>& o = out.columns();
+        if (ids_.empty() && n > 0 && !text.empty()) {  // room for the file's ids, estimated from this chunk
+            std::error_code ec;
+            const auto bytes = std::filesystem::file_size(path(), ec);
+            if (!ec)
+                ids_.reserve(static_cast<std::size_t>(static_cast<double>(n) * static_cast<double>(bytes) /
+                                                      static_cast<double>(text.size()) * 1.05));
+        }
         for (std::size_t r = 0; r < n; ++r) {
             const Column& cc = raw.columns()[ci_];
             auto cell = cc.is_missing(r) ? std::nullopt : parse_grid_cell(trim(cc.text_at(r)));
@@ -97,8 +107,9 @@ class RecordRows final : public CsvRowStream {
                            idc.is_missing(r) ? std::string("an empty field")
                                              : quote_found(idc.text_at(r)) + " again");
             }
-            for (const auto& s : specs_) {
-                const auto at = column_index(s.name);
+            for (std::size_t k = 0; k < specs_.size(); ++k) {
+                const Spec& s = specs_[k];
+                const auto at = spec_at_[k];
                 if (!at || s.type == ColumnType::kText) continue;
                 const Column& col = raw.columns()[*at];
                 if (col.is_missing(r)) {
@@ -157,6 +168,7 @@ class RecordRows final : public CsvRowStream {
 
     std::string id_column_;
     std::vector<Spec> specs_;
+    std::vector<std::optional<std::size_t>> spec_at_;  // each spec's column in the file
     std::size_t ci_ = 0, yi_ = 0, ii_ = 0;
     std::vector<std::size_t> out_of_;  // per schema column after code and year: its column in the file
     TableReadOptions read_;

@@ -239,11 +239,27 @@ bool contains(const std::vector<std::string>& list, const std::string& name) {
 
 class TableBuilder {
   public:
+    // With `recycle` (a table from an earlier read with the same names and types) its columns and their
+    // memory are reused, emptied of rows.
     TableBuilder(const std::vector<std::string>& names, std::vector<ColumnType> types,
-                 const TableReadOptions& options, std::string source)
+                 const TableReadOptions& options, std::string source, Table* recycle = nullptr)
         : options_(options), source_(std::move(source)) {
+        if (recycle != nullptr && recycle->column_count() == names.size()) {
+            bool same = true;
+            for (std::size_t i = 0; i < names.size() && same; ++i) {
+                const Column& c = recycle->columns()[i];
+                same = c.name() == names[i] && c.type() == types[i];
+            }
+            if (same) {
+                table_ = std::move(*recycle);
+                table_.clear_rows();
+                recycled_ = true;
+                return;
+            }
+        }
         for (std::size_t i = 0; i < names.size(); ++i) table_.add_column(names[i], types[i]);
     }
+    bool recycled() const { return recycled_; }
 
     template <typename GetText, typename GetColumn>
     void add_record(long line, std::size_t field_count, GetText text_of, GetColumn column_of) {
@@ -272,7 +288,7 @@ class TableBuilder {
                     why == Missing::kGeheim) {
                     col.push_missing(why);
                 } else {
-                    col.push_text(std::string(text));
+                    col.push_text(text);
                 }
                 continue;
             }
@@ -312,6 +328,7 @@ class TableBuilder {
 
   private:
     Table table_;
+    bool recycled_ = false;
     const TableReadOptions& options_;
     std::string source_;
 };
@@ -347,7 +364,7 @@ void advise_huge_pages(const std::vector<Column>& columns) {
         add(col.status().data(), col.status().size(), col.status().capacity(), 1);
         add(col.reals().data(), col.reals().size(), col.reals().capacity(), sizeof(double));
         add(col.ints().data(), col.ints().size(), col.ints().capacity(), sizeof(std::int64_t));
-        add(col.texts().data(), col.texts().size(), col.texts().capacity(), sizeof(std::string));
+        add(col.texts().data(), col.texts().size(), col.texts().size(), sizeof(std::string));
     }
     std::sort(buffers.begin(), buffers.end(),
               [](const Buffer& a, const Buffer& b) { return a.begin < b.begin; });
@@ -520,7 +537,7 @@ class FastRecordParser {
             } else if (text_missing_[c] != 0) {
                 cols[c].push_missing(static_cast<Missing>(text_missing_[c]));
             } else {
-                cols[c].push_text(std::string(texts_[c]));
+                cols[c].push_text(texts_[c]);
             }
         }
         if (++rows_ == kBlock) flush(cols);
@@ -753,7 +770,7 @@ class FastRecordParser {
 
 Table read_typed_records(csv::Reader& reader, const std::vector<std::string>& names,
                          const TableReadOptions& options, const std::string& source,
-                         RecordPositions* positions) {
+                         RecordPositions* positions, Table* recycle) {
     // 1. Sample records to decide which columns are numeric.
     std::vector<OwnedRecord> sample;
     std::vector<csv::Field> fields;
@@ -796,7 +813,7 @@ Table read_typed_records(csv::Reader& reader, const std::vector<std::string>& na
         }
     }
     // 2. Build the table: the sample first, then the rest straight from the reader.
-    TableBuilder builder(names, types, options, source);
+    TableBuilder builder(names, types, options, source, recycle);
     auto note = [&](std::size_t offset, long line) {
         if (positions != nullptr) {
             positions->offsets.push_back(offset);
@@ -813,7 +830,7 @@ Table read_typed_records(csv::Reader& reader, const std::vector<std::string>& na
         // Reserve for the rest of the file once (avoids regrowth copies).
         const std::size_t estimate = sample.size() + estimate_records(reader.data().substr(reader.offset()));
         for (auto& col : builder.columns()) col.reserve(estimate);
-        advise_huge_pages(builder.columns());
+        if (!builder.recycled()) advise_huge_pages(builder.columns());
     }
     std::vector<bool> skip(names.size(), false);
     for (std::size_t c = 0; c < names.size(); ++c)

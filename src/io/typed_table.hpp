@@ -48,9 +48,12 @@ struct RecordPositions {
     std::vector<long> lines;           // 1-based line of each row
     std::size_t fast_records = 0;      // rows taken by the fast path (tests and benchmarks)
 };
+// `recycle`: the table an earlier call returned (a chunk of the same file); when its columns have the
+// names and types this call decides, they are emptied and refilled, keeping their memory (and the
+// strings of text columns), else a new table is made. It is left empty either way.
 Table read_typed_records(csv::Reader& reader, const std::vector<std::string>& names,
                          const TableReadOptions& options, const std::string& source,
-                         RecordPositions* positions = nullptr);
+                         RecordPositions* positions = nullptr, Table* recycle = nullptr);
 
 // Builds the InputError for field `field` of the record at byte `offset` (re-reads that one record to
 // find its line and column).

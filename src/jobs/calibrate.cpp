@@ -11,8 +11,8 @@
 #include <memory>
 #include <optional>
 #include <string_view>
-#include <unordered_set>
 
+#include "core/code_year_index.hpp"
 #include "core/error.hpp"
 #include "core/progress.hpp"
 #include "io/store.hpp"
@@ -69,117 +69,132 @@ nlohmann::json model_json(const liveability::ModelReport& m) {
             {"cv_path", cv}};
 }
 
-// The rows of the indicator dataset whose (code, year) has respondents or sales: all the calibration
-// uses. A dataset stored in column blocks is read a block at a time (both cores, each with its own
-// reader) and only those rows are kept, so calibrating never holds the whole indicator table.
-Table indicator_rows_used(const std::string& store, const std::string& dataset, const Table* survey,
-                          const Table* sales) {
-    if (!stored_in_blocks(store, dataset)) return read_dataset(store, dataset).table;
-    // (code, year) keys as views into the tables, which outlive the sets.
-    using Key = std::pair<std::string_view, std::int64_t>;
-    struct KeyHash {
-        std::size_t operator()(const Key& k) const noexcept {
-            return std::hash<std::string_view>()(k.first) ^
-                   (static_cast<std::size_t>(k.second) * 0x9e3779b97f4a7c15ULL);
-        }
-    };
-    const auto key_of = [](const Column& code, const Column& year, std::size_t r,
-                           std::string& scratch) -> Key {
-        if (code.type() == ColumnType::kText) return {code.text_at(r), std::llround(year.number_at(r))};
-        scratch = code.to_text(r);
-        return {scratch, std::llround(year.number_at(r))};
-    };
-    std::unordered_set<Key, KeyHash> wanted;
-    std::deque<std::string> owned;  // codes stored as numbers: their text (a deque keeps the views valid)
-    for (const Table* t : {survey, sales}) {
-        if (t == nullptr || t->find("code") == nullptr || t->find("year") == nullptr) continue;
-        const Column& code = t->column("code");
-        const Column& year = t->column("year");
-        wanted.reserve(wanted.size() + t->row_count());
-        for (std::size_t r = 0; r < t->row_count(); ++r) {
-            if (code.is_missing(r) || year.is_missing(r)) continue;
-            if (code.type() == ColumnType::kText) {
-                wanted.emplace(code.text_at(r), std::llround(year.number_at(r)));
-            } else {
-                owned.push_back(code.to_text(r));
-                wanted.emplace(owned.back(), std::llround(year.number_at(r)));
+// The rows of a stored indicator dataset whose (code, year) has respondents or sales: all the
+// calibration uses, as indicator blocks (one per block of the store, holding the rows used in it). Their
+// codes and years are read up front; their values when the fit asks, a store block at a time (both
+// cores, each column with its own reader), so calibrating never holds the indicator values.
+class StoredIndicatorRows final : public liveability::CalibrationRows {
+  public:
+    StoredIndicatorRows(const std::string& store, const std::string& dataset, const Table* survey,
+                        const Table* sales)
+        : store_(store), dataset_(dataset), probe_(store, dataset) {
+        // The (code, year) keys of respondents and sales, as views into their tables (which outlive the
+        // index); a code stored as a number is rendered once (a deque keeps the views valid).
+        CodeYearIndex wanted;
+        std::deque<std::string> owned;
+        for (const Table* t : {survey, sales}) {
+            if (t == nullptr || t->find("code") == nullptr || t->find("year") == nullptr) continue;
+            const Column& code = t->column("code");
+            const Column& year = t->column("year");
+            wanted.reserve(wanted.size() + t->row_count());
+            for (std::size_t r = 0; r < t->row_count(); ++r) {
+                if (code.is_missing(r) || year.is_missing(r)) continue;
+                std::string_view c;
+                if (code.type() == ColumnType::kText) {
+                    c = code.text_at(r);
+                } else {
+                    c = owned.emplace_back(code.to_text(r));
+                }
+                wanted.insert(c, std::llround(year.number_at(r)));
             }
         }
-    }
-    const Table keys = read_dataset(store, dataset, {"code", "year"}).table;
-    const Column& code = keys.column("code");
-    const Column& year = keys.column("year");
-    std::vector<std::size_t> rows;
-    std::unordered_set<Key, KeyHash> taken;  // the first row of a (code, year), as calibrate takes it
-    taken.reserve(wanted.size());
-    std::string scratch;
-    for (std::size_t r = 0; r < keys.row_count(); ++r) {
-        if (code.is_missing(r) || year.is_missing(r)) continue;
-        const Key k = key_of(code, year, r, scratch);
-        if (wanted.count(k) == 0) continue;
-        if (code.type() != ColumnType::kText) {
-            owned.push_back(std::string(k.first));
-            if (taken.emplace(owned.back(), k.second).second) rows.push_back(r);
-        } else if (taken.insert(k).second) {
-            rows.push_back(r);
+        const Table keys = read_dataset(store, dataset, {"code", "year"}).table;
+        const Column& code = keys.column("code");
+        const Column& year = keys.column("year");
+        // Each row's key looked up (both cores), then the first indicator row of each wanted (code, year)
+        // taken, as calibrate takes it.
+        std::vector<std::int32_t> found(keys.row_count(), -1);
+        tbb::parallel_for(tbb::blocked_range<std::size_t>(0, keys.row_count(), 65536),
+                          [&](const tbb::blocked_range<std::size_t>& br) {
+                              std::string scratch;
+                              for (std::size_t r = br.begin(); r != br.end(); ++r) {
+                                  if (code.is_missing(r) || year.is_missing(r)) continue;
+                                  std::string_view c;
+                                  if (code.type() == ColumnType::kText) {
+                                      c = code.text_at(r);
+                                  } else {
+                                      scratch = code.to_text(r);
+                                      c = scratch;
+                                  }
+                                  if (const auto id = wanted.find(c, std::llround(year.number_at(r))))
+                                      found[r] = static_cast<std::int32_t>(*id);
+                              }
+                          });
+        std::vector<bool> taken(wanted.size(), false);
+        for (std::size_t r = 0; r < found.size(); ++r) {
+            if (found[r] < 0 || taken[static_cast<std::size_t>(found[r])]) continue;
+            taken[static_cast<std::size_t>(found[r])] = true;
+            rows_.push_back(r);
         }
-    }
-    Table out;
-    {
-        std::vector<std::string> c(rows.size());
-        std::vector<std::int64_t> y(rows.size());
-        for (std::size_t i = 0; i < rows.size(); ++i) {
-            c[i] = code.to_text(rows[i]);
-            y[i] = std::llround(year.number_at(rows[i]));
+        std::vector<std::string> c(rows_.size());
+        std::vector<std::int64_t> y(rows_.size());
+        for (std::size_t i = 0; i < rows_.size(); ++i) {
+            c[i] = code.to_text(rows_[i]);
+            y[i] = std::llround(year.number_at(rows_[i]));
         }
-        out.add_column(Column::of_texts("code", std::move(c)));
-        out.add_column(Column::of_ints("year", std::move(y)));
+        codes_ = Column::of_texts("code", std::move(c));
+        years_ = Column::of_ints("year", std::move(y));
+        // Per store block: the rows used in it, [first_[b], first_[b + 1]) into rows_.
+        block_rows_ = probe_.block_rows();
+        const std::size_t blocks = probe_.block_count();
+        first_.assign(blocks + 1, rows_.size());
+        for (std::size_t i = rows_.size(); i-- > 0;) first_[rows_[i] / block_rows_] = i;
+        for (std::size_t b = blocks; b-- > 0;) first_[b] = std::min(first_[b], first_[b + 1]);
     }
-    const DatasetBlockReader probe(store, dataset);
-    std::vector<std::string> columns;
-    for (const auto& name : probe.column_names())
-        if (name != "code" && name != "year" && probe.column_type(name) == ColumnType::kReal)
-            columns.push_back(name);
-    const std::size_t block_rows = probe.block_rows(), blocks = probe.block_count();
-    // Per block: the selected rows in it, [first, last) into `rows`.
-    std::vector<std::size_t> first(blocks + 1, rows.size());
-    for (std::size_t i = rows.size(); i-- > 0;) first[rows[i] / block_rows] = i;
-    for (std::size_t b = blocks; b-- > 0;) first[b] = std::min(first[b], first[b + 1]);
-    std::vector<std::vector<double>> values(columns.size(), std::vector<double>(rows.size()));
-    std::vector<std::vector<std::uint8_t>> status(columns.size(), std::vector<std::uint8_t>(rows.size(), 0));
-    ProgressStep step("calibrate: reading the indicators of respondents and sales", columns.size(),
-                      "columns");
+
+    const Column& codes() const override { return codes_; }
+    const Column& years() const override { return years_; }
+    std::optional<ColumnType> column_type(const std::string& name) const override {
+        return probe_.column_type(name);
+    }
+    std::size_t block_count() const override { return first_.size() - 1; }
+    std::size_t block_begin(std::size_t b) const override { return first_[b]; }
+
+    void read_block(std::size_t b, const std::vector<std::string>& columns,
+                    std::vector<std::vector<double>>& values) override {
+        const std::size_t first = first_[b], last = first_[b + 1];
+        values.resize(columns.size());
+        tbb::parallel_for(tbb::blocked_range<std::size_t>(0, columns.size(), 4),
+                          [&](const tbb::blocked_range<std::size_t>& br) {
+                              Buffers& buf = local_.local();
+                              if (!buf.reader) buf.reader = std::make_unique<DatasetBlockReader>(store_, dataset_);
+                              buf.v.resize(block_rows_);
+                              buf.st.resize(block_rows_);
+                              for (std::size_t j = br.begin(); j != br.end(); ++j) {
+                                  // Missing values read as NaN (their reasons are not needed here).
+                                  buf.reader->read_real_block(columns[j], b, buf.v.data(), buf.st.data());
+                                  std::vector<double>& out = values[j];
+                                  out.resize(last - first);
+                                  for (std::size_t i = first; i < last; ++i) out[i - first] = buf.v[rows_[i] - b * block_rows_];
+                              }
+                          });
+    }
+
+  private:
     struct Buffers {
         std::unique_ptr<DatasetBlockReader> reader;
         std::vector<double> v;
         std::vector<std::uint8_t> st;
     };
-    tbb::enumerable_thread_specific<Buffers> local;
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, columns.size(), 1),
-                      [&](const tbb::blocked_range<std::size_t>& br) {
-                          Buffers& buf = local.local();
-                          if (!buf.reader) buf.reader = std::make_unique<DatasetBlockReader>(store, dataset);
-                          buf.v.resize(block_rows);
-                          buf.st.resize(block_rows);
-                          for (std::size_t c = br.begin(); c != br.end(); ++c) {
-                              for (std::size_t b = 0; b < blocks; ++b) {
-                                  if (first[b] == first[b + 1]) continue;
-                                  check_cancelled();
-                                  const bool some_missing =
-                                      buf.reader->read_real_block(columns[c], b, buf.v.data(), buf.st.data());
-                                  for (std::size_t i = first[b]; i < first[b + 1]; ++i) {
-                                      const std::size_t at = rows[i] - b * block_rows;
-                                      values[c][i] = buf.v[at];
-                                      if (some_missing) status[c][i] = buf.st[at];
-                                  }
-                              }
-                              step.advance();
-                          }
-                      });
-    local.clear();  // the readers' read locks end here
-    for (std::size_t c = 0; c < columns.size(); ++c)
-        out.add_column(Column::of_reals(columns[c], std::move(values[c]), std::move(status[c])));
-    return out;
+    std::string store_, dataset_;
+    DatasetBlockReader probe_;
+    std::vector<std::size_t> rows_;  // the store rows used, ascending
+    Column codes_{"code", ColumnType::kText}, years_{"year", ColumnType::kInt};
+    std::size_t block_rows_ = 0;
+    std::vector<std::size_t> first_;
+    tbb::enumerable_thread_specific<Buffers> local_;  // each thread's reader (its read lock ends with it)
+};
+
+// Whether calibrating can read the indicators a block at a time: stored in column blocks, every
+// indicator of the metadata a decimal column (else the whole table is read).
+bool blockwise_indicators(const std::string& store, const std::string& dataset, const Table& meta) {
+    if (!stored_in_blocks(store, dataset)) return false;
+    const DatasetBlockReader probe(store, dataset);
+    const Column* id = meta.find("id");
+    if (id == nullptr) return false;
+    for (std::size_t r = 0; r < meta.row_count(); ++r)
+        if (probe.column_type(id->to_text(r)) != ColumnType::kReal) return false;
+    return probe.column_type("code").has_value() && probe.column_type("year").has_value();
 }
 
 }  // namespace
@@ -203,15 +218,20 @@ CalibrateResult calibrate_from_store(const std::string& store, const CalibrateOp
     std::optional<Dataset> survey, sales;
     if (use_survey) survey = read_dataset(store, a.survey);
     if (use_sales) sales = read_dataset(store, a.sales);
-    const Table used = indicator_rows_used(store, a.indicators, survey ? &survey->table : nullptr,
-                                           sales ? &sales->table : nullptr);
-    spdlog::info("calibrating from {} indicator rows (the cell-years with respondents or sales){}{}",
-                 used.row_count(),
-                 survey ? fmt::format(", {} survey respondents", survey->table.row_count()) : "",
-                 sales ? fmt::format(", {} sales", sales->table.row_count()) : "");
-    const ProgressStep step("calibrate: fitting the models");
-    out.calibration = liveability::calibrate_weights(used, meta.table, survey ? &survey->table : nullptr,
-                                                     sales ? &sales->table : nullptr, o);
+    if (blockwise_indicators(store, a.indicators, meta.table)) {
+        StoredIndicatorRows used(store, a.indicators, survey ? &survey->table : nullptr,
+                                 sales ? &sales->table : nullptr);
+        spdlog::info("calibrating from {} indicator rows (the cell-years with respondents or sales){}{}",
+                     used.codes().size(),
+                     survey ? fmt::format(", {} survey respondents", survey->table.row_count()) : "",
+                     sales ? fmt::format(", {} sales", sales->table.row_count()) : "");
+        out.calibration = liveability::calibrate_weights(used, meta.table, survey ? &survey->table : nullptr,
+                                                         sales ? &sales->table : nullptr, o);
+    } else {
+        const Table all = read_dataset(store, a.indicators).table;
+        out.calibration = liveability::calibrate_weights(all, meta.table, survey ? &survey->table : nullptr,
+                                                         sales ? &sales->table : nullptr, o);
+    }
     const liveability::Calibration& cal = out.calibration;
     nlohmann::json dims = nlohmann::json::array();
     for (const auto& d : cal.dimensions) {

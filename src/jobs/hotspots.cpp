@@ -437,7 +437,7 @@ StoreUpdate hotspot_update(const StoreHotspotOptions& s, const StoreHotspotResul
     d.level = s.level;
     for (const Column& c : h.job.table.columns()) {  // "id" is "code" in the store, as everywhere there
         if (c.name() == "id") {
-            d.table.add_column(Column::of_texts("code", c.texts(), c.status()));
+            d.table.add_column(Column::of_texts("code", {c.texts().begin(), c.texts().end()}, c.status()));
         } else {
             d.table.add_column(c);
         }

@@ -79,12 +79,36 @@ struct Calibration {
     std::string combination;                   // "inverse-variance" or "fixed survey share 0.30"
 };
 
+// The indicator values calibration reads, a block of rows at a time, so that it never holds them all:
+// the rows' codes and years are known up front; the values of a block are read when the fit needs them
+// (twice: once to find the rows with every indicator in its transform's domain, once to build the
+// models' Gram matrices). Only blocks with rows of respondents or sales are read.
+class CalibrationRows {
+  public:
+    virtual ~CalibrationRows() = default;
+    virtual const Column& codes() const = 0;  // one per row
+    virtual const Column& years() const = 0;
+    // The type of indicator column `name`, nullopt when there is none.
+    virtual std::optional<ColumnType> column_type(const std::string& name) const = 0;
+    virtual std::size_t block_count() const = 0;
+    // The first row of block b; block_begin(block_count()) is the number of rows.
+    virtual std::size_t block_begin(std::size_t b) const = 0;
+    // The values of `columns` in the rows of block b: values[j][i] for row block_begin(b) + i, NaN when
+    // missing.
+    virtual void read_block(std::size_t b, const std::vector<std::string>& columns,
+                            std::vector<std::vector<double>>& values) = 0;
+};
+
 // `indicators`: code, year, one column per indicator id of `meta` (raw values).
 // `meta`: id, name, dimension_lbm2, transform (identity, log, logit, sqrt), optionally dimension_lbm3.
 // `survey`: code, year, rating, optional owner, age. `sales`: code, year, price, optional floor_area,
 // rooms, dwelling_type, build_year. Either may be null (not fitted), not both.
 // Throws wz::UsageError naming a missing column, an unknown transform, or a model with too few rows.
 Calibration calibrate_weights(const Table& indicators, const Table& meta, const Table* survey,
+                              const Table* sales, const CalibrationOptions& options);
+// The same from indicator blocks (a store's column blocks, read as needed): the same result as from the
+// table of all their rows.
+Calibration calibrate_weights(CalibrationRows& indicators, const Table& meta, const Table* survey,
                               const Table* sales, const CalibrationOptions& options);
 
 // T(x) of a transform name: identity x, log ln x (x > 0), logit ln(x / (1 - x)) (0 < x < 1),

@@ -40,6 +40,50 @@ TEST(Table, TextAndIntColumns) {
     EXPECT_THROW(i.push_missing(Missing::kNone), InternalError);
 }
 
+TEST(Table, ClearedTextColumnRefillsItsStringsWithoutAllocating) {
+    Column t("name", ColumnType::kText);
+    const std::string long_name = "Openbare Weg/-Water, Weg (a name longer than the short-string buffer)";
+    t.push_text(long_name);
+    t.push_text(std::string_view("Centrum Goor"));
+    t.push_missing(Missing::kEmpty);
+    const char* kept = t.text_at(0).data();
+    t.clear();
+    EXPECT_EQ(t.size(), 0u);
+    EXPECT_TRUE(t.texts().empty());  // the kept slots are not values
+    t.push_text(std::string_view("Woninginbraak, a second long text of the same order of length"));
+    EXPECT_EQ(t.text_at(0).data(), kept);  // assigned into the string kept from before the clear
+    t.push_missing(Missing::kSecret99997);  // a kept slot holding "Centrum Goor" becomes empty
+    EXPECT_EQ(t.text_at(1), "");
+    EXPECT_EQ(t.to_text(1), "");
+    t.push_text(std::string("moved in"));
+    t.push_text("a fourth, beyond the slots kept");
+    ASSERT_EQ(t.size(), 4u);
+    ASSERT_EQ(t.texts().size(), 4u);
+    EXPECT_EQ(t.texts()[0], "Woninginbraak, a second long text of the same order of length");
+    EXPECT_EQ(t.texts()[2], "moved in");
+    EXPECT_EQ(t.texts()[3], "a fourth, beyond the slots kept");
+    EXPECT_EQ(t.missing_count(), 1u);
+    // Taking a value swaps strings: the taker's spare slot goes to the giver, emptied.
+    Column to("name", ColumnType::kText);
+    to.push_text(long_name);
+    to.clear();
+    to.push_text_taken(t, 0);
+    to.push_text_taken(t, 1);
+    to.push_text_taken(t, 2);
+    ASSERT_EQ(to.size(), 3u);
+    EXPECT_EQ(to.text_at(0), "Woninginbraak, a second long text of the same order of length");
+    EXPECT_TRUE(to.is_missing(1));
+    EXPECT_EQ(to.missing_reason(1), Missing::kSecret99997);
+    EXPECT_EQ(to.text_at(2), "moved in");
+    EXPECT_EQ(t.text_at(0), "");
+    EXPECT_EQ(t.text_at(2), "");
+    // A copy of a cleared column has no values either.
+    Column copy = t;
+    copy.clear();
+    EXPECT_TRUE(copy.texts().empty());
+    EXPECT_TRUE(Column("n", ColumnType::kReal).texts().empty());
+}
+
 TEST(Table, ShapeIsChecked) {
     Table table;
     Column a("a", ColumnType::kInt);

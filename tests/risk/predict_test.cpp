@@ -324,7 +324,7 @@ TEST(PredictErrors, ClearMessages) {
     for (const auto& c : panel.columns()) {
         Column copy = c;
         if (c.name() == "buurt") {
-            std::vector<std::string> v = c.texts();
+            std::vector<std::string> v(c.texts().begin(), c.texts().end());
             v[1] = v[0];
             copy = Column::of_texts("buurt", v);
         }
