@@ -592,19 +592,42 @@ Calibration calibrate_weights(CalibrationRows& indicators, const Table& meta, co
     }
     if (fit_s) fit_s->select(valid);
     if (fit_h) fit_h->select(valid);
-    // 2. The models' Gram matrices, a block of indicator rows at a time.
+    // 2. The models' Gram matrices, a block of indicator rows at a time; the next block the models want
+    //    is read (on the other core) while this one is fed.
     {
         ProgressStep step("calibrate: building the models from the indicators", blocks, "blocks");
-        for (std::size_t b = 0; b < blocks; ++b) {
-            const std::size_t first = indicators.block_begin(b), last = indicators.block_begin(b + 1);
-            const bool s_wants = fit_s && fit_s->wants(first, last), h_wants = fit_h && fit_h->wants(first, last);
-            if (s_wants || h_wants) {
-                indicators.read_block(b, idx.columns, values);
-                if (s_wants) fit_s->feed(first, values);
-                if (h_wants) fit_h->feed(first, values);
+        const auto next_wanted = [&](std::size_t b) {
+            for (; b < blocks; ++b) {
+                const std::size_t first = indicators.block_begin(b), last = indicators.block_begin(b + 1);
+                if ((fit_s && fit_s->wants(first, last)) || (fit_h && fit_h->wants(first, last))) break;
             }
-            step.advance();
+            return b;
+        };
+        std::vector<std::vector<double>> next_values;
+        tbb::task_group reading;
+        struct WaitForReading {  // a read in flight when an error leaves the loop
+            tbb::task_group& g;
+            ~WaitForReading() {
+                try {
+                    g.wait();
+                } catch (...) {  // NOLINT(bugprone-empty-catch): the error that left the loop is the one to report
+                }
+            }
+        } wait_for_reading{reading};
+        std::size_t b = next_wanted(0);
+        if (b < blocks) indicators.read_block(b, idx.columns, values);
+        while (b < blocks) {
+            const std::size_t next = next_wanted(b + 1);
+            if (next < blocks) reading.run([&, next] { indicators.read_block(next, idx.columns, next_values); });
+            const std::size_t first = indicators.block_begin(b);
+            if (fit_s) fit_s->feed(first, values);
+            if (fit_h) fit_h->feed(first, values);
+            reading.wait();
+            values.swap(next_values);
+            step.advance(next - b);
+            b = next;
         }
+        step.finish();
     }
     Calibration cal;
     std::optional<FittedModel> fs, fh;
