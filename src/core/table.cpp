@@ -136,12 +136,22 @@ void Column::push_text_taken(Column& from, std::size_t row) {
         throw InternalError("push_text_taken on column " + name_);
     const std::size_t n = status_.size();
     if (n < texts_.size()) {
-        texts_[n].swap(from.texts_[row]);
-        from.texts_[row].clear();
+        texts_[n].assign(from.texts_[row]);  // into the string kept here: no allocation once it is long enough
     } else {
         texts_.push_back(std::move(from.texts_[row]));
     }
     status_.push_back(from.status_[row]);
+}
+
+void Column::push_texts_taken(Column& from, std::size_t first, std::size_t n) {
+    if (type_ != ColumnType::kText || from.type_ != ColumnType::kText)
+        throw InternalError("push_texts_taken on column " + name_);
+    const std::size_t size = status_.size();
+    const std::size_t kept = texts_.size() > size ? std::min(n, texts_.size() - size) : 0;
+    for (std::size_t i = 0; i < kept; ++i) texts_[size + i].assign(from.texts_[first + i]);
+    for (std::size_t i = kept; i < n; ++i) texts_.push_back(std::move(from.texts_[first + i]));
+    const auto at = from.status_.begin() + static_cast<std::ptrdiff_t>(first);
+    status_.insert(status_.end(), at, at + static_cast<std::ptrdiff_t>(n));
 }
 
 void Column::push_missing(Missing why) {
@@ -162,6 +172,24 @@ void Column::push_missing(Missing why) {
             break;
     }
     status_.push_back(static_cast<std::uint8_t>(why));
+}
+
+void Column::push_missing_run(Missing why, std::size_t n) {
+    if (why == Missing::kNone) throw InternalError("push_missing_run without a reason on column " + name_);
+    const std::size_t size = status_.size();
+    switch (type_) {
+        case ColumnType::kInt:
+            ints_.insert(ints_.end(), n, 0);
+            break;
+        case ColumnType::kReal:
+            reals_.insert(reals_.end(), n, std::numeric_limits<double>::quiet_NaN());
+            break;
+        case ColumnType::kText:
+            for (std::size_t i = size; i < std::min(size + n, texts_.size()); ++i) texts_[i].clear();
+            if (texts_.size() < size + n) texts_.resize(size + n);
+            break;
+    }
+    status_.insert(status_.end(), n, static_cast<std::uint8_t>(why));
 }
 
 double Column::number_at(std::size_t row) const {
@@ -295,10 +323,12 @@ void append_table_rows(Table& to, From& from, std::size_t first, std::size_t n, 
                 }
                 break;
             case ColumnType::kText:
+                if constexpr (kTake) {
+                    dst.push_texts_taken(src, first, n);
+                    break;
+                }
                 for (std::size_t i = first; i < first + n; ++i) {
-                    if constexpr (kTake) {
-                        dst.push_text_taken(src, i);
-                    } else if (src.is_missing(i)) {
+                    if (src.is_missing(i)) {
                         dst.push_missing(src.missing_reason(i));
                     } else {
                         dst.push_text(src.text_at(i));

@@ -66,12 +66,17 @@ class Column {
     void push_text(std::string_view v);
     void push_text(std::string&& v);
     void push_text(const char* v) { push_text(std::string_view(v)); }
-    // Appends row `row` of the text column `from`, taking its string (swapped with this column's spare
-    // slot, so both keep their memory) or its missing reason: for rows handed on without a copy.
+    // Appends row `row` of the text column `from` with its missing reason, for rows handed on from a table
+    // that is refilled next: copied into a string this column kept from before a clear() (no allocation),
+    // else taken (left empty in `from`).
     void push_text_taken(Column& from, std::size_t row);
+    // The same for rows [first, first + n) of `from`.
+    void push_texts_taken(Column& from, std::size_t first, std::size_t n);
     // Appends n values of an int or real column with their status bytes (0 = present) in one step.
     void append_block(const double* values, const std::uint8_t* status, std::size_t n);
     void push_missing(Missing why);
+    // Appends n missing values with the same reason.
+    void push_missing_run(Missing why, std::size_t n);
     // A decimal column that takes over `values` without copying them, with `status` (one byte per value,
     // 0 = present, else the Missing reason; empty = none missing).
     static Column of_reals(std::string name, std::vector<double> values,

@@ -1,5 +1,7 @@
 #include "io/csv_stream.hpp"
 
+#include <tbb/task_group.h>
+
 #include <algorithm>
 
 #include "core/error.hpp"
@@ -15,6 +17,36 @@ Dataset streamed_dataset(std::shared_ptr<RowBlocks> rows, Table schema, std::str
     ds.table = std::move(schema);
     ds.rows = std::move(rows);
     return ds;
+}
+
+// A chunk converted on another core: its own copy of the text, tables and positions (kept for reuse).
+struct CsvRowStream::Chunk {
+    std::string text;
+    long first_line = 1;
+    std::uint64_t bytes_read = 0;  // of the file, up to the end of this chunk
+    Table raw, converted;
+    RecordPositions pos;
+    tbb::task_group work;
+};
+
+namespace {
+constexpr std::size_t kChunksAhead = 3;
+}  // namespace
+
+CsvRowStream::CsvRowStream() = default;
+
+CsvRowStream::~CsvRowStream() {
+    drain();
+}
+
+void CsvRowStream::drain() noexcept {
+    for (auto& c : ahead_) {
+        try {
+            c->work.wait();
+        } catch (...) {  // NOLINT(bugprone-empty-catch): the work has ended; its first error was reported
+        }
+    }
+    ahead_.clear();
 }
 
 void CsvRowStream::start(const std::string& path, csv::Encoding encoding, std::size_t chunk_bytes,
@@ -74,21 +106,86 @@ void CsvRowStream::parse_chunk() {
 
 bool CsvRowStream::next_chunk() {
     for (;;) {
-        if (unparsed_) {
+        if (unparsed_) {  // the first chunk (its types may decide the schema) is parsed here
             parse_chunk();
             if (converted_.row_count() > 0) return true;
+        }
+        if (converts_in_parallel()) {
+            start_chunks();
+            if (ahead_.empty()) return false;
+            take_chunk();
+            if (converted_.row_count() > 0) return true;
+            continue;
         }
         if (!chunks_) return false;
         if (chunks_->next(text_, first_line_)) {
             unparsed_ = true;
             continue;
         }
-        inputs_.push_back({path_, chunks_->sha256(), chunks_->bytes_read()});
-        encoding_ = chunks_->encoding_used();
-        chunks_.reset();
-        if (progress_) progress_->finish();
+        end_of_input();
         return false;
     }
+}
+
+void CsvRowStream::end_of_input() {
+    inputs_.push_back({path_, chunks_->sha256(), chunks_->bytes_read()});
+    encoding_ = chunks_->encoding_used();
+    chunks_.reset();
+    if (progress_) progress_->finish();
+}
+
+void CsvRowStream::start_chunks() {
+    const JobContext job = current_job();  // the job's cancel token on the other threads too
+    while (chunks_ && ahead_.size() < kChunksAhead) {
+        std::string_view text;
+        long first_line = 1;
+        if (!chunks_->next(text, first_line)) {
+            end_of_input();
+            break;
+        }
+        std::unique_ptr<Chunk> c;
+        if (spare_.empty()) {
+            c = std::make_unique<Chunk>();
+            c->converted = schema_;
+        } else {
+            c = std::move(spare_.back());
+            spare_.pop_back();
+        }
+        c->text.assign(text);  // the chunk reader's buffer is reused by its next chunk
+        c->first_line = first_line;
+        c->bytes_read = chunks_->bytes_read();
+        Chunk* chunk = c.get();
+        ahead_.push_back(std::move(c));
+        chunk->work.run([this, chunk, job] {
+            const JobScope scope(job);
+            try {
+                csv::Reader reader(chunk->text, delim_);
+                chunk->pos.offsets.clear();
+                chunk->pos.lines.clear();
+                chunk->pos.fast_records = 0;
+                TableReadOptions read = read_options();
+                read.report_progress = false;
+                chunk->raw = read_typed_records(reader, names_, read, path_, &chunk->pos, &chunk->raw);
+                chunk->converted.clear_rows();
+                convert(chunk->raw, chunk->pos, chunk->text, chunk->converted);
+            } catch (const InputError& e) {
+                TextChunks::rethrow_in_file(e, chunk->first_line);
+            }
+        });
+    }
+}
+
+void CsvRowStream::take_chunk() {
+    Chunk& c = *ahead_.front();
+    c.work.wait();  // rethrows the chunk's error: the first in the file, as the chunks are taken in order
+    std::swap(converted_, c.converted);
+    row_ = 0;
+    if (progress_) {
+        progress_->advance(c.bytes_read - reported_);
+        reported_ = c.bytes_read;
+    }
+    spare_.push_back(std::move(ahead_.front()));
+    ahead_.pop_front();
 }
 
 bool CsvRowStream::next(Table& block, std::size_t max_rows) {

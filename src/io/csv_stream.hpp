@@ -3,6 +3,7 @@
 // whole records at a time (io/text_chunks.hpp), each chunk parsed into typed columns and converted into
 // rows of the dataset by the importer, and the rows handed to the store a block at a time. Memory is
 // bounded by a chunk and a block, not by the file. Errors carry the line in the file.
+#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
@@ -23,6 +24,10 @@ Dataset streamed_dataset(std::shared_ptr<RowBlocks> rows, Table schema, std::str
 
 class CsvRowStream : public RowBlocks {
   public:
+    CsvRowStream();
+    ~CsvRowStream() override;
+    CsvRowStream(const CsvRowStream&) = delete;
+    CsvRowStream& operator=(const CsvRowStream&) = delete;
     bool next(Table& block, std::size_t max_rows) final;
     std::vector<StreamedInput> inputs() const final;
     // The dataset's columns (set by the importer in on_header).
@@ -44,6 +49,13 @@ class CsvRowStream : public RowBlocks {
     // One chunk's records (`raw`, with their positions in `text`) converted into rows appended to `out`
     // (which has the schema's columns). Field errors: field_error(path(), text, delimiter(), ...).
     virtual void convert(Table& raw, const RecordPositions& pos, std::string_view text, Table& out) = 0;
+    // Whether convert() may run on several chunks at once (it keeps no state from chunk to chunk, or only
+    // atomic counters). Then the chunks after the first are parsed and converted on both cores, a few
+    // ahead, and handed out in file order (an error is the first in the file, as without). An importer
+    // that says yes must call drain() first thing in its destructor (its convert may still be running).
+    virtual bool converts_in_parallel() const { return false; }
+    // Waits for the chunks still being converted (their errors are dropped: the work has ended).
+    void drain() noexcept;
 
     const std::string& path() const { return path_; }
     char delimiter() const { return delim_; }
@@ -55,8 +67,14 @@ class CsvRowStream : public RowBlocks {
     Table schema_;
 
   private:
+    struct Chunk;  // a chunk being parsed and converted on another core
     bool next_chunk();
     void parse_chunk();
+    // Starts chunks until kChunksAhead are under way or the file is read (then notes its hash).
+    void start_chunks();
+    // The oldest chunk's rows into converted_ (waits for them; its error is thrown here).
+    void take_chunk();
+    void end_of_input();
 
     std::string path_, encoding_ = "utf-8";
     std::unique_ptr<TextChunks> chunks_;
@@ -71,6 +89,8 @@ class CsvRowStream : public RowBlocks {
     std::size_t row_ = 0;
     std::uint64_t reported_ = 0;
     std::vector<StreamedInput> inputs_;
+    std::deque<std::unique_ptr<Chunk>> ahead_;  // under way, in file order
+    std::vector<std::unique_ptr<Chunk>> spare_;  // done with, reused
 };
 
 }  // namespace wz

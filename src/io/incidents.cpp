@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 
 #include "core/error.hpp"
 #include "io/csv_stream.hpp"
@@ -126,6 +127,9 @@ class IncidentRows final : public CsvRowStream {
     IncidentRows(const std::string& path, const IncidentOptions& options, std::size_t chunk_bytes) {
         start(path, options.encoding, chunk_bytes);
     }
+    IncidentRows(const IncidentRows&) = delete;
+    IncidentRows& operator=(const IncidentRows&) = delete;
+    ~IncidentRows() override { drain(); }
 
     void finish(Dataset& ds) override {
         std::vector<std::string> dropped;
@@ -141,7 +145,7 @@ class IncidentRows final : public CsvRowStream {
         ds.meta["encoding"] = encoding_used();
         ds.meta["dropped_columns"] = dropped;
         ds.meta["location"] = "100 m grid cell of the RD coordinates (exact coordinates are not stored)";
-        ds.meta["coordinates_outside_nl"] = outside_;
+        ds.meta["coordinates_outside_nl"] = outside_.load();
     }
 
   protected:
@@ -188,6 +192,9 @@ class IncidentRows final : public CsvRowStream {
     }
 
     TableReadOptions read_options() const override { return read_; }
+
+    // Every incident on its own; the one count kept is atomic.
+    bool converts_in_parallel() const override { return true; }
 
     void convert(Table& raw, const RecordPositions& pos, std::string_view text, Table& out) override {
         std::vector<Column>& o = out.columns();
@@ -252,7 +259,7 @@ class IncidentRows final : public CsvRowStream {
     std::optional<std::size_t> end_col_, known_col_;
     std::vector<std::pair<std::size_t, std::size_t>> kept_;  // raw column -> output column
     TableReadOptions read_;
-    std::size_t outside_ = 0;
+    std::atomic<std::size_t> outside_{0};
 };
 
 }  // namespace

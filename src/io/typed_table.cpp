@@ -462,7 +462,13 @@ class FastRecordParser {
           text_missing_(types.size(), 0),
           seps_(kWindow + detail::kSeparatorSlack) {
         for (std::size_t c = 0; c < types.size(); ++c) {
-            if (types[c] == ColumnType::kText) text_columns_.push_back(c);
+            if (types[c] == ColumnType::kText) {
+                if (c < skip_.size() && skip_[c]) {
+                    skipped_columns_.push_back(c);
+                } else {
+                    text_columns_.push_back(c);
+                }
+            }
             const Kind kind = types[c] == ColumnType::kText  ? Kind::kText
                               : types[c] == ColumnType::kInt ? Kind::kInt
                                                              : Kind::kReal;
@@ -532,9 +538,7 @@ class FastRecordParser {
     // Keeps the parsed record: text fields go to their columns now, numbers when the block is flushed.
     void accept(std::vector<Column>& cols) {
         for (const std::size_t c : text_columns_) {
-            if (c < skip_.size() && skip_[c]) {
-                cols[c].push_missing(Missing::kEmpty);  // read past, not kept
-            } else if (text_missing_[c] != 0) {
+            if (text_missing_[c] != 0) {
                 cols[c].push_missing(static_cast<Missing>(text_missing_[c]));
             } else {
                 cols[c].push_text(texts_[c]);
@@ -549,6 +553,7 @@ class FastRecordParser {
             if (types_[c] != ColumnType::kText)
                 cols[c].append_block(&values_[c * kValueStride], &status_[c * kStatusStride], rows_);
         }
+        for (const std::size_t c : skipped_columns_) cols[c].push_missing_run(Missing::kEmpty, rows_);  // read past
         rows_ = 0;
     }
 
@@ -586,6 +591,7 @@ class FastRecordParser {
             text_missing_[c] = static_cast<std::uint8_t>(Missing::kEmpty);
             return true;
         }
+        if (c < skip_.size() && skip_[c]) return true;  // read past: accept() leaves it empty
         const std::string_view text(s, length);
         if (length <= 7) {
             const Missing why = classify_cell(text, rules_).missing;
@@ -754,7 +760,8 @@ class FastRecordParser {
     std::vector<std::string_view> texts_;
     std::vector<std::uint8_t>
         text_missing_;  // per text column: the missing reason of this record (0: a value)
-    std::vector<std::size_t> text_columns_;
+    std::vector<std::size_t> text_columns_;     // kept text columns
+    std::vector<std::size_t> skipped_columns_;  // text columns read past (left empty)
     std::vector<Kind> kinds_;
     std::vector<Run> runs_;
     // The separator index of the window [window_, window_end_): count_ positions relative to window_;

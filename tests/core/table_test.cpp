@@ -63,9 +63,12 @@ TEST(Table, ClearedTextColumnRefillsItsStringsWithoutAllocating) {
     EXPECT_EQ(t.texts()[2], "moved in");
     EXPECT_EQ(t.texts()[3], "a fourth, beyond the slots kept");
     EXPECT_EQ(t.missing_count(), 1u);
-    // Taking a value swaps strings: the taker's spare slot goes to the giver, emptied.
+    // Taking a value copies it into the taker's kept string (the giver is refilled next anyway).
     Column to("name", ColumnType::kText);
     to.push_text(long_name);
+    to.push_text(long_name);
+    to.push_text(long_name);
+    const char* kept_to = to.text_at(0).data();
     to.clear();
     to.push_text_taken(t, 0);
     to.push_text_taken(t, 1);
@@ -75,8 +78,10 @@ TEST(Table, ClearedTextColumnRefillsItsStringsWithoutAllocating) {
     EXPECT_TRUE(to.is_missing(1));
     EXPECT_EQ(to.missing_reason(1), Missing::kSecret99997);
     EXPECT_EQ(to.text_at(2), "moved in");
-    EXPECT_EQ(t.text_at(0), "");
-    EXPECT_EQ(t.text_at(2), "");
+    EXPECT_EQ(to.text_at(0).data(), kept_to);  // no new string
+    // Beyond the kept strings the value is taken (moved): nothing is copied.
+    to.push_text_taken(t, 3);
+    EXPECT_EQ(to.text_at(3), "a fourth, beyond the slots kept");
     // A copy of a cleared column has no values either.
     Column copy = t;
     copy.clear();

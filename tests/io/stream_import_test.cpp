@@ -313,6 +313,56 @@ TEST(StreamImport, IncidentsStoreTheSameFromOneChunkAndFromMany) {
     }
 }
 
+// Incidents are converted on both cores, a few chunks ahead of the store: the error reported is the
+// first bad row in the file (not the first found), a cancel still stops the import, and either leaves
+// the store byte-identical with no conversion left running.
+TEST(StreamImport, IncidentChunksConvertedAheadReportTheFirstBadRowInTheFile) {
+    test::TempDir tmp;
+    const auto file = [&](int bad_early, int bad_late) {
+        std::string csv = "Incident Identificatie;Begin-pleegdatum/tijd;Incidentsoort;X;Y\n";
+        for (int i = 0; i < 2000; ++i) {
+            const std::string date = i == bad_early || i == bad_late ? "31-2-2017 10:00" : "3-4-2017 10:00";
+            csv += fmt::format("{};{};Fiets {};{};{}\n", i, date, i % 7, 230000 + i, 580000 + i);
+        }
+        return csv;
+    };
+    const std::string store = tmp.file("s.gpkg");
+    test::write_file(tmp.file("ok.csv"), file(-1, -1));
+    StoreOptions small;
+    small.block_threshold_rows = 40;
+    small.block_rows = 64;
+    apply_to_store(store, import_update(stream_incidents(tmp.file("ok.csv"), {}, 1 << 24)), small);
+    const std::string before = test::file_fingerprint(store);
+    // Bad rows at lines 1202 and 1902: with 256-byte chunks the later one is converted as early as the
+    // first, often sooner. Ten times, for the orders the threads may take.
+    test::write_file(tmp.file("bad.csv"), file(1200, 1900));
+    for (int run = 0; run < 10; ++run) {
+        try {
+            apply_to_store(store, import_update(stream_incidents(tmp.file("bad.csv"), {}, 256)), small);
+            FAIL() << "no error";
+        } catch (const InputError& e) {
+            EXPECT_EQ(e.line(), 1202) << e.what();
+            EXPECT_EQ(e.source(), tmp.file("bad.csv"));
+        }
+        ASSERT_EQ(test::file_fingerprint(store), before);
+    }
+    // Cancelled after 5 of 32 blocks.
+    CancelToken token;
+    const JobScope scope({nullptr, &token});
+    Dataset ds = stream_incidents(tmp.file("ok.csv"), {}, 256);
+    auto cancelling = std::make_shared<CancelAfter>(ds.rows, token, 5);
+    ds.rows = cancelling;
+    EXPECT_THROW(apply_to_store(store, import_update(std::move(ds)), small), CancelledError);
+    EXPECT_LT(cancelling->blocks(), 32);
+    EXPECT_EQ(test::file_fingerprint(store), before);
+    token.reset();
+    // And the whole file, converted ahead in 256-byte chunks, stores what one chunk stores.
+    apply_to_store(tmp.file("many.gpkg"), import_update(stream_incidents(tmp.file("ok.csv"), {}, 256)),
+                   small);
+    expect_same_values(read_dataset(store, "incidents").table,
+                       read_dataset(tmp.file("many.gpkg"), "incidents").table);
+}
+
 TEST(StreamImport, GridStatisticsTypesComeFromTheFirstChunkAndALaterTextIsAnError) {
     test::TempDir tmp;
     std::string csv = "crs28992res100m,INW2014,INW2015,WOZ2015,klasse2015\n";
