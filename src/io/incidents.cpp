@@ -238,7 +238,6 @@ class IncidentRows final : public CsvRowStream {
                 throw field_error(path(), text, delim, pos.offsets[r], bad, "RD coordinates in metres",
                                   quote_found(raw.columns()[bad].to_text(r)));
             }
-            for (const auto& [from, to] : kept_) o[to].push_text_taken(raw.columns()[from], r);
             if (xs.is_missing(r) || ys.is_missing(r)) {
                 o[0].push_missing(Missing::kEmpty);
                 continue;
@@ -252,6 +251,8 @@ class IncidentRows final : public CsvRowStream {
             }
             o[0].push_text(grid_cell_of_point(x, y).code());
         }
+        // The kept columns, one row per record as above, handed on a column at a time.
+        for (const auto& [from, to] : kept_) o[to].push_texts_taken(raw.columns()[from], 0, n);
     }
 
   private:
