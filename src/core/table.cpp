@@ -132,15 +132,7 @@ void Column::push_text(std::string&& v) {
 }
 
 void Column::push_text_taken(Column& from, std::size_t row) {
-    if (type_ != ColumnType::kText || from.type_ != ColumnType::kText)
-        throw InternalError("push_text_taken on column " + name_);
-    const std::size_t n = status_.size();
-    if (n < texts_.size()) {
-        texts_[n].assign(from.texts_[row]);  // into the string kept here: no allocation once it is long enough
-    } else {
-        texts_.push_back(std::move(from.texts_[row]));
-    }
-    status_.push_back(from.status_[row]);
+    push_texts_taken(from, row, 1);
 }
 
 void Column::push_texts_taken(Column& from, std::size_t first, std::size_t n) {

@@ -76,18 +76,22 @@ void CsvRowStream::start(const std::string& path, csv::Encoding encoding, std::s
     converted_.clear_rows();
 }
 
+void CsvRowStream::read_records(std::string_view text, Table& raw, RecordPositions& pos) const {
+    csv::Reader reader(text, delim_);
+    pos.offsets.clear();
+    pos.lines.clear();
+    pos.fast_records = 0;
+    TableReadOptions read = read_options();
+    read.report_progress = false;  // this stream's own "parsing FILE" step
+    // The table of the chunk before is refilled (its columns and strings reused: no memory per chunk).
+    raw = read_typed_records(reader, names_, read, path_, &pos, &raw);
+}
+
 void CsvRowStream::parse_chunk() {
     unparsed_ = false;
     row_ = 0;
     try {
-        csv::Reader reader(text_, delim_);
-        pos_.offsets.clear();
-        pos_.lines.clear();
-        pos_.fast_records = 0;
-        TableReadOptions read = read_options();
-        read.report_progress = false;  // this stream's own "parsing FILE" step
-        // The chunk before's table is refilled (its columns and strings reused: no memory per chunk).
-        raw_ = read_typed_records(reader, names_, read, path_, &pos_, &raw_);
+        read_records(text_, raw_, pos_);
         if (first_) {
             first_ = false;
             on_first_records(raw_);
@@ -159,13 +163,7 @@ void CsvRowStream::start_chunks() {
         chunk->work.run([this, chunk, job] {
             const JobScope scope(job);
             try {
-                csv::Reader reader(chunk->text, delim_);
-                chunk->pos.offsets.clear();
-                chunk->pos.lines.clear();
-                chunk->pos.fast_records = 0;
-                TableReadOptions read = read_options();
-                read.report_progress = false;
-                chunk->raw = read_typed_records(reader, names_, read, path_, &chunk->pos, &chunk->raw);
+                read_records(chunk->text, chunk->raw, chunk->pos);
                 chunk->converted.clear_rows();
                 convert(chunk->raw, chunk->pos, chunk->text, chunk->converted);
             } catch (const InputError& e) {

@@ -70,6 +70,8 @@ class CsvRowStream : public RowBlocks {
     struct Chunk;  // a chunk being parsed and converted on another core
     bool next_chunk();
     void parse_chunk();
+    // The records of `text` into `raw` (refilled), with their positions.
+    void read_records(std::string_view text, Table& raw, RecordPositions& pos) const;
     // Starts chunks until kChunksAhead are under way or the file is read (then notes its hash).
     void start_chunks();
     // The oldest chunk's rows into converted_ (waits for them; its error is thrown here).
@@ -89,7 +91,7 @@ class CsvRowStream : public RowBlocks {
     std::size_t row_ = 0;
     std::uint64_t reported_ = 0;
     std::vector<StreamedInput> inputs_;
-    std::deque<std::unique_ptr<Chunk>> ahead_;  // under way, in file order
+    std::deque<std::unique_ptr<Chunk>> ahead_;   // under way, in file order
     std::vector<std::unique_ptr<Chunk>> spare_;  // done with, reused
 };
 

@@ -127,8 +127,6 @@ class IncidentRows final : public CsvRowStream {
     IncidentRows(const std::string& path, const IncidentOptions& options, std::size_t chunk_bytes) {
         start(path, options.encoding, chunk_bytes);
     }
-    IncidentRows(const IncidentRows&) = delete;
-    IncidentRows& operator=(const IncidentRows&) = delete;
     ~IncidentRows() override { drain(); }
 
     void finish(Dataset& ds) override {

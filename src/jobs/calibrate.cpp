@@ -188,8 +188,8 @@ class StoredIndicatorRows final : public liveability::CalibrationRows {
 // Whether calibrating can read the indicators a block at a time: stored in column blocks, every
 // indicator of the metadata a decimal column (else the whole table is read).
 bool blockwise_indicators(const std::string& store, const std::string& dataset, const Table& meta) {
-    if (!stored_in_blocks(store, dataset)) return false;
     const DatasetBlockReader probe(store, dataset);
+    if (!probe.stored_in_blocks()) return false;
     const Column* id = meta.find("id");
     if (id == nullptr) return false;
     for (std::size_t r = 0; r < meta.row_count(); ++r)
