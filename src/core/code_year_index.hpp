@@ -14,6 +14,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/unique_keys.hpp"
+
 namespace wz {
 
 class CodeYearIndex {
@@ -41,26 +43,12 @@ class CodeYearIndex {
         if (capacity > slots_.size()) rehash(capacity);
     }
     std::size_t size() const { return keys_.size(); }
+    // The key with id `id` (its code a view into the text it was inserted from).
+    const std::pair<std::string_view, std::int64_t>& key(std::size_t id) const { return keys_[id]; }
 
-    // A 64-bit hash of the key (the bytes of the code eight at a time, mixed with the year).
+    // A 64-bit hash of the key (the code's bytes, with the year as the seed).
     static std::uint64_t hash(std::string_view code, std::int64_t year) {
-        constexpr std::uint64_t kMul = 0x9fb21c651e98df25ULL;
-        std::uint64_t h = (static_cast<std::uint64_t>(year) + code.size()) * 0x9e3779b97f4a7c15ULL;
-        std::size_t at = 0;
-        for (; at + 8 <= code.size(); at += 8) {
-            std::uint64_t w = 0;
-            std::memcpy(&w, code.data() + at, 8);
-            h = (h ^ w) * kMul;
-            h ^= h >> 32;
-        }
-        if (at < code.size()) {
-            std::uint64_t w = 0;
-            std::memcpy(&w, code.data() + at, code.size() - at);
-            h = (h ^ w) * kMul;
-            h ^= h >> 32;
-        }
-        h *= kMul;
-        return h ^ (h >> 29);
+        return hash_bytes(code, static_cast<std::uint64_t>(year));
     }
 
   private:

@@ -168,7 +168,15 @@ std::string_view trim(std::string_view text) {
 }
 
 std::string GridCell::code() const {
-    return fmt::format("E{:04d}N{:04d}", x100, y100);
+    // Written by hand for the usual four digits (millions of cells per import); fmt otherwise.
+    if (x100 < 0 || x100 > 9999 || y100 < 0 || y100 > 9999) return fmt::format("E{:04d}N{:04d}", x100, y100);
+    std::string out(10, 'E');
+    out[5] = 'N';
+    for (int k = 0, x = x100, y = y100; k < 4; ++k, x /= 10, y /= 10) {
+        out[static_cast<std::size_t>(4 - k)] = static_cast<char>('0' + x % 10);
+        out[static_cast<std::size_t>(9 - k)] = static_cast<char>('0' + y % 10);
+    }
+    return out;
 }
 
 std::string GridCell::cbs_code() const {

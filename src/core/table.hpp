@@ -72,6 +72,15 @@ class Column {
     void push_text_taken(Column& from, std::size_t row);
     // The same for rows [first, first + n) of `from`.
     void push_texts_taken(Column& from, std::size_t first, std::size_t n);
+    // Exchanges the values of two columns of the same type (and a text column's kept strings), for rows
+    // handed on whole from a table that is refilled next; names, units and descriptions stay.
+    void swap_values(Column& other) {
+        if (type_ != other.type_) wrong_type("swap_values");
+        ints_.swap(other.ints_);
+        reals_.swap(other.reals_);
+        texts_.swap(other.texts_);
+        status_.swap(other.status_);
+    }
     // Appends n values of an int or real column with their status bytes (0 = present) in one step.
     void append_block(const double* values, const std::uint8_t* status, std::size_t n);
     void push_missing(Missing why);

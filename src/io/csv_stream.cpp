@@ -19,9 +19,10 @@ Dataset streamed_dataset(std::shared_ptr<RowBlocks> rows, Table schema, std::str
     return ds;
 }
 
-// A chunk converted on another core: its own copy of the text, tables and positions (kept for reuse).
+// A chunk converted on another core: its own text (the reader's buffer, handed over), tables and
+// positions (kept for reuse).
 struct CsvRowStream::Chunk {
-    std::string text;
+    ChunkBytes bytes;
     long first_line = 1;
     std::uint64_t bytes_read = 0;  // of the file, up to the end of this chunk
     Table raw, converted;
@@ -141,12 +142,6 @@ void CsvRowStream::end_of_input() {
 void CsvRowStream::start_chunks() {
     const JobContext job = current_job();  // the job's cancel token on the other threads too
     while (chunks_ && ahead_.size() < kChunksAhead) {
-        std::string_view text;
-        long first_line = 1;
-        if (!chunks_->next(text, first_line)) {
-            end_of_input();
-            break;
-        }
         std::unique_ptr<Chunk> c;
         if (spare_.empty()) {
             c = std::make_unique<Chunk>();
@@ -155,7 +150,12 @@ void CsvRowStream::start_chunks() {
             c = std::move(spare_.back());
             spare_.pop_back();
         }
-        c->text.assign(text);  // the chunk reader's buffer is reused by its next chunk
+        long first_line = 1;
+        if (!chunks_->take(c->bytes, first_line)) {
+            spare_.push_back(std::move(c));
+            end_of_input();
+            break;
+        }
         c->first_line = first_line;
         c->bytes_read = chunks_->bytes_read();
         Chunk* chunk = c.get();
@@ -163,9 +163,9 @@ void CsvRowStream::start_chunks() {
         chunk->work.run([this, chunk, job] {
             const JobScope scope(job);
             try {
-                read_records(chunk->text, chunk->raw, chunk->pos);
+                read_records(chunk->bytes.text, chunk->raw, chunk->pos);
                 chunk->converted.clear_rows();
-                convert(chunk->raw, chunk->pos, chunk->text, chunk->converted);
+                convert(chunk->raw, chunk->pos, chunk->bytes.text, chunk->converted);
             } catch (const InputError& e) {
                 TextChunks::rethrow_in_file(e, chunk->first_line);
             }
@@ -191,6 +191,14 @@ bool CsvRowStream::next(Table& block, std::size_t max_rows) {
         progress_ = std::make_unique<ProgressStep>("parsing " + path_, chunks_->file_bytes(), "bytes");
     while (block.row_count() < max_rows) {
         if (row_ >= converted_.row_count() && !next_chunk()) break;
+        if (block.row_count() == 0 && row_ == 0 && converted_.row_count() <= max_rows) {
+            // A whole chunk into an empty block: the tables change places (the block's columns and kept
+            // strings are the next chunk's to fill).
+            std::swap(block, converted_);
+            converted_.clear_rows();
+            row_ = 0;
+            continue;
+        }
         const std::size_t take = std::min(max_rows - block.row_count(), converted_.row_count() - row_);
         move_rows(block, converted_, row_, take);  // the converted rows are this stream's: taken, not copied
         row_ += take;

@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <array>
 #include <map>
-#include <unordered_set>
 
 #include "core/error.hpp"
+#include "core/unique_keys.hpp"
 #include "io/csv_stream.hpp"
 #include "io/importers.hpp"
 #include "io/typed_table.hpp"
@@ -193,7 +193,7 @@ class GridStatsRows final : public CsvRowStream {
                                   "a 100 m cell code like E2269N5800", quote_found(t));
             }
             const std::string code = cell->code();
-            if (!seen_.insert(cell->key()).second) {
+            if (!seen_.insert(cell->key())) {
                 throw field_error(path(), text, delimiter(), pos.offsets[r], code_col_, "each cell once",
                                   quote_found(t) + " again");
             }
@@ -231,7 +231,7 @@ class GridStatsRows final : public CsvRowStream {
     std::size_t code_col_ = 0;
     int static_year_ = 0;
     TableReadOptions read_;
-    std::unordered_set<std::int64_t> seen_;  // the cells read (GridCell::key)
+    UniqueInts seen_;  // the cells read (GridCell::key)
     std::size_t cells_ = 0;
     std::array<std::size_t, kMissingKinds> missing_{};
 };

@@ -249,8 +249,15 @@ class IncidentRows final : public CsvRowStream {
             }
             o[0].push_text(grid_cell_of_point(x, y).code());
         }
-        // The kept columns, one row per record as above, handed on a column at a time.
-        for (const auto& [from, to] : kept_) o[to].push_texts_taken(raw.columns()[from], 0, n);
+        // The kept columns, one row per record as above, handed on a column at a time: taken whole when
+        // `out` had no rows before (the raw table is refilled next), else copied.
+        for (const auto& [from, to] : kept_) {
+            if (o[to].size() == 0 && raw.columns()[from].size() == n) {
+                o[to].swap_values(raw.columns()[from]);
+            } else {
+                o[to].push_texts_taken(raw.columns()[from], 0, n);
+            }
+        }
     }
 
   private:

@@ -7,6 +7,7 @@
 
 #include "core/error.hpp"
 #include "core/progress.hpp"
+#include "core/unique_keys.hpp"
 #include "io/importers.hpp"
 #include "io/csv_stream.hpp"
 #include "io/synth_sources.hpp"
@@ -211,7 +212,7 @@ class IndicatorRows final : public RowBlocks {
                 throw field_error(path, text_, delim_, pos.offsets[r], 0, "a cell code like E1993N3660 or an area code",
                                   quote_found(codes.is_missing(r) ? "" : codes.text_at(r)));
             }
-            if (!seen_.insert(*cc).second)
+            if (!seen_.insert(*cc))
                 throw field_error(path, text_, delim_, pos.offsets[r], 0, "each code once per file", quote_found(*cc) + " again");
             const auto l = level_of_code(*cc);
             if (level_ && l != level_) mixed_ = true;
@@ -251,7 +252,7 @@ class IndicatorRows final : public RowBlocks {
     std::vector<std::string> codes_;
     std::vector<std::vector<double>> values_;
     std::vector<std::vector<std::uint8_t>> status_;
-    std::unordered_set<std::string> seen_;
+    UniqueTexts seen_;
     std::size_t file_rows_ = 0;
     std::optional<Level> level_;
     bool mixed_ = false;

@@ -506,56 +506,79 @@ struct StreamStats {
 };
 
 // Writes the rows of the dataset into its attribute table ds_<name> and the reasons of missing values
-// other than 'empty' into wz_missing.
+// other than 'empty' into wz_missing. The rows go in batches: one INSERT of up to 256 rows (and at most
+// 32,000 values) costs SQLite one statement's overhead and one sqlite_sequence update, not one per row.
 void write_rows(sqlite3* db, const Dataset& ds, ProgressStep& progress) {
     const Table& t = ds.table;
     const std::string table = "ds_" + ds.name;
+    const std::size_t cols = t.column_count();
     std::string create = "CREATE TABLE " + quote_ident(table) + " (fid INTEGER PRIMARY KEY AUTOINCREMENT";
     std::string insert = "INSERT INTO " + quote_ident(table) + " (";
-    std::string params;
-    for (std::size_t c = 0; c < t.column_count(); ++c) {
+    std::string params = "(";
+    for (std::size_t c = 0; c < cols; ++c) {
         const Column& col = t.columns()[c];
         create += ", " + quote_ident(col.name()) + " " + sql_type(col.type());
         insert += (c ? ", " : "") + quote_ident(col.name());
         params += c ? ", ?" : "?";
     }
+    params += ")";
     exec(db, create + ")");
-    insert += ") VALUES (" + params + ")";
-    Stmt ins = prepare(db, insert);
-    Stmt miss = prepare(db, "INSERT INTO wz_missing(dataset, row_fid, column_name, reason) VALUES (?,?,?,?)");
+    if (cols == 0 || t.row_count() == 0) {
+        register_attributes(db, table, fmt::format("wijkzicht dataset {} ({})", ds.name, ds.kind));
+        return;
+    }
     const std::size_t rows = t.row_count();
+    const std::size_t batch = std::clamp<std::size_t>(32000 / cols, 1, 256);
+    // The statement for `n` rows at once.
+    const auto prepare_batch = [&](std::size_t n) {
+        std::string sql = insert + ") VALUES ";
+        for (std::size_t k = 0; k < n; ++k) sql += (k ? ", " : "") + params;
+        return prepare(db, sql);
+    };
+    Stmt full = prepare_batch(std::min(batch, rows));
+    Stmt miss = prepare(db, "INSERT INTO wz_missing(dataset, row_fid, column_name, reason) VALUES (?,?,?,?)");
     constexpr std::size_t kRowsPerReport = 8192;
-    for (std::size_t r = 0; r < rows; ++r) {
-        if (r % kRowsPerReport == kRowsPerReport - 1) progress.advance(kRowsPerReport * t.column_count());
-        for (std::size_t c = 0; c < t.column_count(); ++c) {
-            const Column& col = t.columns()[c];
-            const int i = static_cast<int>(c) + 1;
-            if (col.is_missing(r)) {
-                sqlite3_bind_null(ins.get(), i);
-                if (col.missing_reason(r) != Missing::kEmpty) {
-                    bind_text(miss.get(), 1, ds.name);
-                    sqlite3_bind_int64(miss.get(), 2, static_cast<sqlite3_int64>(r + 1));
-                    bind_text(miss.get(), 3, col.name());
-                    bind_text(miss.get(), 4, std::string(missing_name(col.missing_reason(r))));
-                    step_done(db, miss.get());
+    std::size_t reported = 0;
+    for (std::size_t r0 = 0; r0 < rows; r0 += batch) {
+        const std::size_t n = std::min(batch, rows - r0);
+        Stmt last;
+        if (n != std::min(batch, rows)) last = prepare_batch(n);
+        sqlite3_stmt* ins = n == std::min(batch, rows) ? full.get() : last.get();
+        for (std::size_t r = r0; r < r0 + n; ++r) {
+            for (std::size_t c = 0; c < cols; ++c) {
+                const Column& col = t.columns()[c];
+                const int i = static_cast<int>((r - r0) * cols + c) + 1;
+                if (col.is_missing(r)) {
+                    sqlite3_bind_null(ins, i);
+                    if (col.missing_reason(r) != Missing::kEmpty) {
+                        bind_text(miss.get(), 1, ds.name);
+                        sqlite3_bind_int64(miss.get(), 2, static_cast<sqlite3_int64>(r + 1));
+                        bind_text(miss.get(), 3, col.name());
+                        bind_text(miss.get(), 4, std::string(missing_name(col.missing_reason(r))));
+                        step_done(db, miss.get());
+                    }
+                    continue;
                 }
-                continue;
-            }
-            switch (col.type()) {
-                case ColumnType::kInt:
-                    sqlite3_bind_int64(ins.get(), i, col.int_at(r));
-                    break;
-                case ColumnType::kReal:
-                    sqlite3_bind_double(ins.get(), i, col.real_at(r));
-                    break;
-                case ColumnType::kText:
-                    sqlite3_bind_text(ins.get(), i, col.text_at(r).data(),
-                                      static_cast<int>(col.text_at(r).size()), SQLITE_STATIC);
-                    break;
+                switch (col.type()) {
+                    case ColumnType::kInt:
+                        sqlite3_bind_int64(ins, i, col.int_at(r));
+                        break;
+                    case ColumnType::kReal:
+                        sqlite3_bind_double(ins, i, col.real_at(r));
+                        break;
+                    case ColumnType::kText:
+                        sqlite3_bind_text(ins, i, col.text_at(r).data(),
+                                          static_cast<int>(col.text_at(r).size()), SQLITE_STATIC);
+                        break;
+                }
             }
         }
-        if (sqlite3_step(ins.get()) != SQLITE_DONE) fail(db, "");
-        sqlite3_reset(ins.get());
+        if (sqlite3_step(ins) != SQLITE_DONE) fail(db, "");
+        sqlite3_reset(ins);
+        if (r0 + n - reported >= kRowsPerReport) {
+            progress.advance((r0 + n - reported) * cols);
+            reported = r0 + n;
+        }
     }
     register_attributes(db, table, fmt::format("wijkzicht dataset {} ({})", ds.name, ds.kind));
 }
@@ -976,6 +999,75 @@ void fsync_file(const std::string& path) {
         fmt::format("store: block {} of column '{}' of dataset '{}' is damaged", block, column, dataset));
 }
 
+// Appends one stored block of a column (its values blob `v` and, when some are missing, its status blob
+// `st`) to `col`; a block that does not decode is a damaged store (corrupt_block).
+void append_column_block(Column& col, const unsigned char* v, std::size_t vbytes, const std::uint8_t* st,
+                         std::size_t sbytes, const std::string& name, std::int64_t block,
+                         std::vector<double>& reals, std::vector<std::uint8_t>& zeros) {
+    const auto status_ok = [&](std::size_t n) {
+        if (st != nullptr && sbytes != n) corrupt_block(name, col.name(), block);
+        if (st != nullptr) {
+            for (std::size_t i = 0; i < n; ++i) {
+                if (st[i] >= kMissingKinds) corrupt_block(name, col.name(), block);
+            }
+        }
+    };
+    switch (col.type()) {
+        case ColumnType::kReal: {
+            if (vbytes % sizeof(double) != 0) corrupt_block(name, col.name(), block);
+            const std::size_t n = vbytes / sizeof(double);
+            status_ok(n);
+            if (zeros.size() < n) zeros.assign(n, 0);
+            const double* values = nullptr;
+            if (reinterpret_cast<std::uintptr_t>(v) % alignof(double) == 0) {
+                values = reinterpret_cast<const double*>(v);  // SQLite's buffer (malloc'ed)
+            } else {
+                reals.resize(n);
+                if (n > 0) std::memcpy(reals.data(), v, vbytes);
+                values = reals.data();
+            }
+            col.append_block(values, st != nullptr ? st : zeros.data(), n);
+            break;
+        }
+        case ColumnType::kInt: {
+            if (vbytes % sizeof(std::int64_t) != 0) corrupt_block(name, col.name(), block);
+            const std::size_t n = vbytes / sizeof(std::int64_t);
+            status_ok(n);
+            for (std::size_t i = 0; i < n; ++i) {
+                if (st != nullptr && st[i] != 0) {
+                    col.push_missing(static_cast<Missing>(st[i]));
+                    continue;
+                }
+                std::int64_t x = 0;
+                std::memcpy(&x, v + i * sizeof(x), sizeof(x));
+                col.push_int(x);
+            }
+            break;
+        }
+        case ColumnType::kText: {
+            std::size_t at = 0, n = 0;
+            while (at < vbytes) {
+                std::uint32_t len = 0;
+                if (vbytes - at < 4) corrupt_block(name, col.name(), block);
+                std::memcpy(&len, v + at, 4);
+                at += 4;
+                if (vbytes - at < len) corrupt_block(name, col.name(), block);
+                const std::uint8_t why = st != nullptr && n < sbytes ? st[n] : 0;
+                if (why != 0) {
+                    if (why >= kMissingKinds) corrupt_block(name, col.name(), block);
+                    col.push_missing(static_cast<Missing>(why));
+                } else {
+                    col.push_text(std::string_view(reinterpret_cast<const char*>(v + at), len));
+                }
+                at += len;
+                ++n;
+            }
+            status_ok(n);
+            break;
+        }
+    }
+}
+
 // Reads a block dataset's columns (created with their names and types) from wz_blocks.
 void read_blocks(sqlite3* db, const std::string& name, std::size_t rows, Table& table) {
     Stmt s = prepare(db,
@@ -992,72 +1084,11 @@ void read_blocks(sqlite3* db, const std::string& name, std::size_t rows, Table& 
             check_cancelled();
             const std::int64_t block = sqlite3_column_int64(s.get(), 0);
             if (block != expected++) corrupt_block(name, col.name(), block);
-            const auto* v = static_cast<const unsigned char*>(sqlite3_column_blob(s.get(), 1));
-            const auto vbytes = static_cast<std::size_t>(sqlite3_column_bytes(s.get(), 1));
-            const auto* st = static_cast<const std::uint8_t*>(sqlite3_column_blob(s.get(), 2));
-            const auto sbytes = static_cast<std::size_t>(sqlite3_column_bytes(s.get(), 2));
-            const auto status_ok = [&](std::size_t n) {
-                if (st != nullptr && sbytes != n) corrupt_block(name, col.name(), block);
-                if (st != nullptr) {
-                    for (std::size_t i = 0; i < n; ++i) {
-                        if (st[i] >= kMissingKinds) corrupt_block(name, col.name(), block);
-                    }
-                }
-            };
-            switch (col.type()) {
-                case ColumnType::kReal: {
-                    if (vbytes % sizeof(double) != 0) corrupt_block(name, col.name(), block);
-                    const std::size_t n = vbytes / sizeof(double);
-                    status_ok(n);
-                    if (zeros.size() < n) zeros.assign(n, 0);
-                    const double* values = nullptr;
-                    if (reinterpret_cast<std::uintptr_t>(v) % alignof(double) == 0) {
-                        values = reinterpret_cast<const double*>(v);  // SQLite's buffer (malloc'ed)
-                    } else {
-                        reals.resize(n);
-                        if (n > 0) std::memcpy(reals.data(), v, vbytes);
-                        values = reals.data();
-                    }
-                    col.append_block(values, st != nullptr ? st : zeros.data(), n);
-                    break;
-                }
-                case ColumnType::kInt: {
-                    if (vbytes % sizeof(std::int64_t) != 0) corrupt_block(name, col.name(), block);
-                    const std::size_t n = vbytes / sizeof(std::int64_t);
-                    status_ok(n);
-                    for (std::size_t i = 0; i < n; ++i) {
-                        if (st != nullptr && st[i] != 0) {
-                            col.push_missing(static_cast<Missing>(st[i]));
-                            continue;
-                        }
-                        std::int64_t x = 0;
-                        std::memcpy(&x, v + i * sizeof(x), sizeof(x));
-                        col.push_int(x);
-                    }
-                    break;
-                }
-                case ColumnType::kText: {
-                    std::size_t at = 0, n = 0;
-                    while (at < vbytes) {
-                        std::uint32_t len = 0;
-                        if (vbytes - at < 4) corrupt_block(name, col.name(), block);
-                        std::memcpy(&len, v + at, 4);
-                        at += 4;
-                        if (vbytes - at < len) corrupt_block(name, col.name(), block);
-                        const std::uint8_t why = st != nullptr && n < sbytes ? st[n] : 0;
-                        if (why != 0) {
-                            if (why >= kMissingKinds) corrupt_block(name, col.name(), block);
-                            col.push_missing(static_cast<Missing>(why));
-                        } else {
-                            col.push_text(std::string(reinterpret_cast<const char*>(v + at), len));
-                        }
-                        at += len;
-                        ++n;
-                    }
-                    status_ok(n);
-                    break;
-                }
-            }
+            append_column_block(col, static_cast<const unsigned char*>(sqlite3_column_blob(s.get(), 1)),
+                                static_cast<std::size_t>(sqlite3_column_bytes(s.get(), 1)),
+                                static_cast<const std::uint8_t*>(sqlite3_column_blob(s.get(), 2)),
+                                static_cast<std::size_t>(sqlite3_column_bytes(s.get(), 2)), name, block,
+                                reals, zeros);
         }
         sqlite3_reset(s.get());
         if (col.size() != rows) {
@@ -1591,6 +1622,10 @@ struct DatasetBlockReader::Impl {
     std::map<std::string, ColumnBlocks> columns;
     sqlite3_blob* values_blob = nullptr;
     sqlite3_blob* status_blob = nullptr;
+    // read_block's buffers (reused from block to block).
+    std::vector<unsigned char> block_bytes;
+    std::vector<std::uint8_t> block_status, zeros;
+    std::vector<double> reals;
 
     ~Impl() {
         if (values_blob != nullptr) sqlite3_blob_close(values_blob);
@@ -1712,6 +1747,34 @@ std::optional<ColumnType> DatasetBlockReader::column_type(const std::string& col
 
 std::vector<std::string> DatasetBlockReader::column_names() const {
     return impl_->order;
+}
+
+void DatasetBlockReader::read_block(const std::string& column, std::size_t block, Column& out) {
+    Impl& m = *impl_;
+    const auto it = m.columns.find(column);
+    if (it == m.columns.end())
+        throw UsageError(fmt::format("dataset '{}' has no column '{}'", m.dataset, column));
+    const Impl::ColumnBlocks& c = it->second;
+    if (out.type() != c.type)
+        throw std::logic_error(fmt::format("dataset '{}': column '{}' is {}, read into a {} column",
+                                           m.dataset, column, column_type_name(c.type),
+                                           column_type_name(out.type())));
+    if (!m.blocks || block >= c.fid.size() || c.fid.size() != m.block_count)
+        throw std::logic_error(
+            fmt::format("dataset '{}': no block {} of column '{}'", m.dataset, block, column));
+    const std::size_t n = rows_in_block(block);
+    m.block_bytes.resize(c.bytes[block]);
+    m.read_blob(m.values_blob, "values", c.fid[block], m.block_bytes.data(), c.bytes[block], column, block);
+    const std::uint8_t* st = nullptr;
+    if (c.has_status[block] != 0) {
+        m.block_status.resize(n);
+        m.read_blob(m.status_blob, "status", c.fid[block], m.block_status.data(), n, column, block);
+        st = m.block_status.data();
+    }
+    out.clear();
+    append_column_block(out, m.block_bytes.data(), m.block_bytes.size(), st, st != nullptr ? n : 0, m.dataset,
+                        static_cast<std::int64_t>(block), m.reals, m.zeros);
+    if (out.size() != n) corrupt_block(m.dataset, column, static_cast<std::int64_t>(block));
 }
 
 bool DatasetBlockReader::read_real_block(const std::string& column, std::size_t block, double* values,

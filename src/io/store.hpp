@@ -108,6 +108,10 @@ class DatasetBlockReader {
     // untouched). Missing values read as NaN. Throws UsageError for an unknown or non-decimal column and
     // std::runtime_error for a damaged block.
     bool read_real_block(const std::string& column, std::size_t block, double* values, std::uint8_t* status);
+    // Reads block `block` of any column into `out` (emptied first; of the column's type), values and
+    // missing reasons as stored; `out` keeps its memory (and a text column its strings) from block to
+    // block. Throws UsageError for an unknown column, std::logic_error for another type or block.
+    void read_block(const std::string& column, std::size_t block, Column& out);
 
   private:
     struct Impl;

@@ -5,9 +5,9 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
-#include <unordered_set>
 
 #include "core/error.hpp"
+#include "core/unique_keys.hpp"
 #include "io/csv_stream.hpp"
 #include "io/importers.hpp"
 #include "io/synth_sources.hpp"
@@ -84,12 +84,18 @@ class RecordRows final : public CsvRowStream {
                                std::move(found));
         };
         std::vector<Column>& o = out.columns();
-        if (ids_.empty() && n > 0 && !text.empty()) {  // room for the file's ids, estimated from this chunk
+        if (ids_.size() == 0 && n > 0 &&
+            !text.empty()) {  // room for the file's ids, estimated from this chunk
             std::error_code ec;
             const auto bytes = std::filesystem::file_size(path(), ec);
-            if (!ec)
-                ids_.reserve(static_cast<std::size_t>(static_cast<double>(n) * static_cast<double>(bytes) /
-                                                      static_cast<double>(text.size()) * 1.05));
+            if (!ec) {
+                const double scale = static_cast<double>(bytes) / static_cast<double>(text.size()) * 1.05;
+                std::size_t id_bytes = 0;
+                const Column& idc = raw.columns()[ii_];
+                for (std::size_t r = 0; r < n; ++r) id_bytes += idc.is_missing(r) ? 0 : idc.text_at(r).size();
+                ids_.reserve(static_cast<std::size_t>(static_cast<double>(n) * scale),
+                             static_cast<std::size_t>(static_cast<double>(id_bytes) * scale));
+            }
         }
         for (std::size_t r = 0; r < n; ++r) {
             const Column& cc = raw.columns()[ci_];
@@ -102,7 +108,7 @@ class RecordRows final : public CsvRowStream {
                 !is_plausible_year(static_cast<long>(yc.int_at(r))))
                 throw fail(r, yi_, "a year such as 2018", quote_found(yc.is_missing(r) ? "" : yc.to_text(r)));
             const Column& idc = raw.columns()[ii_];
-            if (idc.is_missing(r) || !ids_.insert(idc.text_at(r)).second) {
+            if (idc.is_missing(r) || !ids_.insert(idc.text_at(r))) {
                 throw fail(r, ii_, fmt::format("a unique '{}'", id_column_),
                            idc.is_missing(r) ? std::string("an empty field")
                                              : quote_found(idc.text_at(r)) + " again");
@@ -172,7 +178,7 @@ class RecordRows final : public CsvRowStream {
     std::size_t ci_ = 0, yi_ = 0, ii_ = 0;
     std::vector<std::size_t> out_of_;  // per schema column after code and year: its column in the file
     TableReadOptions read_;
-    std::unordered_set<std::string> ids_;
+    UniqueTexts ids_;
     std::size_t rows_ = 0;
 };
 

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <bit>
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
@@ -86,24 +87,36 @@ bool has_high_byte(const char* p, std::size_t n) {
     return false;
 }
 
+// How many bytes of p[0, n) equal c, eight at a time (a zero byte of w ^ cccccccc is a match; the
+// carry-free test below marks exactly those bytes).
+std::size_t count_byte(const char* p, std::size_t n, char c) {
+    constexpr std::uint64_t kLow7 = 0x7f7f7f7f7f7f7f7fULL;
+    const std::uint64_t pattern = 0x0101010101010101ULL * static_cast<unsigned char>(c);
+    std::size_t count = 0, i = 0;
+    for (; i + 8 <= n; i += 8) {
+        std::uint64_t w;
+        std::memcpy(&w, p + i, 8);
+        const std::uint64_t x = w ^ pattern;
+        count += static_cast<std::size_t>(std::popcount(~(((x & kLow7) + kLow7) | x | kLow7)));
+    }
+    for (; i < n; ++i) count += p[i] == c ? 1 : 0;
+    return count;
+}
+
 // The end (one past the line break) of the last whole record in data[0, n), which starts at a record
-// boundary; 0 when there is none. Quotes toggle; "" inside a quoted field toggles twice.
+// boundary; 0 when there is none. A line break ends a record when an even number of quotes comes
+// before it ("" inside a quoted field counts twice): the line breaks are tried from the last back.
 std::size_t last_record_end(const char* p, std::size_t n) {
-    if (std::memchr(p, '"', n) == nullptr) {  // no quotes: the last line break
-        const void* nl = ::memrchr(p, '\n', n);
-        return nl == nullptr ? 0 : static_cast<std::size_t>(static_cast<const char*>(nl) - p) + 1;
+    std::size_t quotes = std::memchr(p, '"', n) == nullptr ? 0 : count_byte(p, n, '"');
+    std::size_t upto = n;  // quotes = the quotes in p[0, upto)
+    for (;;) {
+        const void* nl = ::memrchr(p, '\n', upto);
+        if (nl == nullptr) return 0;
+        const auto at = static_cast<std::size_t>(static_cast<const char*>(nl) - p);
+        if (quotes > 0) quotes -= count_byte(p + at, upto - at, '"');
+        if (quotes % 2 == 0) return at + 1;
+        upto = at;
     }
-    bool quoted = false;
-    std::size_t end = 0;
-    for (std::size_t i = 0; i < n; ++i) {
-        const char c = p[i];
-        if (c == '"') {
-            quoted = !quoted;
-        } else if (c == '\n' && !quoted) {
-            end = i + 1;
-        }
-    }
-    return end;
 }
 
 }  // namespace
@@ -116,7 +129,8 @@ struct TextChunks::Impl {
     std::uint64_t size = 0, read = 0;
     Digest digest = new_sha256();
     std::string hash;
-    std::vector<char> buf;               // raw bytes [0, have): the records not yet returned
+    std::unique_ptr<char[]> buf;         // raw bytes [0, have): the records not yet returned
+    std::size_t capacity = 0;            // of buf (grown without zero-filling)
     std::size_t have = 0, returned = 0;  // `returned`: bytes of buf handed out by the last next()
     bool eof = false, first = true;
     long lines = 0;  // line breaks before buf[0]
@@ -130,9 +144,15 @@ struct TextChunks::Impl {
     }
 
     void fill(std::size_t want) {
-        if (buf.size() < have + want) buf.resize(have + want);
-        const std::size_t got = fd.read(buf.data() + have, want, path);
-        if (got > 0 && EVP_DigestUpdate(digest.get(), buf.data() + have, got) != 1)
+        if (capacity < have + want) {
+            const std::size_t grown = std::max(have + want, capacity + capacity / 2);
+            std::unique_ptr<char[]> b(new char[grown]);  // NOLINT(cppcoreguidelines-avoid-c-arrays)
+            if (have > 0) std::memcpy(b.get(), buf.get(), have);
+            buf = std::move(b);
+            capacity = grown;
+        }
+        const std::size_t got = fd.read(buf.get() + have, want, path);
+        if (got > 0 && EVP_DigestUpdate(digest.get(), buf.get() + have, got) != 1)
             throw std::runtime_error("OpenSSL: SHA-256 failed");
         have += got;
         read += got;
@@ -180,7 +200,7 @@ bool TextChunks::next(std::string_view& text, long& first_line) {
     check_cancelled();
     // Drop what the last call returned (its line breaks are counted then).
     if (m.returned > 0) {
-        std::memmove(m.buf.data(), m.buf.data() + m.returned, m.have - m.returned);
+        std::memmove(m.buf.get(), m.buf.get() + m.returned, m.have - m.returned);
         m.have -= m.returned;
         m.returned = 0;
     }
@@ -191,16 +211,16 @@ bool TextChunks::next(std::string_view& text, long& first_line) {
             end = m.have;  // the rest, with or without a final line break
             break;
         }
-        end = last_record_end(m.buf.data(), m.have);
+        end = last_record_end(m.buf.get(), m.have);
         if (end > 0) break;
     }
     if (end == 0) return false;
-    const char* p = m.buf.data();
+    const char* p = m.buf.get();
     std::size_t skip = 0;
     if (m.first && end >= 3 && std::memcmp(p, "\xEF\xBB\xBF", 3) == 0) skip = 3;
     m.first = false;
     first_line = m.lines + 1;
-    m.lines += static_cast<long>(std::count(p, p + end, '\n'));
+    m.lines += static_cast<long>(count_byte(p, end, '\n'));
     m.returned = end;
     const std::size_t n = end - skip;
     if (std::memchr(p + skip, '\0', n) != nullptr || has_high_byte(p + skip, n)) {
@@ -215,6 +235,36 @@ bool TextChunks::next(std::string_view& text, long& first_line) {
     } else {
         text = std::string_view(p + skip, n);
     }
+    return true;
+}
+
+bool TextChunks::take(ChunkBytes& out, long& first_line) {
+    Impl& m = *impl_;
+    std::string_view text;
+    if (!next(text, first_line)) return false;
+    if (text.data() < m.buf.get() || text.data() >= m.buf.get() + m.have) {  // decoded: copied
+        if (out.capacity < text.size()) {
+            out.data.reset(new char[text.size()]);  // NOLINT(cppcoreguidelines-avoid-c-arrays)
+            out.capacity = text.size();
+        }
+        std::memcpy(out.data.get(), text.data(), text.size());
+        out.text = std::string_view(out.data.get(), text.size());
+        return true;
+    }
+    // The buffer itself is handed out; the bytes after the chunk go into `out`'s old buffer, which the
+    // reader keeps (grown when it is too small).
+    const std::size_t at = static_cast<std::size_t>(text.data() - m.buf.get());
+    const std::size_t rest = m.have - m.returned;
+    std::swap(m.buf, out.data);
+    std::swap(m.capacity, out.capacity);
+    if (m.capacity < rest || !m.buf) {
+        m.buf.reset(new char[std::max<std::size_t>(rest, 1)]);  // NOLINT(cppcoreguidelines-avoid-c-arrays)
+        m.capacity = std::max<std::size_t>(rest, 1);
+    }
+    if (rest > 0) std::memcpy(m.buf.get(), out.data.get() + m.returned, rest);
+    m.have = rest;
+    m.returned = 0;
+    out.text = std::string_view(out.data.get() + at, text.size());
     return true;
 }
 

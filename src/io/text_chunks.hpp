@@ -13,6 +13,14 @@
 
 namespace wz {
 
+// The bytes of a chunk handed over by TextChunks::take: a buffer that changes hands from chunk to chunk
+// (never zero-filled), and the chunk's text in it.
+struct ChunkBytes {
+    std::unique_ptr<char[]> data;  // NOLINT(cppcoreguidelines-avoid-c-arrays)
+    std::size_t capacity = 0;
+    std::string_view text;
+};
+
 class TextChunks {
   public:
     // Opens `path` (UsageError when it cannot be read). `chunk_bytes`: raw bytes read per step (a record
@@ -29,6 +37,9 @@ class TextChunks {
     // does not fit it is an InputError naming --encoding.
     bool next(std::string_view& text, long& first_line);
 
+    // The same as next(), with the chunk's bytes handed to `out` (no copy): the reader's buffer becomes
+    // `out`'s and `out`'s old buffer the reader's. `out.text` stays valid after later calls.
+    bool take(ChunkBytes& out, long& first_line);
     const std::string& path() const;
     std::uint64_t bytes_read() const;  // raw bytes read so far
     std::uint64_t file_bytes() const;  // the file's size when opened

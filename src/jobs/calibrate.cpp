@@ -98,45 +98,67 @@ class StoredIndicatorRows final : public liveability::CalibrationRows {
                 wanted.insert(c, std::llround(year.number_at(r)));
             }
         }
-        const Table keys = read_dataset(store, dataset, {"code", "year"}).table;
-        const Column& code = keys.column("code");
-        const Column& year = keys.column("year");
-        // Each row's key looked up (both cores), then the first indicator row of each wanted (code, year)
-        // taken, as calibrate takes it.
-        std::vector<std::int32_t> found(keys.row_count(), -1);
-        tbb::parallel_for(tbb::blocked_range<std::size_t>(0, keys.row_count(), 65536),
-                          [&](const tbb::blocked_range<std::size_t>& br) {
-                              std::string scratch;
-                              for (std::size_t r = br.begin(); r != br.end(); ++r) {
-                                  if (code.is_missing(r) || year.is_missing(r)) continue;
-                                  std::string_view c;
-                                  if (code.type() == ColumnType::kText) {
-                                      c = code.text_at(r);
-                                  } else {
-                                      scratch = code.to_text(r);
-                                      c = scratch;
+        // The indicator rows' keys a store block at a time (both cores, a reader each), each looked up;
+        // then the first indicator row of each wanted (code, year) taken, as calibrate takes it. Only
+        // the rows found are kept, never the code column of the whole dataset.
+        const std::size_t blocks = probe_.block_count();
+        const std::size_t per_block = probe_.block_rows();
+        std::vector<std::vector<std::pair<std::size_t, std::uint32_t>>> hits(blocks);  // (row, key id)
+        {
+            struct KeyBlock {
+                std::unique_ptr<DatasetBlockReader> reader;
+                std::optional<Column> code, year;
+                std::string scratch;
+            };
+            tbb::enumerable_thread_specific<KeyBlock> local;
+            const ColumnType code_type = *probe_.column_type("code");
+            const ColumnType year_type = *probe_.column_type("year");
+            tbb::parallel_for(tbb::blocked_range<std::size_t>(0, blocks, 1),
+                              [&](const tbb::blocked_range<std::size_t>& br) {
+                                  KeyBlock& k = local.local();
+                                  if (!k.reader) {
+                                      k.reader = std::make_unique<DatasetBlockReader>(store, dataset);
+                                      k.code.emplace("code", code_type);
+                                      k.year.emplace("year", year_type);
                                   }
-                                  if (const auto id = wanted.find(c, std::llround(year.number_at(r))))
-                                      found[r] = static_cast<std::int32_t>(*id);
-                              }
-                          });
+                                  for (std::size_t b = br.begin(); b != br.end(); ++b) {
+                                      k.reader->read_block("code", b, *k.code);
+                                      k.reader->read_block("year", b, *k.year);
+                                      const Column& code = *k.code;
+                                      const Column& year = *k.year;
+                                      for (std::size_t i = 0; i < code.size(); ++i) {
+                                          if (code.is_missing(i) || year.is_missing(i)) continue;
+                                          std::string_view c;
+                                          if (code.type() == ColumnType::kText) {
+                                              c = code.text_at(i);
+                                          } else {
+                                              k.scratch = code.to_text(i);
+                                              c = k.scratch;
+                                          }
+                                          if (const auto id = wanted.find(c, std::llround(year.number_at(i))))
+                                              hits[b].emplace_back(b * per_block + i,
+                                                                   static_cast<std::uint32_t>(*id));
+                                      }
+                                  }
+                              });
+        }
         std::vector<bool> taken(wanted.size(), false);
-        for (std::size_t r = 0; r < found.size(); ++r) {
-            if (found[r] < 0 || taken[static_cast<std::size_t>(found[r])]) continue;
-            taken[static_cast<std::size_t>(found[r])] = true;
-            rows_.push_back(r);
+        std::vector<std::string> c;
+        std::vector<std::int64_t> y;
+        for (const auto& block_hits : hits) {
+            for (const auto& [row, id] : block_hits) {
+                if (taken[id]) continue;
+                taken[id] = true;
+                rows_.push_back(row);
+                c.emplace_back(wanted.key(id).first);
+                y.push_back(wanted.key(id).second);
+            }
         }
-        std::vector<std::string> c(rows_.size());
-        std::vector<std::int64_t> y(rows_.size());
-        for (std::size_t i = 0; i < rows_.size(); ++i) {
-            c[i] = code.to_text(rows_[i]);
-            y[i] = std::llround(year.number_at(rows_[i]));
-        }
+        hits.clear();
         codes_ = Column::of_texts("code", std::move(c));
         years_ = Column::of_ints("year", std::move(y));
         // Per store block: the rows used in it, [first_[b], first_[b + 1]) into rows_.
-        block_rows_ = probe_.block_rows();
-        const std::size_t blocks = probe_.block_count();
+        block_rows_ = per_block;
         first_.assign(blocks + 1, rows_.size());
         for (std::size_t i = rows_.size(); i-- > 0;) first_[rows_[i] / block_rows_] = i;
         for (std::size_t b = blocks; b-- > 0;) first_[b] = std::min(first_[b], first_[b + 1]);
@@ -157,7 +179,8 @@ class StoredIndicatorRows final : public liveability::CalibrationRows {
         tbb::parallel_for(tbb::blocked_range<std::size_t>(0, columns.size(), 4),
                           [&](const tbb::blocked_range<std::size_t>& br) {
                               Buffers& buf = local_.local();
-                              if (!buf.reader) buf.reader = std::make_unique<DatasetBlockReader>(store_, dataset_);
+                              if (!buf.reader)
+                                  buf.reader = std::make_unique<DatasetBlockReader>(store_, dataset_);
                               buf.v.resize(block_rows_);
                               buf.st.resize(block_rows_);
                               for (std::size_t j = br.begin(); j != br.end(); ++j) {
@@ -165,7 +188,8 @@ class StoredIndicatorRows final : public liveability::CalibrationRows {
                                   buf.reader->read_real_block(columns[j], b, buf.v.data(), buf.st.data());
                                   std::vector<double>& out = values[j];
                                   out.resize(last - first);
-                                  for (std::size_t i = first; i < last; ++i) out[i - first] = buf.v[rows_[i] - b * block_rows_];
+                                  for (std::size_t i = first; i < last; ++i)
+                                      out[i - first] = buf.v[rows_[i] - b * block_rows_];
                               }
                           });
     }

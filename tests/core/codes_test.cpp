@@ -59,6 +59,11 @@ TEST(GridCells, CodeToCoordinatesAndBack) {
     EXPECT_EQ(grid_cell_of_point(199400.0, 366000.0).code(), "E1994N3660");
     EXPECT_EQ(grid_cell_of_point(234234, 583983).code(), "E2342N5839");
     EXPECT_EQ(grid_cell_of_point(c->centre_x(), c->centre_y()), *c);
+    // Zero padding, and cells outside four digits (written as fmt's {:04d} would).
+    EXPECT_EQ((GridCell{0, 7}).code(), "E0000N0007");
+    EXPECT_EQ((GridCell{9999, 10}).code(), "E9999N0010");
+    EXPECT_EQ((GridCell{-3, 12345}).code(), "E-003N12345");
+    EXPECT_EQ(parse_grid_cell("E0000N0007")->code(), "E0000N0007");
     EXPECT_FALSE(parse_grid_cell("E199N3660"));
     EXPECT_FALSE(parse_grid_cell("X1993N3660"));
     EXPECT_FALSE(parse_grid_cell("C28992R500E1993N3660"));

@@ -247,6 +247,34 @@ TEST(Store, EveryTypeAndReasonRoundTripsInRowsAndBlocks) {
     sqlite3_close(db);
 }
 
+// Rows storage is written up to 256 rows per INSERT: every value and missing reason (whose row id is the
+// row's fid) comes back at each batch edge, and the fids are 1..n in the file's order.
+TEST(Store, RowsWrittenInBatchesRoundTripAtEveryBatchEdge) {
+    TempDir dir;
+    const std::string store = dir.file("s.gpkg");
+    StoreUpdate u;
+    u.run.command = "test";
+    for (const std::size_t n : {0, 1, 255, 256, 257, 1000})
+        u.datasets.push_back(every_type_dataset(fmt::format("rows{}", n), n));
+    apply_to_store(store, u);
+    for (const Dataset& ds : u.datasets) {
+        EXPECT_EQ(storage_of(store, ds.name), "rows");
+        const Dataset back = read_dataset(store, ds.name);
+        EXPECT_EQ(back.table.column_count(), 5U) << ds.name;  // an empty dataset keeps its columns
+        expect_same_table(ds.table, back.table);
+    }
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open_v2(store.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+    sqlite3_stmt* s = nullptr;
+    sqlite3_prepare_v2(db, "SELECT min(fid), max(fid), count(*) FROM ds_rows1000", -1, &s, nullptr);
+    ASSERT_EQ(sqlite3_step(s), SQLITE_ROW);
+    EXPECT_EQ(sqlite3_column_int64(s, 0), 1);
+    EXPECT_EQ(sqlite3_column_int64(s, 1), 1000);
+    EXPECT_EQ(sqlite3_column_int64(s, 2), 1000);
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+}
+
 // A store with every_type_dataset "small" (50 rows, stored as rows) and "large" (203 rows, stored in
 // blocks of 16: 12 full blocks and one of 11).
 std::string store_with_small_and_large(const TempDir& dir) {
@@ -358,6 +386,38 @@ TEST(Store, BlockReaderReadsEveryDecimalBlockStraightIntoTheCallersMemory) {
     EXPECT_THROW(r.read_real_block("nope", 0, v, st), UsageError);
     EXPECT_THROW(DatasetBlockReader(store, "nope"), NotFoundError);
     EXPECT_THROW(DatasetBlockReader(dir.file("absent.gpkg"), "large"), NotFoundError);
+}
+
+// read_block: any column's block as a column (text, integer and decimal, with their missing reasons),
+// the same column object refilled block after block.
+TEST(Store, BlockReaderReadsABlockOfAnyColumnIntoAColumn) {
+    TempDir dir;
+    const std::string store = store_with_small_and_large(dir);
+    const Dataset large = every_type_dataset("large", 203);
+    DatasetBlockReader r(store, "large");
+    for (const Column& whole : large.table.columns()) {
+        Column block(whole.name(), whole.type());
+        Table joined;
+        Column& all = joined.add_column(Column(whole.name(), whole.type()));
+        all.unit = whole.unit;  // the catalogue's, not the block's
+        all.description = whole.description;
+        for (std::size_t b = 0; b < r.block_count(); ++b) {
+            r.read_block(whole.name(), b, block);
+            ASSERT_EQ(block.size(), r.rows_in_block(b)) << whole.name() << " block " << b;
+            Table one;
+            one.add_column(block);
+            append_rows(joined, one, 0, block.size());
+        }
+        Table expected;
+        expected.add_column(whole);
+        expect_same_table(expected, joined);
+    }
+    Column text("note", ColumnType::kText), wrong("note", ColumnType::kInt);
+    EXPECT_THROW(r.read_block("nope", 0, text), UsageError);
+    EXPECT_THROW(r.read_block("note", 0, wrong), std::logic_error);
+    EXPECT_THROW(r.read_block("note", 13, text), std::logic_error);
+    DatasetBlockReader rows(store, "small");
+    EXPECT_THROW(rows.read_block("note", 0, text), std::logic_error);  // stored as rows: read_dataset
 }
 
 TEST(Store, FailedBlockUpdateOnTheStoreItselfLeavesItByteForByte) {
