@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <filesystem>
 #include <map>
 
 #include "core/error.hpp"
@@ -167,6 +168,14 @@ class GridStatsRows final : public CsvRowStream {
         const Column& code_in = raw.columns()[code_col_];
         std::vector<Column>& o = out.columns();
         const std::size_t ny = years_.size();
+        if (seen_.size() == 0 && raw.row_count() > 0 && !text.empty()) {  // room for the file's cells
+            std::error_code ec;
+            const auto bytes = std::filesystem::file_size(path(), ec);
+            if (!ec)
+                seen_.reserve(static_cast<std::size_t>(static_cast<double>(raw.row_count()) *
+                                                       static_cast<double>(bytes) /
+                                                       static_cast<double>(text.size()) * 1.05));
+        }
         // A numeric variable with text in this chunk: the first field that is no number.
         for (std::size_t vi = 0; vi < vars_.size(); ++vi) {
             if (o[vi + 2].type() == ColumnType::kText) continue;

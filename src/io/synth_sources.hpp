@@ -43,11 +43,12 @@ Dataset import_sales(const std::string& path, const std::string& name = "sales",
                      csv::Encoding encoding = csv::Encoding::kAuto);
 // Survey and sales as streaming datasets (Dataset::rows, io/csv_stream.hpp): read, checked and stored a
 // chunk at a time. Columns beyond the named ones take the type of the file's first records; a later value
-// of another type is an InputError at its field.
+// of another type is an InputError at its field. Their records are short (50-60 bytes): a chunk of 1 MB
+// holds about 20,000 of them, and keeps a small file's import from holding all of it at once.
 Dataset stream_survey(const std::string& path, const std::string& name = "survey",
-                      csv::Encoding encoding = csv::Encoding::kAuto, std::size_t chunk_bytes = std::size_t{8} << 20);
+                      csv::Encoding encoding = csv::Encoding::kAuto, std::size_t chunk_bytes = std::size_t{1} << 20);
 Dataset stream_sales(const std::string& path, const std::string& name = "sales",
-                     csv::Encoding encoding = csv::Encoding::kAuto, std::size_t chunk_bytes = std::size_t{8} << 20);
+                     csv::Encoding encoding = csv::Encoding::kAuto, std::size_t chunk_bytes = std::size_t{1} << 20);
 
 // The undermining micro-data are not imported into the results store: io/protected_zone.hpp.
 
