@@ -552,7 +552,7 @@ void write_rows(sqlite3* db, const Dataset& ds, ProgressStep& progress) {
                     sqlite3_bind_null(ins, i);
                     if (col.missing_reason(r) != Missing::kEmpty) {
                         bind_text(miss.get(), 1, ds.name);
-                        sqlite3_bind_int64(miss.get(), 2, static_cast<sqlite3_int64>(r + 1));
+                        sqlite3_bind_int64(miss.get(), 2, static_cast<sqlite3_int64>(r) + 1);
                         bind_text(miss.get(), 3, col.name());
                         bind_text(miss.get(), 4, std::string(missing_name(col.missing_reason(r))));
                         step_done(db, miss.get());
@@ -1455,6 +1455,7 @@ Dataset read_dataset(const std::string& store_path, const std::string& name,
                 std::find_if(all.begin(), all.end(), [&](const Column& c) { return c.name() == want; });
             if (it == all.end()) {
                 std::vector<std::string> names;
+                names.reserve(all.size());
                 for (const Column& c : all) names.push_back(c.name());
                 throw UsageError(fmt::format("dataset '{}' has no column '{}' (it has: {})", name, want,
                                              fmt::join(names, ", ")));

@@ -34,7 +34,7 @@ std::string hex_digest(EVP_MD_CTX* d) {
     unsigned int n = 0;
     if (EVP_DigestFinal_ex(d, md, &n) != 1) throw std::runtime_error("OpenSSL: SHA-256 failed");
     std::string hex;
-    hex.reserve(2 * n);
+    hex.reserve(std::size_t{2} * n);
     static constexpr char kHex[] = "0123456789abcdef";
     for (unsigned int i = 0; i < n; ++i) {
         hex += kHex[md[i] >> 4];
