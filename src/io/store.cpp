@@ -505,82 +505,107 @@ struct StreamStats {
     }
 };
 
-// Writes the rows of the dataset into its attribute table ds_<name> and the reasons of missing values
-// other than 'empty' into wz_missing. The rows go in batches: one INSERT of up to 256 rows (and at most
+// Writes rows into a dataset's attribute table ds_<name> (created here, with the columns of `schema`)
+// and the reasons of missing values other than 'empty' into wz_missing, in parts if need be: the fids
+// run 1, 2, ... across the parts. The rows go in batches: one INSERT of up to 256 rows (and at most
 // 32,000 values) costs SQLite one statement's overhead and one sqlite_sequence update, not one per row.
-void write_rows(sqlite3* db, const Dataset& ds, ProgressStep& progress) {
-    const Table& t = ds.table;
-    const std::string table = "ds_" + ds.name;
-    const std::size_t cols = t.column_count();
-    std::string create = "CREATE TABLE " + quote_ident(table) + " (fid INTEGER PRIMARY KEY AUTOINCREMENT";
-    std::string insert = "INSERT INTO " + quote_ident(table) + " (";
-    std::string params = "(";
-    for (std::size_t c = 0; c < cols; ++c) {
-        const Column& col = t.columns()[c];
-        create += ", " + quote_ident(col.name()) + " " + sql_type(col.type());
-        insert += (c ? ", " : "") + quote_ident(col.name());
-        params += c ? ", ?" : "?";
+class RowsWriter {
+  public:
+    RowsWriter(sqlite3* db, const std::string& name, const std::string& kind, const Table& schema)
+        : db_(db), name_(name), cols_(schema.column_count()) {
+        const std::string table = "ds_" + name;
+        std::string create = "CREATE TABLE " + quote_ident(table) + " (fid INTEGER PRIMARY KEY AUTOINCREMENT";
+        insert_ = "INSERT INTO " + quote_ident(table) + " (";
+        params_ = "(";
+        for (std::size_t c = 0; c < cols_; ++c) {
+            const Column& col = schema.columns()[c];
+            create += ", " + quote_ident(col.name()) + " " + sql_type(col.type());
+            insert_ += (c ? ", " : "") + quote_ident(col.name());
+            params_ += c ? ", ?" : "?";
+        }
+        params_ += ")";
+        exec(db, create + ")");
+        register_attributes(db, table, fmt::format("wijkzicht dataset {} ({})", name, kind));
+        batch_ = std::clamp<std::size_t>(32000 / std::max<std::size_t>(cols_, 1), 1, 256);
     }
-    params += ")";
-    exec(db, create + ")");
-    if (cols == 0 || t.row_count() == 0) {
-        register_attributes(db, table, fmt::format("wijkzicht dataset {} ({})", ds.name, ds.kind));
-        return;
-    }
-    const std::size_t rows = t.row_count();
-    const std::size_t batch = std::clamp<std::size_t>(32000 / cols, 1, 256);
-    // The statement for `n` rows at once.
-    const auto prepare_batch = [&](std::size_t n) {
-        std::string sql = insert + ") VALUES ";
-        for (std::size_t k = 0; k < n; ++k) sql += (k ? ", " : "") + params;
-        return prepare(db, sql);
-    };
-    Stmt full = prepare_batch(std::min(batch, rows));
-    Stmt miss = prepare(db, "INSERT INTO wz_missing(dataset, row_fid, column_name, reason) VALUES (?,?,?,?)");
-    constexpr std::size_t kRowsPerReport = 8192;
-    std::size_t reported = 0;
-    for (std::size_t r0 = 0; r0 < rows; r0 += batch) {
-        const std::size_t n = std::min(batch, rows - r0);
-        Stmt last;
-        if (n != std::min(batch, rows)) last = prepare_batch(n);
-        sqlite3_stmt* ins = n == std::min(batch, rows) ? full.get() : last.get();
-        for (std::size_t r = r0; r < r0 + n; ++r) {
-            for (std::size_t c = 0; c < cols; ++c) {
-                const Column& col = t.columns()[c];
-                const int i = static_cast<int>((r - r0) * cols + c) + 1;
-                if (col.is_missing(r)) {
-                    sqlite3_bind_null(ins, i);
-                    if (col.missing_reason(r) != Missing::kEmpty) {
-                        bind_text(miss.get(), 1, ds.name);
-                        sqlite3_bind_int64(miss.get(), 2, static_cast<sqlite3_int64>(r) + 1);
-                        bind_text(miss.get(), 3, col.name());
-                        bind_text(miss.get(), 4, std::string(missing_name(col.missing_reason(r))));
-                        step_done(db, miss.get());
-                    }
-                    continue;
-                }
-                switch (col.type()) {
-                    case ColumnType::kInt:
-                        sqlite3_bind_int64(ins, i, col.int_at(r));
-                        break;
-                    case ColumnType::kReal:
-                        sqlite3_bind_double(ins, i, col.real_at(r));
-                        break;
-                    case ColumnType::kText:
-                        sqlite3_bind_text(ins, i, col.text_at(r).data(),
-                                          static_cast<int>(col.text_at(r).size()), SQLITE_STATIC);
-                        break;
-                }
+
+    // Appends rows [r0, r0 + n) of `t` (which has the schema's columns).
+    void add(const Table& t, std::size_t r0, std::size_t n, ProgressStep& progress) {
+        if (cols_ == 0) return;
+        constexpr std::size_t kRowsPerReport = 8192;
+        for (std::size_t b0 = r0; b0 < r0 + n; b0 += batch_) {
+            const std::size_t m = std::min(batch_, r0 + n - b0);
+            sqlite3_stmt* ins = statement(m);
+            for (std::size_t r = b0; r < b0 + m; ++r) bind_row(ins, t, r, (r - b0) * cols_);
+            if (sqlite3_step(ins) != SQLITE_DONE) fail(db_, "");
+            sqlite3_reset(ins);
+            written_ += m;
+            if (written_ - reported_ >= kRowsPerReport) {
+                progress.advance((written_ - reported_) * cols_);
+                reported_ = written_;
             }
         }
-        if (sqlite3_step(ins) != SQLITE_DONE) fail(db, "");
-        sqlite3_reset(ins);
-        if (r0 + n - reported >= kRowsPerReport) {
-            progress.advance((r0 + n - reported) * cols);
-            reported = r0 + n;
+    }
+
+  private:
+    // The INSERT of `m` rows at once (the full batch is kept; a shorter one is prepared for the last).
+    sqlite3_stmt* statement(std::size_t m) {
+        Stmt& s = m == batch_ ? full_ : last_;
+        if (!s || (m != batch_ && last_rows_ != m)) {
+            std::string sql = insert_ + ") VALUES ";
+            for (std::size_t k = 0; k < m; ++k) sql += (k ? ", " : "") + params_;
+            s = prepare(db_, sql);
+            if (m != batch_) last_rows_ = m;
+        }
+        return s.get();
+    }
+    // Binds row r of t from parameter first + 1 on; a missing value's reason (not 'empty') into wz_missing.
+    void bind_row(sqlite3_stmt* ins, const Table& t, std::size_t r, std::size_t first) {
+        for (std::size_t c = 0; c < cols_; ++c) {
+            const Column& col = t.columns()[c];
+            const int i = static_cast<int>(first + c) + 1;
+            if (col.is_missing(r)) {
+                sqlite3_bind_null(ins, i);
+                if (col.missing_reason(r) != Missing::kEmpty) {
+                    if (!miss_)
+                        miss_ = prepare(
+                            db_,
+                            "INSERT INTO wz_missing(dataset, row_fid, column_name, reason) VALUES (?,?,?,?)");
+                    bind_text(miss_.get(), 1, name_);
+                    // The row's fid: the rows written before this batch, then its place in the batch.
+                    sqlite3_bind_int64(miss_.get(), 2,
+                                       static_cast<sqlite3_int64>(written_ + first / cols_) + 1);
+                    bind_text(miss_.get(), 3, col.name());
+                    bind_text(miss_.get(), 4, std::string(missing_name(col.missing_reason(r))));
+                    step_done(db_, miss_.get());
+                }
+                continue;
+            }
+            switch (col.type()) {
+                case ColumnType::kInt:
+                    sqlite3_bind_int64(ins, i, col.int_at(r));
+                    break;
+                case ColumnType::kReal:
+                    sqlite3_bind_double(ins, i, col.real_at(r));
+                    break;
+                case ColumnType::kText:
+                    sqlite3_bind_text(ins, i, col.text_at(r).data(), static_cast<int>(col.text_at(r).size()),
+                                      SQLITE_STATIC);
+                    break;
+            }
         }
     }
-    register_attributes(db, table, fmt::format("wijkzicht dataset {} ({})", ds.name, ds.kind));
+
+    sqlite3* db_;
+    std::string name_, insert_, params_;
+    std::size_t cols_, batch_ = 1, last_rows_ = 0, written_ = 0, reported_ = 0;
+    Stmt full_, last_, miss_;
+};
+
+// Writes the rows of the dataset into its attribute table ds_<name> (see RowsWriter).
+void write_rows(sqlite3* db, const Dataset& ds, ProgressStep& progress) {
+    RowsWriter rows(db, ds.name, ds.kind, ds.table);
+    rows.add(ds.table, 0, ds.table.row_count(), progress);
 }
 
 // The catalogue rows of a dataset just written: its columns (with their missing counts) and its entry.
@@ -625,24 +650,28 @@ void write_catalogue(sqlite3* db, const Dataset& ds, std::int64_t run_id, std::s
     step_done(db, cat.get());
 }
 
+// Reads whole block `block` of every column of dataset `name` from wz_blocks of this connection (its
+// transaction's rows too) into `into` (emptied first; the dataset's columns).
+void read_block_rows(sqlite3* db, const std::string& name, std::int64_t block, Table& into);
+
 // A streamed dataset: its rows come block by block from its source (on a thread of its own) and go
-// straight into wz_blocks, re-cut to blocks of `block_rows`; a dataset that ends up no larger than the
-// threshold is written as rows like any other.
+// straight into wz_blocks, re-cut to blocks of `block_rows`, from the first whole block on; only the rows
+// short of a whole block are held. A dataset that ends up no larger than the threshold is an attribute
+// table like any other: its blocks (at most threshold / block_rows) are read back one at a time into it
+// and removed.
 void write_streamed_dataset(sqlite3* db, const Dataset& ds, std::int64_t run_id, const StoreOptions& options,
                             ProgressStep& progress) {
     drop_dataset(db, ds.name);
     const std::size_t block_rows = std::max<std::size_t>(options.block_rows, 1);
-    Table staging = ds.table;  // rows not yet written
+    Table staging = ds.table;  // rows not yet in a whole block
     staging.clear_rows();
     StreamStats stats;
-    bool blocks = false;
     std::int64_t block = 0;
     Stmt ins;
     std::vector<unsigned char> buf;
     const auto write = [&](const Table& t, std::size_t r0, std::size_t n) {
         if (!ins) ins = prepare(db, kInsertBlock);
         write_column_blocks(ins.get(), db, ds.name, t, r0, n, block++, buf);
-        stats.add(t, r0, n);
     };
     // Writes the staged rows in whole blocks (all of them when `last`), keeping the rest staged.
     const auto flush = [&](bool last) {
@@ -665,24 +694,34 @@ void write_streamed_dataset(sqlite3* db, const Dataset& ds, std::int64_t run_id,
         while (const Table* b = source.next()) {
             b->check_shape();
             const std::size_t n = b->row_count();
-            if (blocks && staging.row_count() == 0 && n == block_rows) {
+            stats.add(*b, 0, n);
+            if (staging.row_count() == 0 && n == block_rows) {
                 write(*b, 0, n);  // the common case: a whole block, written without a copy
             } else {
                 append_rows(staging, *b, 0, n);
-                if (!blocks && staging.row_count() > options.block_threshold_rows) blocks = true;
-                if (blocks) flush(false);
+                flush(false);
             }
             progress.check();
         }
     }
     Dataset info{ds.name, ds.kind, ds.level, Table(), ds.meta, nullptr};
     ds.rows->finish(info);
+    const bool blocks = stats.rows > options.block_threshold_rows;
     if (blocks) {
         flush(true);
     } else {
-        info.table = std::move(staging);
-        write_rows(db, info, progress);
-        stats.add(info.table, 0, info.table.row_count());
+        RowsWriter rows(db, ds.name, ds.kind, ds.table);
+        if (block > 0) {
+            Table back = ds.table;
+            for (std::int64_t k = 0; k < block; ++k) {
+                read_block_rows(db, ds.name, k, back);
+                rows.add(back, 0, back.row_count(), progress);
+            }
+            Stmt del = prepare(db, "DELETE FROM wz_blocks WHERE dataset=?");
+            bind_text(del.get(), 1, ds.name);
+            step_done(db, del.get());
+        }
+        rows.add(staging, 0, staging.row_count(), progress);
     }
     info.table = ds.table;  // the columns, with their units and descriptions, for the catalogue
     info.table.clear_rows();
@@ -1066,6 +1105,27 @@ void append_column_block(Column& col, const unsigned char* v, std::size_t vbytes
             break;
         }
     }
+}
+
+void read_block_rows(sqlite3* db, const std::string& name, std::int64_t block, Table& into) {
+    Stmt s =
+        prepare(db, "SELECT \"values\", status FROM wz_blocks WHERE dataset=? AND column_name=? AND block=?");
+    std::vector<std::uint8_t> zeros;
+    std::vector<double> reals;
+    into.clear_rows();
+    for (Column& col : into.columns()) {
+        bind_text(s.get(), 1, name);
+        bind_text(s.get(), 2, col.name());
+        sqlite3_bind_int64(s.get(), 3, block);
+        if (!next_row(s.get())) corrupt_block(name, col.name(), block);
+        append_column_block(col, static_cast<const unsigned char*>(sqlite3_column_blob(s.get(), 0)),
+                            static_cast<std::size_t>(sqlite3_column_bytes(s.get(), 0)),
+                            static_cast<const std::uint8_t*>(sqlite3_column_blob(s.get(), 1)),
+                            static_cast<std::size_t>(sqlite3_column_bytes(s.get(), 1)), name, block, reals,
+                            zeros);
+        sqlite3_reset(s.get());
+    }
+    into.check_shape();
 }
 
 // Reads a block dataset's columns (created with their names and types) from wz_blocks.

@@ -6,6 +6,7 @@
 #include <ogrsf_frmts.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <limits>
@@ -273,6 +274,74 @@ TEST(Store, RowsWrittenInBatchesRoundTripAtEveryBatchEdge) {
     EXPECT_EQ(sqlite3_column_int64(s, 2), 1000);
     sqlite3_finalize(s);
     sqlite3_close(db);
+}
+
+// A source that hands out the rows of a table in pieces of 7 rows (fewer than the store asks for).
+class TableInPieces final : public RowBlocks {
+  public:
+    explicit TableInPieces(Table t) : t_(std::move(t)) {}
+    bool next(Table& block, std::size_t max_rows) override {
+        const std::size_t n = std::min({max_rows, std::size_t{7}, t_.row_count() - at_});
+        append_rows(block, t_, at_, n);
+        at_ += n;
+        return n > 0;
+    }
+
+  private:
+    Table t_;
+    std::size_t at_ = 0;
+};
+
+std::int64_t count_rows(const std::string& store, const std::string& sql) {
+    sqlite3* db = nullptr;
+    EXPECT_EQ(sqlite3_open_v2(store.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+    sqlite3_stmt* s = nullptr;
+    sqlite3_prepare_v2(db, sql.c_str(), -1, &s, nullptr);
+    EXPECT_EQ(sqlite3_step(s), SQLITE_ROW);
+    const std::int64_t n = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+    return n;
+}
+
+// A streamed dataset goes into blocks from its first whole block on, holding only the rows short of a
+// block; one that ends up no larger than the threshold is an attribute table after all: its blocks are
+// read back into it (fids in file order, missing reasons at their rows) and removed.
+TEST(Store, StreamedRowsGoIntoBlocksAtOnceAndBackIntoATableWhenFew) {
+    TempDir dir;
+    const std::string store = dir.file("s.gpkg");
+    StoreOptions o;
+    o.block_threshold_rows = 100;
+    o.block_rows = 16;
+    StoreUpdate u;
+    u.run.command = "test";
+    for (const std::size_t n : {15, 16, 17, 100, 101, 203}) {
+        const Dataset whole = every_type_dataset(fmt::format("s{}", n), n);
+        Dataset ds = whole;
+        ds.table.clear_rows();
+        ds.rows = std::make_shared<TableInPieces>(whole.table);
+        u.datasets.push_back(ds);
+    }
+    apply_to_store(store, u, o);
+    for (const std::size_t n : {15, 16, 17, 100, 101, 203}) {
+        const std::string name = fmt::format("s{}", n);
+        EXPECT_EQ(storage_of(store, name), n > 100 ? "blocks" : "rows") << n;
+        expect_same_table(every_type_dataset(name, n).table, read_dataset(store, name).table);
+        const std::int64_t blocks =
+            count_rows(store, fmt::format("SELECT count(*) FROM wz_blocks WHERE dataset='{}'", name));
+        EXPECT_EQ(blocks, n > 100 ? 5 * static_cast<std::int64_t>((n + 15) / 16) : 0) << n;  // 5 columns
+        if (n <= 100) {
+            EXPECT_EQ(count_rows(store, fmt::format("SELECT max(fid) FROM \"ds_{}\"", name)),
+                      static_cast<std::int64_t>(n));
+        }
+    }
+    // The inventory counts the same missing values whichever way the rows went.
+    const auto inventory = store_inventory(store);
+    for (const auto& d : inventory["datasets"]) {
+        const std::size_t n = std::stoul(d["name"].get<std::string>().substr(1));
+        EXPECT_EQ(d["rows"], n);
+        EXPECT_EQ(d["columns"][2]["missing"], (n - 3 + 4) / 5) << n;
+    }
 }
 
 // A store with every_type_dataset "small" (50 rows, stored as rows) and "large" (203 rows, stored in
