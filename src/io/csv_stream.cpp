@@ -3,6 +3,7 @@
 #include <tbb/task_group.h>
 
 #include <algorithm>
+#include <filesystem>
 
 #include "core/error.hpp"
 
@@ -204,6 +205,14 @@ bool CsvRowStream::next(Table& block, std::size_t max_rows) {
         row_ += take;
     }
     return block.row_count() > 0;
+}
+
+std::size_t CsvRowStream::scaled_to_file(std::size_t count, std::string_view text) const {
+    std::error_code ec;
+    const auto bytes = std::filesystem::file_size(path_, ec);
+    if (ec || text.empty()) return 0;
+    return static_cast<std::size_t>(static_cast<double>(count) * static_cast<double>(bytes) /
+                                    static_cast<double>(text.size()) * 1.05);
 }
 
 std::optional<std::size_t> CsvRowStream::column_index(std::string_view name) const {

@@ -57,6 +57,9 @@ class CsvRowStream : public RowBlocks {
     // Waits for the chunks still being converted (their errors are dropped: the work has ended).
     void drain() noexcept;
 
+    // `count` (records, or bytes of them) seen in the chunk `text`, scaled to the whole file with 5 % to
+    // spare: room to reserve once for what the file holds (0 when its size cannot be read).
+    std::size_t scaled_to_file(std::size_t count, std::string_view text) const;
     const std::string& path() const { return path_; }
     char delimiter() const { return delim_; }
     const std::vector<std::string>& header() const { return names_; }

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <array>
-#include <filesystem>
 #include <map>
 
 #include "core/error.hpp"
@@ -168,14 +167,7 @@ class GridStatsRows final : public CsvRowStream {
         const Column& code_in = raw.columns()[code_col_];
         std::vector<Column>& o = out.columns();
         const std::size_t ny = years_.size();
-        if (seen_.size() == 0 && raw.row_count() > 0 && !text.empty()) {  // room for the file's cells
-            std::error_code ec;
-            const auto bytes = std::filesystem::file_size(path(), ec);
-            if (!ec)
-                seen_.reserve(static_cast<std::size_t>(static_cast<double>(raw.row_count()) *
-                                                       static_cast<double>(bytes) /
-                                                       static_cast<double>(text.size()) * 1.05));
-        }
+        if (seen_.size() == 0) seen_.reserve(scaled_to_file(raw.row_count(), text));  // the file's cells
         // A numeric variable with text in this chunk: the first field that is no number.
         for (std::size_t vi = 0; vi < vars_.size(); ++vi) {
             if (o[vi + 2].type() == ColumnType::kText) continue;

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <filesystem>
 
 #include "core/error.hpp"
 #include "core/unique_keys.hpp"
@@ -84,18 +83,11 @@ class RecordRows final : public CsvRowStream {
                                std::move(found));
         };
         std::vector<Column>& o = out.columns();
-        if (ids_.size() == 0 && n > 0 &&
-            !text.empty()) {  // room for the file's ids, estimated from this chunk
-            std::error_code ec;
-            const auto bytes = std::filesystem::file_size(path(), ec);
-            if (!ec) {
-                const double scale = static_cast<double>(bytes) / static_cast<double>(text.size()) * 1.05;
-                std::size_t id_bytes = 0;
-                const Column& idc = raw.columns()[ii_];
-                for (std::size_t r = 0; r < n; ++r) id_bytes += idc.is_missing(r) ? 0 : idc.text_at(r).size();
-                ids_.reserve(static_cast<std::size_t>(static_cast<double>(n) * scale),
-                             static_cast<std::size_t>(static_cast<double>(id_bytes) * scale));
-            }
+        if (ids_.size() == 0) {  // room for the file's ids, estimated from this chunk
+            std::size_t id_bytes = 0;
+            const Column& idc = raw.columns()[ii_];
+            for (std::size_t r = 0; r < n; ++r) id_bytes += idc.is_missing(r) ? 0 : idc.text_at(r).size();
+            ids_.reserve(scaled_to_file(n, text), scaled_to_file(id_bytes, text));
         }
         for (std::size_t r = 0; r < n; ++r) {
             const Column& cc = raw.columns()[ci_];
